@@ -1,0 +1,257 @@
+"""The scenario: a typed, validated description of one policy world.
+
+The schema here is the contract of ``scenarios/README.md``: every field, its unit and its default.
+Loading a YAML file (``extends:``, ``--set`` overrides, error messages that name the file and the
+path) lives in :mod:`warrantysim.scenario_files`.
+
+Units are in the field names: ``*_days`` are days, ``*_months`` months, money is CNY, ``*_share``
+and ``*_rate`` are fractions (0.25 = 25 %).
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DAYS_PER_MONTH = 365.25 / 12
+"""D in DESIGN.md: month m (1-based) covers days [(m-1)·D, m·D)."""
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Simulation(_Model):
+    horizon_months: Annotated[int, Field(ge=1)] | None = None
+    """Months simulated; ``None`` = sales_months + warranty_months."""
+    replications: Annotated[int, Field(ge=1)] = 20
+    seed: Annotated[int, Field(ge=0)] = 2026
+
+
+class DemandNoise(StrEnum):
+    POISSON = "poisson"
+    NONE = "none"
+
+
+class Product(_Model):
+    sales_months: Annotated[int, Field(ge=1)]
+    units_per_month: Positive
+    growth_per_year: Annotated[float, Field(gt=-1.0)] = 0.0
+    seasonality: Annotated[list[Positive], Field(min_length=12, max_length=12)] = Field(
+        default_factory=lambda: [1.0] * 12
+    )
+    demand_noise: DemandNoise = DemandNoise.POISSON
+    unit_cost: NonNegative
+    warranty_months: Positive
+
+
+class PricingPolicy(StrEnum):
+    FIXED = "fixed"
+    COST_PLUS = "cost_plus"
+
+
+class Pricing(_Model):
+    policy: PricingPolicy = PricingPolicy.FIXED
+    price: Positive
+    markup: Annotated[float, Field(gt=-1.0)] = 0.25
+    include_warranty_cost: bool = False
+    reference_price: Positive
+    demand_elasticity: NonNegative = 0.0
+
+
+class SalesTerms(_Model):
+    receivable_days: NonNegative = 60.0
+    bad_debt_rate: Share = 0.0
+
+
+class Service(_Model):
+    repair_days: NonNegative = 2.0
+    labour_cost_per_repair: NonNegative = 0.0
+    logistics_cost_per_repair: NonNegative = 0.0
+    target_days: NonNegative = 5.0
+    late_penalty_per_day: NonNegative = 0.0
+
+
+class Weibull(_Model):
+    """Weibull(β = shape, η = scale_months): F(t) = 1 − exp(−(t/η)^β); shape 1 is exponential."""
+
+    shape: Positive
+    scale_months: Positive
+
+    @property
+    def mean_months(self) -> float:
+        """E[T] = η Γ(1 + 1/β)."""
+        return self.scale_months * math.gamma(1.0 + 1.0 / self.shape)
+
+
+class EarlyDefects(Weibull):
+    """A sub-population (``share`` of positions) whose first life is Weibull(shape, scale_months)."""
+
+    share: Share = 0.0
+
+
+class BaseStock(_Model):
+    """One-for-one continuous review: every claim orders a replacement unless stock is above S."""
+
+    policy: Literal["base_stock"]
+    level: Annotated[int, Field(ge=0)] | Literal["auto"] = "auto"
+    target_fill_rate: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
+
+
+class MinMax(_Model):
+    """Periodic review (R, s, S): every ``review_days``, if inventory position <= min, order up to max."""
+
+    policy: Literal["min_max"]
+    min: Annotated[int, Field(ge=-1)]
+    max: Annotated[int, Field(ge=1)]
+    review_days: Positive = 7.0
+
+    @model_validator(mode="after")
+    def _max_above_min(self) -> MinMax:
+        if self.max <= self.min:
+            raise ValueError(f"max ({self.max}) must be greater than min ({self.min})")
+        return self
+
+
+Stocking = Annotated[BaseStock | MinMax, Field(discriminator="policy")]
+
+
+class LastBuy(_Model):
+    """At the start of ``month`` regular orders stop and one final order covers the expected rest."""
+
+    month: Annotated[int, Field(ge=1)]
+    service_level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
+    emergency_premium: NonNegative = 0.5
+    """Extra share of unit cost paid for an emergency order when the last buy runs short."""
+
+
+class Refurbish(_Model):
+    yield_: Share = Field(alias="yield")
+    cost: NonNegative = 0.0
+    days: Positive = 14.0
+
+
+class Part(_Model):
+    name: Name
+    qty_per_unit: Annotated[int, Field(ge=1)] = 1
+    unit_cost: NonNegative
+    life: Weibull
+    early_defects: EarlyDefects | None = None
+    supplier: Name | None = None
+    supplier_fault_share: Share = 0.0
+    lead_time_days: Positive
+    stocking: Stocking
+    last_buy: LastBuy | None = None
+    refurbish: Refurbish | None = None
+    scrap_value_share: Share = 0.0
+
+
+class Supplier(_Model):
+    chargeback_share: Share = 0.0
+    recovery_rate: Share = 1.0
+    payment_days: NonNegative = 90.0
+    price_uplift: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+class Quality(_Model):
+    screening_coverage: Share = 0.0
+    """Share of early-defect positions found and replaced by screening before shipment."""
+    screening_cost_per_unit: NonNegative = 0.0
+    reliability_growth_per_year: Annotated[float, Field(ge=0.0)] = 0.0
+    """Later cohorts live longer: scale × (1 + g)^(years since the first sales month)."""
+
+
+class SparesTreatment(StrEnum):
+    CAPITALISE = "capitalise"
+    EXPENSE_ON_PURCHASE = "expense_on_purchase"
+    ACCRUE_PER_UNIT = "accrue_per_unit"
+
+
+class LedgerLine(StrEnum):
+    """P&L lines that ``performance_profit_excludes`` may add back."""
+
+    AGE_WRITEDOWN = "age_writedown"
+    CAP_WRITEDOWN = "cap_writedown"
+    END_OF_LIFE_WRITEOFF = "end_of_life_writeoff"
+    BAD_DEBT = "bad_debt"
+    LATE_PENALTIES = "late_penalties"
+    SCREENING_COST = "screening_cost"
+
+
+class BookValueCap(_Model):
+    absolute: NonNegative | None = None
+    share_of_trailing_cost_of_sales: Share | None = None
+    trailing_months: Annotated[int, Field(ge=1)] = 36
+    prior_annual_cost_of_sales: NonNegative = 0.0
+    """Cost of sales of each year before the simulation starts (for the trailing window)."""
+    tranche_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+
+
+class Accounting(_Model):
+    spares_treatment: SparesTreatment = SparesTreatment.CAPITALISE
+    accrual_per_unit: NonNegative | Literal["auto"] = "auto"
+    age_writedown_months: Annotated[int, Field(ge=1)] | None = None
+    book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
+    fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
+    discount_rate: Annotated[float, Field(gt=-1.0)] = 0.08
+    performance_profit_excludes: list[LedgerLine] = Field(
+        default_factory=lambda: [
+            LedgerLine.AGE_WRITEDOWN,
+            LedgerLine.CAP_WRITEDOWN,
+            LedgerLine.END_OF_LIFE_WRITEOFF,
+            LedgerLine.BAD_DEBT,
+        ]
+    )
+
+
+class Scenario(_Model):
+    name: Name
+    description: str = ""
+    simulation: Simulation = Field(default_factory=Simulation)
+    product: Product
+    pricing: Pricing
+    sales_terms: SalesTerms = Field(default_factory=SalesTerms)
+    service: Service = Field(default_factory=Service)
+    parts: Annotated[list[Part], Field(min_length=1)]
+    suppliers: dict[Name, Supplier] = Field(default_factory=dict)
+    quality: Quality = Field(default_factory=Quality)
+    accounting: Accounting = Field(default_factory=Accounting)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        names = [p.name for p in self.parts]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"part names must be unique; repeated: {', '.join(dupes)}")
+        for part in self.parts:
+            if part.supplier is not None and part.supplier not in self.suppliers:
+                known = ", ".join(sorted(self.suppliers)) or "none defined"
+                raise ValueError(
+                    f"part {part.name!r} names supplier {part.supplier!r}, "
+                    f"which is not under suppliers ({known})"
+                )
+        return self
+
+    @property
+    def horizon_months(self) -> int:
+        if self.simulation.horizon_months is not None:
+            return self.simulation.horizon_months
+        return self.product.sales_months + math.ceil(self.product.warranty_months)
+
+    @property
+    def horizon_days(self) -> float:
+        return self.horizon_months * DAYS_PER_MONTH
+
+    def part(self, name: str) -> Part:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise KeyError(name)

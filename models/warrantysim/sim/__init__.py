@@ -1,0 +1,1 @@
+"""The stochastic part: sales, failures, claims, repairs, stock. Parts, units and days; no money."""

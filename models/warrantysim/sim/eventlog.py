@@ -1,0 +1,134 @@
+"""The event log: everything one replication did, in parts, units and days, as columns.
+
+It is the only thing the simulation hands to the accounting layer. Tables are numpy columns of
+equal length; times are days since the start of month 1 (month m covers [(m-1)·D, m·D),
+D = 365.25/12). Events the model closes at the horizon's end carry the horizon's end as their
+time and fall in the last month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from warrantysim.scenario import DAYS_PER_MONTH
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+class PurchaseKind(IntEnum):
+    INITIAL = 0
+    """Stock bought at time 0 to reach the first stocking level."""
+    REGULAR = 1
+    LAST_BUY = 2
+    EMERGENCY = 3
+    """After a last buy ran short, or to close backorders left at the horizon's end."""
+
+
+class ScrapReason(IntEnum):
+    RETURN_UNREPAIRABLE = 0
+    """A part taken out of a customer's unit that refurbishment could not save (or none was tried)."""
+    END_OF_HORIZON = 1
+    """Stock left over (on hand, arriving or in refurbishment) when the horizon ends."""
+
+
+@dataclass(frozen=True)
+class Claims:
+    """One row per warranty claim, sorted by (part, claim_day)."""
+
+    part: IntArray
+    claim_day: FloatArray
+    """The failure: the customer's claim."""
+    serve_day: FloatArray
+    """When a spare was taken from stock for it (claim_day if one was on hand)."""
+    supplier_fault: BoolArray
+    sale_month: IntArray
+    """The sales cohort (1-based month) of the unit that failed."""
+    early_defect: BoolArray
+
+    @property
+    def wait_days(self) -> FloatArray:
+        return self.serve_day - self.claim_day
+
+    @property
+    def filled_from_stock(self) -> BoolArray:
+        return self.serve_day == self.claim_day
+
+
+@dataclass(frozen=True)
+class Returns:
+    """One row per claim: the failed part comes back when the repair is done."""
+
+    part: IntArray
+    return_day: FloatArray
+    refurbished: BoolArray
+    """True: it went through refurbishment and back into stock at ``done_day``."""
+    done_day: FloatArray
+    """Back in stock (refurbished) or scrapped (not)."""
+
+
+@dataclass(frozen=True)
+class Purchases:
+    part: IntArray
+    order_day: FloatArray
+    receipt_day: FloatArray
+    qty: IntArray
+    kind: IntArray
+    """A :class:`PurchaseKind`."""
+
+
+@dataclass(frozen=True)
+class Scrap:
+    part: IntArray
+    day: FloatArray
+    qty: IntArray
+    reason: IntArray
+    """A :class:`ScrapReason`."""
+
+
+@dataclass(frozen=True)
+class EventLog:
+    horizon_months: int
+    part_names: tuple[str, ...]
+    units_sold: IntArray
+    """Units sold in each month, index 0 = month 1 (length horizon_months)."""
+    units_screened: IntArray
+    defects_screened_out: IntArray
+    """Early-defect positions found by screening, shape (parts, months)."""
+    claims: Claims
+    returns: Returns
+    purchases: Purchases
+    scrap: Scrap
+    on_hand_end: IntArray
+    """Spares on hand at each month's end, shape (parts, months)."""
+    backorders_end: IntArray
+    on_order_end: IntArray
+    in_refurbishment_end: IntArray
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def n_parts(self) -> int:
+        return len(self.part_names)
+
+    @property
+    def horizon_day(self) -> float:
+        return self.horizon_months * DAYS_PER_MONTH
+
+    def month_index(self, days: FloatArray) -> IntArray:
+        """0-based month of each day; the horizon's end falls in the last month."""
+        index = np.floor(np.asarray(days) / DAYS_PER_MONTH).astype(np.int64)
+        return np.clip(index, 0, self.horizon_months - 1)
+
+    def by_part_month(
+        self, part: IntArray, days: FloatArray, weights: NDArray[np.generic] | None = None
+    ) -> NDArray[np.float64]:
+        """Sum of ``weights`` (default 1 per row) per (part, month): shape (parts, months)."""
+        flat = part.astype(np.int64) * self.horizon_months + self.month_index(days)
+        size = self.n_parts * self.horizon_months
+        sums = np.bincount(flat, weights=weights, minlength=size)
+        return sums.reshape(self.n_parts, self.horizon_months)
