@@ -25,8 +25,18 @@ Positive = Annotated[float, Field(gt=0.0)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
 
 
+class FieldError(ValueError):
+    """A model check that failed at a field below the model, so messages can name that field."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Simulation(_Model):
@@ -117,7 +127,7 @@ class MinMax(_Model):
     @model_validator(mode="after")
     def _max_above_min(self) -> MinMax:
         if self.max <= self.min:
-            raise ValueError(f"max ({self.max}) must be greater than min ({self.min})")
+            raise FieldError(("max",), f"expected more than min ({self.min}), got {self.max}")
         return self
 
 
@@ -228,15 +238,15 @@ class Scenario(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         names = [p.name for p in self.parts]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"part names must be unique; repeated: {', '.join(dupes)}")
-        for part in self.parts:
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise FieldError(("parts", i, "name"), f"part name {name!r} is used twice")
+        for i, part in enumerate(self.parts):
             if part.supplier is not None and part.supplier not in self.suppliers:
                 known = ", ".join(sorted(self.suppliers)) or "none defined"
-                raise ValueError(
-                    f"part {part.name!r} names supplier {part.supplier!r}, "
-                    f"which is not under suppliers ({known})"
+                raise FieldError(
+                    ("parts", i, "supplier"),
+                    f"expected a supplier listed under suppliers ({known}), got {part.supplier!r}",
                 )
         return self
 

@@ -1,0 +1,158 @@
+"""Part failures inside the warranty: every position of every unit sold, as a renewal process.
+
+A position's life is Weibull(β, η): T = η · E^(1/β) with E ~ Exp(1). A failure at age a < W is a
+claim, and the replacement starts a fresh life at the failure (so claims never depend on how long
+the customer waited for the spare: stocking cannot move them, which common random numbers need).
+Failure times do not depend on anything else the model does, so they are drawn up front, vectorised
+over positions, and handed to the stock processes as their demand stream.
+
+Draws are made in E-space: a position fails inside the warranty iff E < (W/η)^β, which saves
+computing lives that end after the warranty. The same E gives a longer life for a larger η, so
+"longer lives, fewer claims" holds path by path, not only on average.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from warrantysim.scenario import DAYS_PER_MONTH, Part, Scenario
+from warrantysim.sim.renewal import cohort_life_factor
+from warrantysim.sim.rng import Streams
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The units sold: each unit's month (0-based) and sale day; units ordered by month."""
+
+    units_by_month: NDArray[np.int64]
+    unit_month: NDArray[np.int64]
+    sale_day: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PartClaims:
+    claim_day: NDArray[np.float64]
+    """Sorted ascending."""
+    sale_month: NDArray[np.int64]
+    early_defect: NDArray[np.bool_]
+    supplier_fault: NDArray[np.bool_]
+    screened_out_by_month: NDArray[np.int64]
+
+
+def make_fleet(units_by_month: NDArray[np.int64], streams: Streams) -> Fleet:
+    """Sale days spread uniformly inside each month (one draw per unit, shared by all parts)."""
+    unit_month = np.repeat(np.arange(len(units_by_month)), units_by_month)
+    offsets = streams.get("sales/timing").random(len(unit_month))
+    return Fleet(units_by_month, unit_month, (unit_month + offsets) * DAYS_PER_MONTH)
+
+
+def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) -> PartClaims:
+    """All warranty claims of one part over the horizon, with their cohort and fault flags."""
+    warranty = scenario.product.warranty_months
+    positions = len(fleet.unit_month) * part.qty_per_unit
+    defect, screened = _early_defects(scenario, part, positions, streams)
+    scale = _main_scale(scenario, part, fleet)
+    life_rng = streams.get(f"life/{part.name}")
+    first = _first_failures(part, scale, fleet, defect, warranty, life_rng)
+    unit = first.position // part.qty_per_unit
+    ages, owners, is_first = _renewals(
+        part, scale[fleet.unit_month[unit]], first, warranty, life_rng
+    )
+    claim_unit = unit[owners]
+    claim_day = fleet.sale_day[claim_unit] + ages * DAYS_PER_MONTH
+    keep = claim_day < scenario.horizon_days
+    order = np.argsort(claim_day[keep], kind="stable")
+    claim_unit = claim_unit[keep][order]
+    fault = streams.get(f"fault/{part.name}").random(len(order)) < part.supplier_fault_share
+    screened_months = fleet.unit_month[np.nonzero(screened)[0] // part.qty_per_unit]
+    return PartClaims(
+        claim_day=claim_day[keep][order],
+        sale_month=fleet.unit_month[claim_unit] + 1,
+        early_defect=(is_first & defect[first.position][owners])[keep][order],
+        supplier_fault=fault,
+        screened_out_by_month=np.bincount(screened_months, minlength=len(fleet.units_by_month)),
+    )
+
+
+@dataclass(frozen=True)
+class _FirstFailures:
+    position: NDArray[np.int64]
+    age_months: NDArray[np.float64]
+
+
+def _early_defects(
+    scenario: Scenario, part: Part, positions: int, streams: Streams
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which positions carry an early defect after screening, and which screening caught."""
+    none = np.zeros(positions, dtype=bool)
+    if part.early_defects is None or part.early_defects.share == 0:
+        return none, none
+    defect = streams.get(f"defect/{part.name}").random(positions) < part.early_defects.share
+    coverage = scenario.quality.screening_coverage
+    if coverage == 0:
+        return defect, none
+    caught = defect & (streams.get(f"screen/{part.name}").random(positions) < coverage)
+    return defect & ~caught, caught
+
+
+def _main_scale(scenario: Scenario, part: Part, fleet: Fleet) -> NDArray[np.float64]:
+    """η per sales month: the part's scale times its cohort's reliability-growth factor."""
+    factors = cohort_life_factor(scenario, np.arange(1, len(fleet.units_by_month) + 1))
+    return part.life.scale_months * factors
+
+
+def _first_failures(
+    part: Part,
+    scale_by_month: NDArray[np.float64],
+    fleet: Fleet,
+    defect: NDArray[np.bool_],
+    warranty: float,
+    rng: np.random.Generator,
+) -> _FirstFailures:
+    """Positions whose first life ends inside the warranty, and that life (months).
+
+    Compared in E-space, T < W ⇔ E < (W/η)^β, with the power taken per cohort, not per position.
+    """
+    positions_by_month = fleet.units_by_month * part.qty_per_unit
+    e = rng.standard_exponential(len(defect))
+    threshold = np.repeat(np.power(warranty / scale_by_month, part.life.shape), positions_by_month)
+    if defect.any():
+        d = part.early_defects
+        assert d is not None
+        threshold[defect] = (warranty / d.scale_months) ** d.shape
+    position = np.nonzero(e < threshold)[0]
+    month = fleet.unit_month[position // part.qty_per_unit]
+    scale = scale_by_month[month]
+    shape = np.full(len(position), part.life.shape)
+    if defect.any():
+        assert part.early_defects is not None
+        hit = defect[position]
+        scale[hit] = part.early_defects.scale_months
+        shape[hit] = part.early_defects.shape
+    return _FirstFailures(position, scale * np.power(e[position], 1.0 / shape))
+
+
+def _renewals(
+    part: Part,
+    scale: NDArray[np.float64],
+    first: _FirstFailures,
+    warranty: float,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Ages (months) of every failure inside the warranty; owner = index into ``first``."""
+    ages, owners, firsts = [first.age_months], [np.arange(len(first.position))], []
+    firsts.append(np.ones(len(first.position), dtype=bool))
+    alive, age = owners[0], first.age_months
+    while len(alive):
+        age = age + scale[alive] * np.power(
+            rng.standard_exponential(len(alive)), 1 / part.life.shape
+        )
+        inside = age < warranty
+        alive, age = alive[inside], age[inside]
+        ages.append(age)
+        owners.append(alive)
+        firsts.append(np.zeros(len(alive), dtype=bool))
+    return np.concatenate(ages), np.concatenate(owners), np.concatenate(firsts)

@@ -1,0 +1,266 @@
+"""The spare-parts stock of one part: a SimPy process serving claims first come, first served.
+
+The process advances in windows no longer than the shortest delay by which anything done inside a
+window can come back as supply: the lead time, repair plus refurbishment, the review period. Then
+every unit of supply that arrives inside a window was ordered or returned before it, and the
+window's events can be settled exactly, as a batch, when the window closes:
+
+* FCFS matching. Supplies are interchangeable, so the k-th waiting claim (in claim order) gets the
+  k-th unit of supply to become available: it is served at max(claim day, k-th supply day).
+* One-for-one ordering (base stock, and after a last buy). A claim orders a replacement unless the
+  inventory position is above its level, i.e. unless a "credit" (a refurbished return that went
+  back to stock) is waiting. With C_k the credits available by claim k, the credits used by the
+  first k claims follow U_k = min(U_{k−1} + 1, C_k), whose solution is
+  U_k = k + min_{0≤j≤k}(C_j − j) (C_0 = 0): a running minimum, vectorised.
+
+Month ends, reviews and the last buy are window boundaries, so stock is counted and decided at
+exactly those instants. Orders that could not arrive before the horizon's end are not placed; at
+the end, claims still waiting are served by an emergency purchase and leftover stock is scrapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from enum import Enum, auto
+
+import numpy as np
+import simpy
+from numpy.typing import NDArray
+
+from warrantysim.scenario import DAYS_PER_MONTH, MinMax, Part
+from warrantysim.sim.eventlog import PurchaseKind
+
+_EMPTY = np.zeros(0)
+_TOLERANCE_DAYS = 1e-7
+
+
+class Mode(Enum):
+    BASE_STOCK = auto()
+    MIN_MAX = auto()
+    AFTER_LAST_BUY = auto()
+    """One-for-one with level 0: order only what the stock and pipeline cannot cover."""
+
+
+@dataclass
+class StockOutcome:
+    """What the process did; lists of rows become the event log's tables."""
+
+    serve_day: NDArray[np.float64]
+    refurbished: NDArray[np.bool_]
+    return_day: NDArray[np.float64]
+    done_day: NDArray[np.float64]
+    orders: list[tuple[NDArray[np.float64], NDArray[np.int64], PurchaseKind]] = field(
+        default_factory=list
+    )
+    """Chunks of (order days, quantities, PurchaseKind); receipt = order day + lead time."""
+    end_scrap: int = 0
+    emergency_at_close: int = 0
+    snapshots: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Month-end (on hand, backorders, on order, in refurbishment)."""
+
+
+class PartStock:
+    """State of one part's stock; ``run`` is the SimPy process."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        part: Part,
+        claim_day: NDArray[np.float64],
+        refurb_draw: NDArray[np.float64],
+        *,
+        level: int | None,
+        last_buy_cover: int | None,
+        repair_days: float,
+        horizon_months: int,
+    ) -> None:
+        self.env, self.part, self.claim_day = env, part, claim_day
+        self.horizon_day = horizon_months * DAYS_PER_MONTH
+        self.repair_days = repair_days
+        self.level = level or 0
+        self.last_buy_cover = last_buy_cover
+        n = len(claim_day)
+        refurb = part.refurbish
+        self.refurb_ok = refurb_draw < refurb.yield_ if refurb else np.zeros(n, dtype=bool)
+        self.refurb_days = refurb.days if refurb else 0.0
+        self.out = StockOutcome(
+            np.full(n, np.nan), np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan)
+        )
+        self.mode = Mode.MIN_MAX if isinstance(part.stocking, MinMax) else Mode.BASE_STOCK
+        self.on_hand = 0
+        self.credits = 0
+        self.arrived = self.served = 0
+        self.order_arrivals: NDArray[np.float64] = _EMPTY
+        self.refurb_arrivals: NDArray[np.float64] = _EMPTY
+        self.month_ends = np.arange(1, horizon_months + 1) * DAYS_PER_MONTH
+        self.boundaries = self._boundaries()
+
+    # -- the process -------------------------------------------------------------------------
+    def run(self) -> Generator[simpy.Event, None, None]:
+        self._initial_stock()
+        for start, end in zip(self.boundaries[:-1], self.boundaries[1:], strict=True):
+            yield self.env.timeout(end - start)
+            self._settle(start, end)
+            if end >= self.month_ends[len(self.out.snapshots)] - _TOLERANCE_DAYS:
+                self._snapshot()
+        self._close()
+
+    def _boundaries(self) -> NDArray[np.float64]:
+        """Window edges: a regular grid no coarser than the shortest feedback delay, plus every
+        instant at which stock is counted or decided."""
+        step = min(self.part.lead_time_days, self._refurb_cycle_days(), self._review_days())
+        grid = np.arange(0.0, self.horizon_day, step)
+        extra = [self._review_grid(), self.month_ends]
+        if self.part.last_buy is not None:
+            extra.append(np.array([(self.part.last_buy.month - 1) * DAYS_PER_MONTH]))
+        edges = np.unique(np.concatenate([grid, *extra]))
+        edges = edges[edges <= self.horizon_day]
+        # Mandatory edges (months, reviews) take precedence over grid points a hair away from them.
+        keep = np.concatenate([[True], np.diff(edges) > _TOLERANCE_DAYS])
+        return edges[keep]
+
+    def _refurb_cycle_days(self) -> float:
+        return self.repair_days + self.refurb_days if self.part.refurbish else np.inf
+
+    def _review_days(self) -> float:
+        stocking = self.part.stocking
+        return stocking.review_days if isinstance(stocking, MinMax) else np.inf
+
+    def _review_grid(self) -> NDArray[np.float64]:
+        review = self._review_days()
+        return np.arange(0.0, self.horizon_day, review) if np.isfinite(review) else _EMPTY
+
+    def _initial_stock(self) -> None:
+        stocking = self.part.stocking
+        qty = stocking.max if isinstance(stocking, MinMax) else self.level
+        if qty > 0:
+            self._record(np.zeros(1), qty, PurchaseKind.INITIAL)
+            self.on_hand = qty
+
+    # -- one window ----------------------------------------------------------------------------
+    def _settle(self, start: float, end: float) -> None:
+        self._decide_at(start)
+        first_new = self.arrived
+        self.arrived = int(np.searchsorted(self.claim_day, end, side="left"))
+        refurb_in, self.refurb_arrivals = _split(self.refurb_arrivals, end)
+        if self.mode is not Mode.MIN_MAX:
+            self._order_one_for_one(first_new, refurb_in)
+        orders_in, self.order_arrivals = _split(self.order_arrivals, end)
+        self._match(start, np.sort(np.concatenate([orders_in, refurb_in])))
+
+    def _decide_at(self, day: float) -> None:
+        last_buy = self.part.last_buy
+        if last_buy is not None and self.mode is not Mode.AFTER_LAST_BUY:
+            if day >= (last_buy.month - 1) * DAYS_PER_MONTH:
+                self._last_buy(day)
+                return
+        if self.mode is Mode.MIN_MAX and _on_grid(day, self._review_days()):
+            self._review(day)
+
+    def _inventory_position(self) -> int:
+        backorders = self.arrived - self.served
+        return self.on_hand + len(self.order_arrivals) - backorders
+
+    def _review(self, day: float) -> None:
+        stocking = self.part.stocking
+        assert isinstance(stocking, MinMax)
+        position = self._inventory_position()
+        if position <= stocking.min:
+            self._order(day, stocking.max - position, PurchaseKind.REGULAR)
+
+    def _last_buy(self, day: float) -> None:
+        assert self.last_buy_cover is not None
+        position = self._inventory_position()
+        qty = max(0, self.last_buy_cover - position)
+        if qty:
+            self._order(day, qty, PurchaseKind.LAST_BUY)
+        self.mode = Mode.AFTER_LAST_BUY
+        self.credits = max(0, position + qty)
+
+    def _order(self, day: float, qty: int, kind: PurchaseKind) -> bool:
+        receipt = day + self.part.lead_time_days
+        if receipt >= self.horizon_day:
+            return False  # it could only arrive to be scrapped
+        self._record(np.array([day]), qty, kind)
+        self.order_arrivals = np.concatenate([self.order_arrivals, np.full(qty, receipt)])
+        return True
+
+    def _order_one_for_one(self, first_new: int, refurb_in: NDArray[np.float64]) -> None:
+        demand_day = self.claim_day[first_new : self.arrived]
+        if not len(demand_day) and not len(refurb_in):
+            return
+        credit = self.credits + np.searchsorted(np.sort(refurb_in), demand_day, side="right")
+        k = np.arange(len(demand_day) + 1)
+        available = np.concatenate([[0], credit])
+        used = k + np.minimum.accumulate(available - k)
+        orders_at = demand_day[np.diff(used) == 0]
+        self.credits = self.credits + len(refurb_in) - int(used[-1])
+        receipt = orders_at + self.part.lead_time_days
+        orders_at = orders_at[receipt < self.horizon_day]
+        if len(orders_at):
+            kind = (
+                PurchaseKind.EMERGENCY if self.mode is Mode.AFTER_LAST_BUY else PurchaseKind.REGULAR
+            )
+            self._record(orders_at, 1, kind)
+            self.order_arrivals = np.concatenate(
+                [self.order_arrivals, receipt[receipt < self.horizon_day]]
+            )
+
+    def _record(self, days: NDArray[np.float64], qty: int, kind: PurchaseKind) -> None:
+        self.out.orders.append((days, np.full(len(days), qty, dtype=np.int64), kind))
+
+    def _match(self, start: float, arrivals: NDArray[np.float64]) -> None:
+        supply = np.concatenate([np.full(self.on_hand, start), arrivals])
+        n = min(len(supply), self.arrived - self.served)
+        served = slice(self.served, self.served + n)
+        self.out.serve_day[served] = np.maximum(self.claim_day[served], supply[:n])
+        self._returns(served)
+        self.served += n
+        self.on_hand = len(supply) - n
+
+    def _returns(self, served: slice) -> None:
+        back = np.minimum(self.out.serve_day[served] + self.repair_days, self.horizon_day)
+        done = back + self.refurb_days
+        ok = self.refurb_ok[served] & (done < self.horizon_day)
+        self.out.return_day[served] = back
+        self.out.refurbished[served] = ok
+        self.out.done_day[served] = np.where(ok, done, back)
+        if ok.any():
+            self.refurb_arrivals = np.concatenate([self.refurb_arrivals, done[ok]])
+
+    def _snapshot(self) -> None:
+        backorders = self.arrived - self.served
+        self.out.snapshots.append(
+            (self.on_hand, backorders, len(self.order_arrivals), len(self.refurb_arrivals))
+        )
+
+    def _close(self) -> None:
+        """At the horizon: serve what still waits by an emergency buy, scrap what is left."""
+        waiting = slice(self.served, self.arrived)
+        n = self.arrived - self.served
+        if n:
+            # Bought and fitted at once: it carries no lead time, so its receipt is its order day.
+            self.out.emergency_at_close = n
+            self.out.serve_day[waiting] = self.horizon_day
+            self._returns(waiting)
+            self.served = self.arrived
+        self.out.end_scrap = self.on_hand
+        self.on_hand = 0
+        if self.out.snapshots:
+            self.out.snapshots[-1] = (0, 0, 0, 0)
+
+
+def _split(
+    arrivals: NDArray[np.float64], end: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Supply arriving before ``end``, and the rest (kept for later windows)."""
+    inside = arrivals < end
+    return arrivals[inside], arrivals[~inside]
+
+
+def _on_grid(day: float, step: float) -> bool:
+    if not np.isfinite(step):
+        return False
+    ratio = day / step
+    return abs(ratio - round(ratio)) * step < _TOLERANCE_DAYS

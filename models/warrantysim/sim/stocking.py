@@ -1,0 +1,74 @@
+"""Stocking decisions made before the run: base-stock levels and last-buy cover.
+
+Palm's theorem (Palm 1938; Sherbrooke, *Optimal Inventory Modeling of Systems*, §2.3): with Poisson
+demand of rate λ and one-for-one replenishment after lead time L, the number of units on order is
+Poisson(λL) whatever the lead-time distribution. With base stock S:
+
+    fill rate       = P(O ≤ S − 1)
+    E[backorders]   = E[(O − S)⁺]
+    E[on hand]      = E[(S − O)⁺]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from warrantysim.scenario import DAYS_PER_MONTH, BaseStock, Part, Scenario
+from warrantysim.sim.renewal import expected_monthly_claims
+from warrantysim.sim.sales import planned_units
+
+
+def palm_fill_rate(level: int, mean_on_order: float) -> float:
+    """P(O ≤ S − 1), O ~ Poisson(λL)."""
+    return float(stats.poisson.cdf(level - 1, mean_on_order)) if level > 0 else 0.0
+
+
+def palm_base_stock_level(mean_on_order: float, target_fill_rate: float) -> int:
+    """The smallest S with P(O ≤ S − 1) ≥ target; 0 when there is no demand."""
+    if mean_on_order <= 0:
+        return 0
+    return int(stats.poisson.ppf(target_fill_rate, mean_on_order)) + 1
+
+
+@dataclass(frozen=True)
+class StockPlan:
+    """What each part's stock process needs to know in advance, part by part."""
+
+    base_stock_level: tuple[int | None, ...]
+    """S for base_stock parts; None for min_max."""
+    last_buy_cover: tuple[int | None, ...]
+    """Units the last buy brings the inventory position up to; None without a last buy."""
+    expected_claims: NDArray[np.float64]
+    """Expected claims per (part, month) under the planned sales."""
+
+
+def plan_stock(scenario: Scenario, price: float) -> StockPlan:
+    expected = expected_monthly_claims(scenario, planned_units(scenario, price))
+    levels = tuple(_level(part, expected[p]) for p, part in enumerate(scenario.parts))
+    covers = tuple(_last_buy_cover(part, expected[p]) for p, part in enumerate(scenario.parts))
+    return StockPlan(levels, covers, expected)
+
+
+def _level(part: Part, monthly_claims: NDArray[np.float64]) -> int | None:
+    """``level: auto`` sizes S by Palm for the peak month's demand rate: one level for the run."""
+    stocking = part.stocking
+    if not isinstance(stocking, BaseStock):
+        return None
+    if stocking.level != "auto":
+        return stocking.level
+    peak_rate_per_day = float(monthly_claims.max(initial=0.0)) / DAYS_PER_MONTH
+    return palm_base_stock_level(peak_rate_per_day * part.lead_time_days, stocking.target_fill_rate)
+
+
+def _last_buy_cover(part: Part, monthly_claims: NDArray[np.float64]) -> int | None:
+    """Poisson quantile of the expected remaining demand not met by refurbished returns."""
+    if part.last_buy is None:
+        return None
+    remaining = float(monthly_claims[part.last_buy.month - 1 :].sum())
+    refurb_yield = part.refurbish.yield_ if part.refurbish is not None else 0.0
+    net = remaining * (1.0 - refurb_yield)
+    return int(stats.poisson.ppf(part.last_buy.service_level, net)) if net > 0 else 0
