@@ -103,7 +103,7 @@ class Weibull(_Model):
 
 
 class EarlyDefects(Weibull):
-    """A sub-population (``share`` of positions) whose first life is Weibull(shape, scale_months)."""
+    """A sub-population (``share`` of positions) whose first life is Weibull(shape, scale)."""
 
     share: Share = 0.0
 
@@ -117,7 +117,7 @@ class BaseStock(_Model):
 
 
 class MinMax(_Model):
-    """Periodic review (R, s, S): every ``review_days``, if inventory position <= min, order up to max."""
+    """Periodic review (R, s, S): every ``review_days``, if position <= min, order up to max."""
 
     policy: Literal["min_max"]
     min: Annotated[int, Field(ge=-1)]
@@ -135,7 +135,7 @@ Stocking = Annotated[BaseStock | MinMax, Field(discriminator="policy")]
 
 
 class LastBuy(_Model):
-    """At the start of ``month`` regular orders stop and one final order covers the expected rest."""
+    """From the start of ``month`` regular orders stop; one final order covers the expected rest."""
 
     month: Annotated[int, Field(ge=1)]
     service_level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
