@@ -1,0 +1,367 @@
+"""A deliberately plain SimPy model of the warranty operations: the yardstick for the fast model.
+
+Same physics as DESIGN.md's "Model semantics", written without looking at ``warrantysim.sim``'s
+model and without its tricks: one SimPy process per sold unit and part position, spawned at the
+sale; a ``simpy.Container`` per part whose FIFO get queue is the first-come, first-served
+backorder queue; one process per replenishment order, per repair and per refurbishment.
+
+What it shares with the package is only the contract: the ``Scenario`` schema, the month length
+``DAYS_PER_MONTH`` and, for ``level: auto``, the expected-claims plan of renewal theory. Its random
+draws come from its own generators, so it agrees with the fast model in distribution only.
+
+A position's process ends at its first failure outside the warranty (or the horizon) instead of
+sleeping until it: the same physics, and what keeps 450k units × 10 parts within memory.
+
+Run ``python benchmarks/naive_reference.py SCENARIO.yaml`` for one replication's totals.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+from numpy.typing import NDArray
+from scipy import stats
+
+from warrantysim.scenario import (
+    DAYS_PER_MONTH,
+    BaseStock,
+    DemandNoise,
+    MinMax,
+    Part,
+    Scenario,
+)
+from warrantysim.sim.renewal import expected_monthly_claims
+
+IntArray = NDArray[np.int64]
+ProcessGen = Generator[simpy.Event, object, None]
+
+
+@dataclass(frozen=True)
+class NaiveCounts:
+    """What one naive replication saw, per part and month (index 0 = month 1)."""
+
+    part_names: tuple[str, ...]
+    units_sold: IntArray
+    """Units sold per month, shape (months,)."""
+    claims: IntArray
+    """Claims per (part, month of the failure)."""
+    claims_filled_from_stock: IntArray
+    """Claims that found a spare on hand at the failure, per (part, month of the failure)."""
+    on_hand_end: IntArray
+    backorders_end: IntArray
+    processes_started: int
+
+    def fill_rate(self, part: int) -> float:
+        """Share of a part's claims filled from stock at once (NaN without claims)."""
+        total = int(self.claims[part].sum())
+        return float(self.claims_filled_from_stock[part].sum()) / total if total else math.nan
+
+
+# --------------------------------------------------------------------------- sales and demand
+
+
+def planned_units(scenario: Scenario, price: float) -> NDArray[np.float64]:
+    """units_m = units_per_month · (1+g)^((m−1)/12) · season[(m−1) mod 12] · (p/p_ref)^(−ε)."""
+    product, pricing = scenario.product, scenario.pricing
+    units = np.zeros(scenario.horizon_months)
+    response = (price / pricing.reference_price) ** (-pricing.demand_elasticity)
+    for m in range(min(product.sales_months, scenario.horizon_months)):
+        growth = (1.0 + product.growth_per_year) ** (m / 12.0)
+        units[m] = product.units_per_month * growth * product.seasonality[m % 12] * response
+    return units
+
+
+def draw_units(
+    scenario: Scenario, planned: NDArray[np.float64], rng: np.random.Generator
+) -> IntArray:
+    if scenario.product.demand_noise is DemandNoise.POISSON:
+        return rng.poisson(planned).astype(np.int64)
+    return np.rint(planned).astype(np.int64)
+
+
+def palm_level(daily_demand: float, lead_time_days: float, target_fill_rate: float) -> int:
+    """Smallest S with fill rate P(outstanding ≤ S − 1) ≥ target, outstanding ~ Poisson(λL).
+
+    Palm's theorem (Palm 1938; Sherbrooke, *Optimal Inventory Modeling of Systems*, §2.4).
+    """
+    mean = daily_demand * lead_time_days
+    return int(stats.poisson.ppf(target_fill_rate, mean)) + 1 if mean > 0 else 0
+
+
+def auto_level(part: Part, expected_claims: NDArray[np.float64]) -> int:
+    """``level: auto``: Palm's level at the peak month of expected claims, held throughout."""
+    assert isinstance(part.stocking, BaseStock)
+    peak_daily = float(expected_claims.max(initial=0.0)) / DAYS_PER_MONTH
+    return palm_level(peak_daily, part.lead_time_days, part.stocking.target_fill_rate)
+
+
+# --------------------------------------------------------------------------- stock of one part
+
+
+class PartStock:
+    """The spares of one part: a Container (its get queue = FCFS backorders) and the pipeline."""
+
+    def __init__(self, env: simpy.Environment, part: Part, level: int) -> None:
+        self.env = env
+        self.part = part
+        self.level = level
+        initial = part.stocking.max if isinstance(part.stocking, MinMax) else level
+        self.store = simpy.Container(env, init=initial)
+        self.on_order = 0
+        self.in_refurbishment = 0
+        self.regular_orders = True
+        self.last_buy_done = False
+
+    @property
+    def backorders(self) -> int:
+        return len(self.store.get_queue)
+
+    @property
+    def inventory_position(self) -> int:
+        """On hand + on order + coming back from refurbishment − backorders."""
+        pipeline = self.on_order + self.in_refurbishment
+        return int(self.store.level) + pipeline - self.backorders
+
+    def order(self, qty: int) -> None:
+        if qty > 0:
+            self.on_order += qty
+            self.env.process(self._deliver(qty))
+
+    def _deliver(self, qty: int) -> ProcessGen:
+        yield self.env.timeout(self.part.lead_time_days)
+        self.on_order -= qty
+        yield self.store.put(qty)
+
+    def after_demand(self) -> None:
+        """Base stock orders one-for-one up to S; after a last buy only a shortfall is ordered."""
+        if not self.regular_orders:
+            if self.last_buy_done:
+                self.order(-self.inventory_position)  # emergency: the last buy ran short
+            return
+        if isinstance(self.part.stocking, BaseStock):
+            self.order(self.level - self.inventory_position)
+
+
+# --------------------------------------------------------------------------- the world
+
+
+class NaiveWorld:
+    """Everything one replication shares: the clock, the stocks, the draws and the counters."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int,
+        price: float,
+        levels: dict[str, int] | None,
+    ) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        seq = np.random.SeedSequence([seed, replication, 0x4E414956])  # "NAIV": own streams
+        demand_seq, life_seq, yield_seq = seq.spawn(3)
+        self.demand_rng = np.random.default_rng(demand_seq)
+        self.life_rng = random.Random(int(life_seq.generate_state(1)[0]))
+        self.yield_rng = random.Random(int(yield_seq.generate_state(1)[0]))
+        self.planned = planned_units(scenario, price)
+        self._expected_claims: NDArray[np.float64] | None = None
+        self.horizon_day = scenario.horizon_days
+        self.warranty_days = scenario.product.warranty_months * DAYS_PER_MONTH
+        n_parts, months = len(scenario.parts), scenario.horizon_months
+        self.claims = np.zeros((n_parts, months), dtype=np.int64)
+        self.filled = np.zeros((n_parts, months), dtype=np.int64)
+        self.on_hand_end = np.zeros((n_parts, months), dtype=np.int64)
+        self.backorders_end = np.zeros((n_parts, months), dtype=np.int64)
+        self.processes = 0
+        self.stocks = [
+            PartStock(self.env, p, self._level(i, levels)) for i, p in enumerate(scenario.parts)
+        ]
+
+    def _level(self, index: int, levels: dict[str, int] | None) -> int:
+        part = self.scenario.parts[index]
+        if levels is not None and part.name in levels:
+            return levels[part.name]
+        if isinstance(part.stocking, MinMax):
+            return part.stocking.max
+        if part.stocking.level == "auto":
+            return auto_level(part, self.expected_claims[index])
+        return part.stocking.level
+
+    @property
+    def expected_claims(self) -> NDArray[np.float64]:
+        """Expected claims per (part, month) of the sales plan (renewal theory, once)."""
+        if self._expected_claims is None:
+            self._expected_claims = expected_monthly_claims(self.scenario, self.planned)
+        return self._expected_claims
+
+    def start(self, process: ProcessGen) -> None:
+        self.processes += 1
+        self.env.process(process)
+
+    def month_of(self, day: float) -> int:
+        return min(int(day // DAYS_PER_MONTH), self.scenario.horizon_months - 1)
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def sales(world: NaiveWorld, units: IntArray) -> ProcessGen:
+    """Sells each month's units at uniform times in the month; a sale starts its positions."""
+    env = world.env
+    for m, n in enumerate(units):
+        days = np.sort(world.demand_rng.uniform(m, m + 1, size=int(n))) * DAYS_PER_MONTH
+        for day in days:
+            yield env.timeout(float(day) - env.now)
+            for p, part in enumerate(world.scenario.parts):
+                for _ in range(part.qty_per_unit):
+                    world.start(position(world, p, m + 1))
+
+
+def life_days(world: NaiveWorld, part: Part, sale_month: int, first: bool) -> float:
+    """One Weibull life in days: the early-defect law for an unscreened defective first life."""
+    rng = world.life_rng
+    quality = world.scenario.quality
+    defects = part.early_defects
+    if first and defects is not None and defects.share > 0:
+        escaped_share = defects.share * (1.0 - quality.screening_coverage)
+        if rng.random() < escaped_share:
+            return rng.weibullvariate(defects.scale_months, defects.shape) * DAYS_PER_MONTH
+    growth = (1.0 + quality.reliability_growth_per_year) ** ((sale_month - 1) / 12.0)
+    scale = part.life.scale_months * growth
+    return rng.weibullvariate(scale, part.life.shape) * DAYS_PER_MONTH
+
+
+def position(world: NaiveWorld, p: int, sale_month: int) -> ProcessGen:
+    """One part position of one unit: fail, claim, renew from the failure, until cover ends."""
+    env, part = world.env, world.scenario.parts[p]
+    cover_end = min(env.now + world.warranty_days, world.horizon_day)
+    life = life_days(world, part, sale_month, first=True)
+    while env.now + life < cover_end:
+        yield env.timeout(life)
+        world.start(claim(world, p))
+        life = life_days(world, part, sale_month, first=False)
+
+
+def claim(world: NaiveWorld, p: int) -> ProcessGen:
+    """Take a spare (or queue for one), repair, and send the failed part to refurbish or scrap."""
+    env, stock = world.env, world.stocks[p]
+    month = world.month_of(env.now)
+    world.claims[p, month] += 1
+    request = stock.store.get(1)
+    if request.triggered:
+        world.filled[p, month] += 1
+    stock.after_demand()
+    yield request
+    yield env.timeout(world.scenario.service.repair_days)
+    refurbish = stock.part.refurbish
+    if refurbish is not None and world.yield_rng.random() < refurbish.yield_:
+        stock.in_refurbishment += 1
+        yield env.timeout(refurbish.days)
+        stock.in_refurbishment -= 1
+        yield stock.store.put(1)
+
+
+def min_max_review(world: NaiveWorld, stock: PartStock) -> ProcessGen:
+    """Every review_days: if the inventory position is at or below min, order up to max."""
+    assert isinstance(stock.part.stocking, MinMax)
+    policy = stock.part.stocking
+    while True:
+        if stock.regular_orders and stock.inventory_position <= policy.min:
+            stock.order(policy.max - stock.inventory_position)
+        yield world.env.timeout(policy.review_days)
+
+
+def last_buy(world: NaiveWorld, p: int) -> ProcessGen:
+    """At the month's start: stop regular orders, buy the service-level quantile of the rest."""
+    stock = world.stocks[p]
+    spec = stock.part.last_buy
+    assert spec is not None
+    yield world.env.timeout((spec.month - 1) * DAYS_PER_MONTH)
+    stock.regular_orders = False
+    mean = float(world.expected_claims[p, spec.month - 1 :].sum())
+    need = int(stats.poisson.ppf(spec.service_level, mean)) if mean > 0 else 0
+    stock.order(need - stock.inventory_position)
+    stock.last_buy_done = True
+
+
+def month_ends(world: NaiveWorld) -> ProcessGen:
+    """Snapshots at each month's end but the last, which ``run_naive`` takes at the horizon."""
+    for m in range(world.scenario.horizon_months - 1):
+        yield world.env.timeout((m + 1) * DAYS_PER_MONTH - world.env.now)
+        snapshot(world, m)
+
+
+def snapshot(world: NaiveWorld, month_index: int) -> None:
+    for p, stock in enumerate(world.stocks):
+        world.on_hand_end[p, month_index] = int(stock.store.level)
+        world.backorders_end[p, month_index] = stock.backorders
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def run_naive(
+    scenario: Scenario,
+    seed: int,
+    replication: int = 0,
+    *,
+    price: float | None = None,
+    levels: dict[str, int] | None = None,
+) -> NaiveCounts:
+    """One replication of the naive model; ``levels`` overrides base-stock levels by part name."""
+    if price is None:
+        price = _default_price(scenario)
+    world = NaiveWorld(scenario, seed, replication, price, levels)
+    units = draw_units(scenario, world.planned, world.demand_rng)
+    world.start(sales(world, units))
+    world.start(month_ends(world))
+    for p, stock in enumerate(world.stocks):
+        if isinstance(stock.part.stocking, MinMax):
+            world.start(min_max_review(world, stock))
+        if stock.part.last_buy is not None and stock.part.last_buy.month <= scenario.horizon_months:
+            world.start(last_buy(world, p))
+    world.env.run(until=world.horizon_day)
+    snapshot(world, scenario.horizon_months - 1)  # events at the horizon itself are not run
+    return NaiveCounts(
+        tuple(p.name for p in scenario.parts),
+        units,
+        world.claims,
+        world.filled,
+        world.on_hand_end,
+        world.backorders_end,
+        world.processes,
+    )
+
+
+def _default_price(scenario: Scenario) -> float:
+    from warrantysim.accounting.pricing import unit_price
+
+    return unit_price(scenario)
+
+
+def _load(path: str) -> Scenario:
+    from warrantysim.scenario_files import load_scenario
+
+    scenario: Scenario = load_scenario(path)
+    return scenario
+
+
+def main(argv: list[str] | None = None, load: Callable[[str], Scenario] = _load) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    scenario = load(args[0])
+    seed = int(args[1]) if len(args) > 1 else scenario.simulation.seed
+    counts = run_naive(scenario, seed)
+    print(f"units sold {int(counts.units_sold.sum())}, processes {counts.processes_started}")
+    for p, name in enumerate(counts.part_names):
+        claims = int(counts.claims[p].sum())
+        print(f"{name:>16}: claims {claims:7d}  fill rate {counts.fill_rate(p):.3f}")
+
+
+if __name__ == "__main__":
+    main()
