@@ -1,0 +1,227 @@
+"""Altair chart builders: summary frames in, Vega-Lite charts out.
+
+Every builder takes a tidy frame from :mod:`warrantysim.report.tables` (a ``policy`` column, a
+``mean`` and, where there is uncertainty, ``lo``/``hi``) and a :class:`Labels` that fixes the
+language and the money unit. The same chart objects feed the workbench (as ``JupyterChart``), the
+HTML report (Vega-Lite JSON) and the PNG/SVG/Excel exports (vl-convert).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from warrantysim.report.i18n import DEFAULT_LABELS, Labels
+
+WIDTH = 320
+HEIGHT = 200
+_BAND_OPACITY = 0.2
+
+
+def _money(frame: pd.DataFrame, labels: Labels, columns: Sequence[str]) -> pd.DataFrame:
+    """The frame with money columns divided into the display unit (万元 or yuan)."""
+    scaled = {c: frame[c] / labels.money_unit.divisor for c in columns if c in frame}
+    return frame.assign(**scaled)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categoricals as strings: Vega-Lite needs plain values, and this keeps the specs JSON-able."""
+    cats = [str(c) for c in frame if frame[c].dtype == "category"]
+    return frame.assign(**{c: frame[c].astype(str) for c in cats})
+
+
+def _policy_color(labels: Labels, order: Sequence[str]) -> alt.Color:
+    return alt.Color("policy:N", title=labels("policy"), sort=list(order))
+
+
+def _order(frame: pd.DataFrame) -> list[str]:
+    column = frame["policy"]
+    if column.dtype == "category":
+        return [str(c) for c in column.cat.categories if c in set(column)]
+    return list(dict.fromkeys(column.astype(str)))
+
+
+def annual_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.HConcatChart:
+    """Grouped bars of annual profit and performance profit per policy, with 95 % CI rules.
+
+    ``summary``: :func:`tables.long_mean_ci` of the annual frame over ``profit`` and
+    ``performance_profit`` by (policy, fiscal_year).
+    """
+    order = _order(summary)
+    data = _plain(_money(summary, labels, ["mean", "lo", "hi"]))
+    panels = [_annual_panel(data[data["metric"] == m], m, labels, order) for m in _metrics(data)]
+    return alt.hconcat(*panels).properties(title=labels("annual_profit"))
+
+
+def _metrics(data: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(data["metric"]))
+
+
+def _annual_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[str]) -> alt.Chart:
+    base = alt.Chart(data).encode(
+        x=alt.X("fiscal_year:O", title=labels("fiscal_year")),
+        xOffset=alt.XOffset("policy:N", sort=order),
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("mean:Q", title=labels.money_axis(metric)),
+        color=_policy_color(labels, order),
+        tooltip=["policy:N", "fiscal_year:O", alt.Tooltip("mean:Q", format=",.0f")],
+    )
+    rules = base.mark_rule(color="black").encode(y="lo:Q", y2="hi:Q")
+    return (bars + rules).properties(width=WIDTH, height=HEIGHT, title=labels(metric))
+
+
+def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+    """Mean cumulative profit per policy over months, with the 5–95 % replication band."""
+    order = _order(summary)
+    data = _plain(_money(summary, labels, ["mean", "lo", "hi"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
+    )
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
+    line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("profit")))
+    title = labels("cumulative_profit")
+    return (area + line).properties(width=2 * WIDTH, height=HEIGHT, title=title)
+
+
+def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.TopLevelMixin:
+    """Mean month-end spares book value per policy, with its cap (dashed) where there is one."""
+    order = _order(summary)
+    data = _plain(_money(summary, labels, ["mean", "lo", "hi", "book_value_cap"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
+    )
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
+    line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("book_value_axis")))
+    layers = [area, line]
+    if "book_value_cap" in data and data["book_value_cap"].notna().any():
+        cap = base.mark_line(strokeDash=[6, 4]).encode(
+            y="book_value_cap:Q", tooltip=[alt.Tooltip("book_value_cap:Q", title=labels("cap"))]
+        )
+        layers.append(cap)
+    title = labels("book_value")
+    return alt.layer(*layers).properties(width=2 * WIDTH, height=HEIGHT, title=title)
+
+
+def writedowns(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.Chart:
+    """Stacked mean write-downs per fiscal year and kind, a panel per policy."""
+    order = _order(summary)
+    data = _plain(_money(summary, labels, ["amount"]))
+    data = data.assign(kind=data["kind"].map(labels))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("fiscal_year:O", title=labels("fiscal_year")),
+            y=alt.Y("sum(amount):Q", title=labels.money_axis("writedowns")),
+            color=alt.Color("kind:N", title=labels("writedown_kind")),
+            column=alt.Column("policy:N", sort=order, title=labels("policy")),
+            tooltip=["policy:N", "fiscal_year:O", "kind:N", alt.Tooltip("amount:Q", format=",.0f")],
+        )
+        .properties(width=WIDTH * 0.6, height=HEIGHT, title=labels("writedowns"))
+    )
+
+
+def service(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.HConcatChart:
+    """Fill rate and mean wait per policy, with 95 % CI rules.
+
+    ``summary``: :func:`tables.long_mean_ci` of kpis over ``fill_rate`` and ``mean_wait_days``
+    by policy.
+    """
+    order = _order(summary)
+    data = _plain(summary)
+    panels = [_service_panel(data[data["metric"] == m], m, labels, order) for m in _metrics(data)]
+    return alt.hconcat(*panels).properties(title=labels("service"))
+
+
+def _service_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[str]) -> alt.Chart:
+    base = alt.Chart(data).encode(x=alt.X("policy:N", sort=order, title=labels("policy")))
+    bars = base.mark_bar().encode(
+        y=alt.Y("mean:Q", title=labels(metric)),
+        color=_policy_color(labels, order),
+        tooltip=["policy:N", alt.Tooltip("mean:Q", format=",.3f")],
+    )
+    rules = base.mark_rule(color="black").encode(y="lo:Q", y2="hi:Q")
+    return (bars + rules).properties(width=WIDTH / 2 + 40, height=HEIGHT, title=labels(metric))
+
+
+def tornado(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+    """Bars from the base outcome to the outcome at each parameter's low and high value.
+
+    ``frame``: columns ``parameter``, ``low``, ``high`` (the outcome at each end) and ``base``.
+    """
+    swing = (frame["high"] - frame["low"]).abs()
+    data = _money(frame.assign(swing=swing), labels, ["low", "high", "base"])
+    long = data.melt(["parameter", "base", "swing"], ["low", "high"], "end", "outcome")
+    long = long.assign(end=long["end"].map(labels))
+    sort = data.sort_values("swing", ascending=False)["parameter"].tolist()
+    y = alt.Y("parameter:N", sort=sort, title=labels("parameter"))
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("outcome:Q", title=labels.money_axis("lifetime_profit")),
+            x2="base:Q",
+            color=alt.Color("end:N", title=labels("value")),
+        )
+    )
+    rule = alt.Chart(data.head(1)).mark_rule(color="black").encode(x="base:Q")
+    return (bars + rule).properties(width=2 * WIDTH, height=HEIGHT, title=labels("tornado"))
+
+
+def sobol(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+    """First-order and total Sobol indices per parameter with their confidence intervals.
+
+    ``frame``: long, columns ``parameter``, ``index`` (``S1``/``ST``), ``value``, ``conf``
+    (SALib's half-width).
+    """
+    data = frame.assign(lo=frame["value"] - frame["conf"], hi=frame["value"] + frame["conf"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("parameter:N", title=labels("parameter")),
+        yOffset="index:N",
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("value:Q", title=labels("index")), color=alt.Color("index:N", title=labels("index"))
+    )
+    rules = base.mark_rule(color="black").encode(x="lo:Q", x2="hi:Q")
+    return (bars + rules).properties(width=2 * WIDTH, height=HEIGHT, title=labels("sobol"))
+
+
+def sweep(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.FacetChart:
+    """Mean outcome (with CI band) against each swept parameter's value, one panel a parameter.
+
+    ``frame``: columns ``parameter``, ``value``, ``policy``, ``mean``, ``lo``, ``hi``.
+    """
+    data = _plain(_money(frame, labels, ["mean", "lo", "hi"]))
+    base = alt.Chart().encode(
+        x=alt.X("value:Q", title=labels("value")),
+        color=alt.Color("policy:N", title=labels("policy")),
+    )
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", title=labels.money_axis("lifetime_profit"))
+    )
+    layered = alt.layer(area, line, data=data).properties(width=WIDTH * 0.8, height=HEIGHT)
+    facet = layered.facet(facet=alt.Facet("parameter:N", title=None), columns=3)
+    return facet.resolve_scale(x="independent").properties(title=labels("sweep"))
+
+
+def winner_map(frame: pd.DataFrame, x: str, y: str, labels: Labels = DEFAULT_LABELS) -> alt.Chart:
+    """Which policy has the higher mean outcome at each (x, y) point of a two-parameter grid.
+
+    ``frame``: columns ``x``, ``y`` (named by the arguments) and ``winner``.
+    """
+    return (
+        alt.Chart(_plain(frame))
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:O", title=x),
+            y=alt.Y(f"{y}:O", title=y, sort="descending"),
+            color=alt.Color("winner:N", title=labels("winner")),
+            tooltip=[f"{x}:O", f"{y}:O", "winner:N"],
+        )
+        .properties(width=WIDTH, height=HEIGHT, title=labels("winner"))
+    )

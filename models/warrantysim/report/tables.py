@@ -1,0 +1,144 @@
+"""Summaries of replicated results that charts, the workbench and the report show.
+
+Inputs are the frames of :func:`warrantysim.api.simulate` (``kpis``, ``monthly``, ``annual``),
+one set per policy, stacked with a ``policy`` column by :func:`stack`. Intervals are Student-t
+intervals of a mean over replications: mean ± t(0.975, n−1)·s/√n. Differences between policies are
+paired by replication, because replication r of every policy shares its random numbers (common
+random numbers, DESIGN.md), which is what makes the paired interval the right, tight one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+POLICY = "policy"
+REPLICATION = "replication"
+CONFIDENCE = 0.95
+WRITEDOWN_KINDS = ("age_writedown", "cap_writedown", "end_of_life_writeoff")
+DIFF_KPIS = (
+    "lifetime_profit",
+    "npv_profit",
+    "fill_rate",
+    "mean_wait_days",
+    "peak_spares_book_value",
+)
+
+
+def stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One frame with a ``policy`` column (ordered as given) from a frame per policy."""
+    parts = [frame.assign(**{POLICY: name}) for name, frame in frames.items()]
+    out = pd.concat(parts, ignore_index=True)
+    out[POLICY] = pd.Categorical(out[POLICY], categories=list(frames), ordered=True)
+    return out
+
+
+def t_halfwidth(sd: pd.Series, n: pd.Series, level: float = CONFIDENCE) -> pd.Series:
+    """Half-width of the Student-t interval of a mean: t(1−α/2, n−1)·s/√n (0 for n = 1)."""
+    dof = np.maximum(n.to_numpy() - 1, 1)
+    t = stats.t.ppf(0.5 + level / 2.0, dof)
+    half = t * sd.fillna(0.0).to_numpy() / np.sqrt(n.to_numpy())
+    return pd.Series(np.where(n.to_numpy() > 1, half, 0.0), index=sd.index)
+
+
+def mean_ci(frame: pd.DataFrame, by: Sequence[str], value: str) -> pd.DataFrame:
+    """Mean of ``value`` over replications per group, with its 95 % t-interval (lo, hi)."""
+    grouped = frame.groupby(list(by), observed=True)[value]
+    out = grouped.agg(["mean", "std", "count"]).reset_index()
+    half = t_halfwidth(out["std"], out["count"])
+    return out.assign(lo=out["mean"] - half, hi=out["mean"] + half).drop(columns="std")
+
+
+def long_mean_ci(frame: pd.DataFrame, by: Sequence[str], values: Sequence[str]) -> pd.DataFrame:
+    """:func:`mean_ci` of several columns, stacked with a ``metric`` column."""
+    parts = [mean_ci(frame, by, v).assign(metric=v) for v in values if v in frame]
+    return pd.concat(parts, ignore_index=True)
+
+
+def band(frame: pd.DataFrame, by: Sequence[str], value: str, q: float = 0.05) -> pd.DataFrame:
+    """Mean and the q / 1−q quantiles of ``value`` across replications (the spread of outcomes)."""
+    grouped = frame.groupby(list(by), observed=True)[value]
+    out = grouped.agg(mean="mean", lo=lambda s: s.quantile(q), hi=lambda s: s.quantile(1.0 - q))
+    return out.reset_index()
+
+
+def cumulative_profit(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Per policy and month: mean cumulative profit and its 5–95 % band over replications."""
+    ordered = monthly.sort_values([POLICY, REPLICATION, "month"])
+    cum = ordered.groupby([POLICY, REPLICATION], observed=True)["profit"].cumsum()
+    return band(ordered.assign(cumulative_profit=cum), [POLICY, "month"], "cumulative_profit")
+
+
+def writedowns_by_kind(annual: pd.DataFrame) -> pd.DataFrame:
+    """Mean write-down per policy, fiscal year and kind (long), as a positive expense amount."""
+    kinds = [k for k in WRITEDOWN_KINDS if k in annual]
+    means = annual.groupby([POLICY, "fiscal_year"], observed=True)[kinds].mean().reset_index()
+    out = means.melt([POLICY, "fiscal_year"], kinds, var_name="kind", value_name="amount")
+    # Ledger sign conventions differ between expense lines; a chart of losses shows magnitudes.
+    return out.assign(amount=out["amount"].abs())
+
+
+def paired_differences(
+    kpis: pd.DataFrame, base: str, metrics: Sequence[str] = DIFF_KPIS
+) -> pd.DataFrame:
+    """Each policy's KPI minus the base policy's, paired by replication, with a 95 % t-interval."""
+    rows = []
+    wide = {
+        m: kpis.pivot(index=REPLICATION, columns=POLICY, values=m) for m in metrics if m in kpis
+    }
+    for metric, table in wide.items():
+        for policy in table.columns:
+            if policy == base:
+                continue
+            rows.append(_diff_row(metric, str(policy), table[base], table[policy]))
+    return pd.DataFrame(rows, columns=["kpi", POLICY, "base", "mean", "difference", "lo", "hi"])
+
+
+def _diff_row(metric: str, policy: str, base: pd.Series, other: pd.Series) -> dict[str, object]:
+    diff = (other - base).dropna()
+    n = pd.Series([len(diff)])
+    half = float(t_halfwidth(pd.Series([diff.std()]), n).iloc[0])
+    mean_diff = float(diff.mean())
+    return {
+        "kpi": metric,
+        POLICY: policy,
+        "base": float(base.mean()),
+        "mean": float(other.mean()),
+        "difference": mean_diff,
+        "lo": mean_diff - half,
+        "hi": mean_diff + half,
+    }
+
+
+def book_value_over_time(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Mean month-end spares book value per policy and month, with the cap where known."""
+    out = band(monthly, [POLICY, "month"], "spares_book_value_end")
+    if "book_value_cap" in monthly:
+        cap = monthly.groupby([POLICY, "month"], observed=True)["book_value_cap"].mean()
+        out = out.merge(cap.reset_index(), on=[POLICY, "month"], how="left")
+    return out
+
+
+def annual_statement(annual: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """A policy's mean annual statement: rows are ledger lines, columns fiscal years."""
+    skip = {POLICY, REPLICATION, "fiscal_year"}
+    lines = [str(c) for c in annual if c not in skip]
+    numeric = [c for c in lines if pd.api.types.is_numeric_dtype(annual[c])]
+    rows = annual[annual[POLICY] == policy]
+    return rows.groupby("fiscal_year")[numeric].mean().T
+
+
+_COUNT_PREFIXES = ("units_", "claims", "parts_", "orders", "backorder", "repairs")
+_NOT_MONEY_SUFFIXES = ("_rate", "_days", "_qty", "_count", "_share", "_turnover", "_months")
+
+
+def is_money(column: str) -> bool:
+    """Whether a result column is an amount of money (CNY) rather than a count, rate or time."""
+    if column in {POLICY, REPLICATION, "month", "fiscal_year"}:
+        return False
+    if column.startswith(_COUNT_PREFIXES) or column.endswith(_NOT_MONEY_SUFFIXES):
+        return False
+    return "turnover" not in column and not column.endswith("_share_of_revenue")
