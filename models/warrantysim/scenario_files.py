@@ -34,6 +34,7 @@ from warrantysim.scenario_paths import (
 
 __all__ = [
     "ScenarioError",
+    "apply_overrides",
     "dump_scenario",
     "load_scenario",
     "parse_overrides",
@@ -52,6 +53,17 @@ def load_scenario(path: str | Path, overrides: Overrides = ()) -> Scenario:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
         raise translate(exc, raw, lambda p: _origin(origins, p)) from None
+
+
+def apply_overrides(scenario: Scenario, overrides: Overrides, label: str = "--set") -> Scenario:
+    """A new, validated scenario with the overrides applied (experiments' design points)."""
+    raw: dict[str, Any] = scenario.model_dump(mode="json", by_alias=True)
+    for segments, value in parse_overrides(overrides, label):
+        raw = _override(raw, segments, value, label)
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise translate(exc, raw, lambda _: label) from None
 
 
 def resolve(path: str | Path, overrides: Overrides = ()) -> dict[str, Any]:

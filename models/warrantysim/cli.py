@@ -1,0 +1,62 @@
+"""warrantysim: warranty failures, spare-parts stock and after-sales policies, simulated.
+
+The command is a thin shell over the package.
+
+Each subcommand is a module with a docstring, ``HELP`` (one line), ``add_arguments(parser)`` and
+``run(args) -> int``; adding one is one line in :data:`COMMANDS`. Shared helpers (``SCENARIO
+--set``, atomic writes, :class:`UsageError`) are in :mod:`warrantysim.commands`. A user's mistake
+(bad scenario, missing file, bad option) is one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from warrantysim.commands import UsageError
+from warrantysim.scenario_files import ScenarioError
+
+COMMANDS: list[tuple[str, str]] = [
+    ("run", "warrantysim.commands.run"),
+    ("validate", "warrantysim.commands.validate"),
+]
+"""(subcommand, module) in the order ``--help`` lists them."""
+
+USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """Option errors as one line (argparse prints the whole usage otherwise)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USER_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="warrantysim", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module_name in COMMANDS:
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        module.add_arguments(command)
+        command.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ScenarioError as e:
+        more = len(e.errors) - 1
+        print(str(e) + (f" (and {more} more problems)" if more else ""), file=sys.stderr)
+    except UsageError as e:
+        print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
+    return USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
