@@ -1,0 +1,182 @@
+"""``book``: the event log and the scenario's accounting policy in, the monthly journal out.
+
+A pure function: same log and scenario, same ledger. The three spares treatments of DESIGN.md differ
+only in where a spare's cost goes (the stock's own movements are in :mod:`.inventory`):
+
+| treatment           | spare received        | spare issued to a repair   | unit sold           |
+|---------------------|-----------------------|----------------------------|---------------------|
+| capitalise          | Dr inventory, Cr cash | Dr spare_parts_cost, Cr inv | —                  |
+| expense_on_purchase | Dr spare_parts_cost, Cr cash | —                   | —                   |
+| accrue_per_unit     | Dr inventory, Cr cash | Dr provision, Cr inventory | Dr accrual, Cr prov. |
+
+Under ``accrue_per_unit`` labour and logistics are drawn from the provision too (the accrual covers
+them); at the horizon's end what is left of the provision is released. Age and cap write-downs and
+the end-of-life write-off hit the P&L under every treatment that holds stock, so the lifetime total
+of spare cost is the same under all three: the cost of everything that entered stock.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from warrantysim.accounting import operations as ops
+from warrantysim.accounting.chart import Account as A
+from warrantysim.accounting.inventory import CapRule, Layers, Valuation, stock_units, value_stock
+from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
+from warrantysim.accounting.periods import year_end_indices
+from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
+from warrantysim.scenario import Scenario, SparesTreatment
+from warrantysim.sim.eventlog import EventLog
+
+
+def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
+    """The replication's journal, a row of postings per month (see the module docstring)."""
+    entries: list[Entry] = []
+    _book_sales(entries, log, scenario, price)
+    _book_service(entries, log, scenario)
+    extras = _book_spares(entries, log, scenario)
+    return ledger_from_entries(entries, log.horizon_months, price, extras)
+
+
+def accrual_per_unit(scenario: Scenario) -> float:
+    """The provision charged per unit sold; ``auto`` is the model's own expected warranty cost."""
+    accrual = scenario.accounting.accrual_per_unit
+    return expected_warranty_cost_per_unit(scenario) if accrual == "auto" else float(accrual)
+
+
+def _book_sales(entries: list[Entry], log: EventLog, scenario: Scenario, price: float) -> None:
+    sale = ops.sales(log, scenario, price)
+    post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, sale.recognised)
+    post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES, sale.collected)
+    post(entries, "bad debt written off", A.BAD_DEBT, A.TRADE_RECEIVABLES, sale.written_off)
+    post(entries, "product cost", A.PRODUCT_COST, A.CASH, ops.product_cost(log, scenario))
+    post(entries, "screening", A.SCREENING_COST, A.CASH, ops.screening_cost(log, scenario))
+
+
+def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+    accrue = scenario.accounting.spares_treatment is SparesTreatment.ACCRUE_PER_UNIT
+    labour_account = A.WARRANTY_PROVISION if accrue else A.LABOUR_LOGISTICS
+    post(
+        entries, "labour and logistics", labour_account, A.CASH, ops.labour_logistics(log, scenario)
+    )
+    post(entries, "late penalties", A.LATE_PENALTIES, A.CASH, ops.late_penalties(log, scenario))
+    charge = ops.chargebacks(log, scenario)
+    post(
+        entries,
+        "chargeback claimed",
+        A.CHARGEBACK_RECEIVABLE,
+        A.CHARGEBACK_INCOME,
+        charge.recognised,
+    )
+    post(entries, "chargeback paid", A.CASH, A.CHARGEBACK_RECEIVABLE, charge.collected)
+    post(
+        entries,
+        "chargeback unrecovered",
+        A.CHARGEBACK_UNRECOVERED,
+        A.CHARGEBACK_RECEIVABLE,
+        charge.written_off,
+    )
+    post(entries, "scrap sold", A.CASH, A.SALVAGE_INCOME, ops.salvage(log, scenario))
+
+
+def _book_spares(entries: list[Entry], log: EventLog, scenario: Scenario) -> dict[str, FloatArray]:
+    treatment = scenario.accounting.spares_treatment
+    received = ops.layers(log, scenario)
+    if treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
+        bought = ops.monthly(log, received.day, received.qty * received.unit_cost)
+        post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought)
+        nothing = np.zeros(log.horizon_months)
+        return {"book_value_cap_limit": nothing * np.nan, "spares_issued_cost": nothing}
+    valuation = _valuation(log, scenario, received)
+    issue_account = A.SPARE_PARTS_COST
+    if treatment is SparesTreatment.ACCRUE_PER_UNIT:
+        issue_account = A.WARRANTY_PROVISION
+        _book_accrual(entries, log, scenario, valuation)
+    _book_stock(entries, valuation, issue_account)
+    return {
+        "book_value_cap_limit": valuation.cap_limit,
+        "spares_issued_cost": valuation.issued_cost,
+    }
+
+
+def _book_stock(entries: list[Entry], v: Valuation, issue_account: A) -> None:
+    post(entries, "spares received", A.SPARES_INVENTORY, A.CASH, v.receipts)
+    post(entries, "spares issued to repairs", issue_account, A.SPARES_INVENTORY, v.issued_value)
+    post(
+        entries,
+        "write-downs of issued spares",
+        A.SPARES_WRITEDOWNS,
+        A.SPARES_INVENTORY,
+        v.issued_cost - v.issued_value,
+    )
+    post(entries, "age write-down", A.AGE_WRITEDOWN, A.SPARES_WRITEDOWNS, v.age_writedown)
+    post(entries, "cap write-down", A.CAP_WRITEDOWN, A.SPARES_WRITEDOWNS, v.cap_writedown)
+    post(
+        entries,
+        "leftover stock written off",
+        A.END_OF_LIFE_WRITEOFF,
+        A.SPARES_INVENTORY,
+        v.leftover_value,
+    )
+    post(
+        entries,
+        "write-downs of leftover stock",
+        A.SPARES_WRITEDOWNS,
+        A.SPARES_INVENTORY,
+        v.leftover_cost - v.leftover_value,
+    )
+
+
+def _book_accrual(entries: list[Entry], log: EventLog, scenario: Scenario, v: Valuation) -> None:
+    accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
+    post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
+    drawn = v.issued_value + ops.labour_logistics(log, scenario)
+    release = np.zeros(log.horizon_months)
+    release[-1] = accrued.sum() - drawn.sum()
+    post(
+        entries,
+        "provision released at end of life",
+        A.WARRANTY_PROVISION,
+        A.PROVISION_RELEASE,
+        release,
+    )
+
+
+def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+    units = stock_units(
+        received,
+        log.claims.part.astype(np.int64),
+        log.claims.serve_day,
+        log.n_parts,
+        log.horizon_months,
+    )
+    policy = scenario.accounting
+    return value_stock(
+        units, log.horizon_months, policy.age_writedown_months, _cap_rule(log, scenario)
+    )
+
+
+def _cap_rule(log: EventLog, scenario: Scenario) -> CapRule | None:
+    policy = scenario.accounting
+    cap = policy.book_value_cap
+    if cap.absolute is None and cap.share_of_trailing_cost_of_sales is None:
+        return None
+    year_ends = year_end_indices(log.horizon_months, policy.fiscal_year_end_month)
+    capitalise = policy.spares_treatment is SparesTreatment.CAPITALISE
+    base = ops.product_cost(log, scenario)
+    if capitalise:
+        base = base + ops.labour_logistics(log, scenario)
+    else:
+        base = base + log.units_sold * accrual_per_unit(scenario)
+    return CapRule(
+        absolute=cap.absolute,
+        share=cap.share_of_trailing_cost_of_sales,
+        trailing_months=cap.trailing_months,
+        prior_monthly_cost_of_sales=cap.prior_annual_cost_of_sales / 12.0,
+        tranche_share=cap.tranche_share,
+        # the last month's stock is written off at end of life anyway; capping it first would
+        # only move that write-off between two lines
+        year_ends=year_ends[year_ends < log.horizon_months - 1],
+        base_cost_of_sales=base,
+        issues_in_cost_of_sales=capitalise,
+    )

@@ -1,0 +1,85 @@
+"""The chart of accounts: the balance-sheet accounts and the P&L lines of the warranty ledger.
+
+Postings are debit-positive: an asset or an expense grows with a positive amount, a liability, an
+income or a contra-asset (accumulated write-downs) with a negative one. Retained earnings are not
+posted to: they are the running sum of the P&L accounts (the ledger is never closed), which keeps
+each month's P&L readable straight from the postings.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Account(IntEnum):
+    # balance sheet
+    CASH = 0
+    TRADE_RECEIVABLES = 1
+    CHARGEBACK_RECEIVABLE = 2
+    SPARES_INVENTORY = 3
+    """Spare parts at cost (FIFO purchase and refurbishment layers)."""
+    SPARES_WRITEDOWNS = 4
+    """Contra-asset: accumulated age, cap write-downs on the spares still held."""
+    WARRANTY_PROVISION = 5
+    # P&L
+    REVENUE = 6
+    PRODUCT_COST = 7
+    SPARE_PARTS_COST = 8
+    LABOUR_LOGISTICS = 9
+    WARRANTY_ACCRUAL = 10
+    PROVISION_RELEASE = 11
+    LATE_PENALTIES = 12
+    SCREENING_COST = 13
+    AGE_WRITEDOWN = 14
+    CAP_WRITEDOWN = 15
+    END_OF_LIFE_WRITEOFF = 16
+    SALVAGE_INCOME = 17
+    CHARGEBACK_INCOME = 18
+    CHARGEBACK_UNRECOVERED = 19
+    BAD_DEBT = 20
+
+    @property
+    def column(self) -> str:
+        """The statement column of a P&L account (``LedgerLine`` values use the same names)."""
+        return self.name.lower()
+
+
+BALANCE_SHEET = (
+    Account.CASH,
+    Account.TRADE_RECEIVABLES,
+    Account.CHARGEBACK_RECEIVABLE,
+    Account.SPARES_INVENTORY,
+    Account.SPARES_WRITEDOWNS,
+    Account.WARRANTY_PROVISION,
+)
+INCOME = (
+    Account.REVENUE,
+    Account.PROVISION_RELEASE,
+    Account.SALVAGE_INCOME,
+    Account.CHARGEBACK_INCOME,
+)
+EXPENSES = (
+    Account.PRODUCT_COST,
+    Account.SPARE_PARTS_COST,
+    Account.LABOUR_LOGISTICS,
+    Account.WARRANTY_ACCRUAL,
+    Account.LATE_PENALTIES,
+    Account.SCREENING_COST,
+    Account.AGE_WRITEDOWN,
+    Account.CAP_WRITEDOWN,
+    Account.END_OF_LIFE_WRITEOFF,
+    Account.CHARGEBACK_UNRECOVERED,
+    Account.BAD_DEBT,
+)
+PNL = INCOME + EXPENSES
+WRITEDOWNS = (Account.AGE_WRITEDOWN, Account.CAP_WRITEDOWN, Account.END_OF_LIFE_WRITEOFF)
+
+COST_OF_SALES = (
+    Account.PRODUCT_COST,
+    Account.SPARE_PARTS_COST,
+    Account.LABOUR_LOGISTICS,
+    Account.WARRANTY_ACCRUAL,
+)
+"""What the brief calls cost of sales (销售成本): the product plus the warranty cost as the
+treatment recognises it (spares consumed or bought, labour and logistics, or the accrual).
+Write-downs are kept out so that the cap, which is a share of it, does not feed on itself."""

@@ -1,0 +1,266 @@
+"""Spare-parts stock at book value: FIFO layers, straight-line age write-down, the year-end cap.
+
+Costing (DESIGN.md "Accounting"): every purchase receipt is a layer at its unit price; a
+refurbished part re-enters stock as a new layer at its refurbishment cost (the returned core itself
+is carried at zero). Repairs issue units first-in, first-out. Each unit's book value falls
+straight-line from its cost to zero over ``age_writedown_months`` from its receipt day, booked
+at month ends; a unit issued mid-month leaves at its book value of the previous month end (its
+cost if received that month).
+
+The cap acts on the whole warehouse: at a fiscal year end the written-down excess is a fraction f
+of the book value, so every unit held then keeps (1 − f) of its value and, from then on, of its
+age write-down. Units are therefore grouped by the fiscal year ("epoch") they were received in;
+within a group all units share the product Π(1 − f) of the caps since, and the age-written-down
+value of a group is a sum of piecewise-linear terms, evaluated for all months at once with
+difference arrays:
+
+    value_k(e) = c_k · (1 − clip((e − r_k)/L, 0, 1))
+               = c_k − c_k (e − r_k)/L + c_k max(e − r_k − L, 0)/L      for e ≥ r_k,
+
+summed over the units held at month end e (r receipt day, L write-down period in days). Booking
+is O(units + months); no loop runs over months or units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from warrantysim.accounting.periods import month_of, sum_by
+from warrantysim.scenario import DAYS_PER_MONTH
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Receipts into stock, one row per purchase receipt or refurbished part."""
+
+    part: IntArray
+    day: FloatArray
+    qty: IntArray
+    unit_cost: FloatArray
+
+
+@dataclass(frozen=True)
+class StockUnits:
+    """Every spare that entered stock, one row per unit, FIFO order within each part."""
+
+    part: IntArray
+    cost: FloatArray
+    receipt_day: FloatArray
+    receipt_month: IntArray
+    exit_month: IntArray
+    """0-based month a repair took it; H (the horizon) if still held at the end."""
+
+
+@dataclass(frozen=True)
+class CapRule:
+    """The year-end cap on book value: min(``absolute``, ``share`` × trailing cost of sales)."""
+
+    absolute: float | None
+    share: float | None
+    trailing_months: int
+    prior_monthly_cost_of_sales: float
+    tranche_share: float
+    year_ends: IntArray
+    """0-based months at which the cap is applied."""
+    base_cost_of_sales: FloatArray
+    """Monthly cost of sales without the spares issued to repairs."""
+    issues_in_cost_of_sales: bool
+    """True when spares issued to repairs are expensed into cost of sales (``capitalise``)."""
+
+    def limit(self, cost_of_sales: FloatArray, month: int) -> float:
+        """The cap at 0-based ``month``; months before month 1 take the prior years' average."""
+        limits = [] if self.absolute is None else [self.absolute]
+        if self.share is not None:
+            start = month + 1 - self.trailing_months
+            inside = float(cost_of_sales[max(start, 0) : month + 1].sum())
+            before = max(-start, 0) * self.prior_monthly_cost_of_sales
+            limits.append(self.share * (inside + before))
+        return min(limits) if limits else math.inf
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """Monthly movements of the stock at book value (CNY; index 0 = month 1)."""
+
+    receipts: FloatArray
+    issued_cost: FloatArray
+    """Cost of the units issued to repairs."""
+    issued_value: FloatArray
+    """Their book value when issued: what a repair expenses."""
+    age_writedown: FloatArray
+    cap_writedown: FloatArray
+    leftover_cost: FloatArray
+    """Cost of the units still held at the horizon's end (last month only)."""
+    leftover_value: FloatArray
+    """Their book value then: the end-of-life write-off."""
+    cap_limit: FloatArray
+    """The cap at each year end it was tested (NaN in other months)."""
+
+
+def stock_units(
+    layers: Layers, issue_part: IntArray, issue_day: FloatArray, n_parts: int, horizon_months: int
+) -> StockUnits:
+    """Match the k-th repair of each part to the k-th unit received (FIFO)."""
+    order = np.lexsort((layers.day, layers.part))
+    qty = layers.qty[order]
+    part = np.repeat(layers.part[order], qty)
+    unit_rank = _rank_within(part, n_parts)
+    issues = np.lexsort((issue_day, issue_part))
+    i_part, i_day = issue_part[issues], issue_day[issues]
+    n_units, n_issues = np.bincount(part, minlength=n_parts), np.bincount(i_part, minlength=n_parts)
+    if np.any(n_issues > n_units):
+        short = np.nonzero(n_issues > n_units)[0].tolist()
+        raise ValueError(f"parts {short}: more spares issued to repairs than ever entered stock")
+    receipt_day = np.repeat(layers.day[order], qty)
+    receipt_month = month_of(receipt_day, horizon_months)
+    issued = unit_rank < n_issues[part]
+    exit_month = np.full(len(part), horizon_months, dtype=np.int64)
+    first_issue = np.cumsum(n_issues) - n_issues
+    exit_day = i_day[first_issue[part[issued]] + unit_rank[issued]]
+    exit_month[issued] = np.maximum(month_of(exit_day, horizon_months), receipt_month[issued])
+    cost = np.repeat(layers.unit_cost[order], qty)
+    return StockUnits(part, cost, receipt_day, receipt_month, exit_month)
+
+
+def _rank_within(sorted_part: IntArray, n_parts: int) -> IntArray:
+    counts = np.bincount(sorted_part, minlength=n_parts)
+    start = np.cumsum(counts) - counts
+    return np.arange(len(sorted_part)) - start[sorted_part]
+
+
+def value_stock(
+    units: StockUnits, horizon_months: int, writedown_months: int | None, cap: CapRule | None
+) -> Valuation:
+    """Book the stock's movements month by month (see the module docstring for the method)."""
+    year_ends = cap.year_ends if cap is not None else np.zeros(0, dtype=np.int64)
+    group = np.searchsorted(year_ends, units.receipt_month, side="left")
+    n_groups = len(year_ends) + 1
+    writedown_days = None if writedown_months is None else writedown_months * DAYS_PER_MONTH
+    held = _held_value(units, group, n_groups, horizon_months, writedown_days)
+    issued = units.exit_month < horizon_months
+    issued_u = _by_group_month(
+        group[issued],
+        units.exit_month[issued],
+        n_groups,
+        horizon_months,
+        units.cost[issued] * _value_share(units, issued, writedown_days),
+    )
+    receipts_u = _by_group_month(group, units.receipt_month, n_groups, horizon_months, units.cost)
+    factors, limits = _cap_factors(held, issued_u, cap, horizon_months)
+    return _scaled(units, held, issued_u, receipts_u, factors, limits)
+
+
+def _value_share(
+    units: StockUnits, mask: NDArray[np.bool_], writedown_days: float | None
+) -> FloatArray:
+    """Book value / cost of the masked units at the start of their exit month."""
+    if writedown_days is None:
+        return np.ones(int(mask.sum()))
+    start_day = units.exit_month[mask] * DAYS_PER_MONTH
+    return 1.0 - np.clip((start_day - units.receipt_day[mask]) / writedown_days, 0.0, 1.0)
+
+
+def _by_group_month(
+    group: IntArray, month: IntArray, n_groups: int, horizon: int, weights: FloatArray
+) -> FloatArray:
+    flat = sum_by(group * horizon + month, weights, n_groups * horizon)
+    return flat.reshape(n_groups, horizon)
+
+
+def _held_sum(
+    group: IntArray,
+    start: IntArray,
+    end: IntArray,
+    weights: FloatArray,
+    n_groups: int,
+    horizon: int,
+) -> FloatArray:
+    """Σ weights over the units held at each month end: [start, end) by difference arrays."""
+    size = n_groups * (horizon + 1)
+    diff = sum_by(group * (horizon + 1) + start, weights, size)
+    diff -= sum_by(group * (horizon + 1) + end, weights, size)
+    return np.cumsum(diff.reshape(n_groups, horizon + 1), axis=1)[:, :horizon]
+
+
+def _held_value(
+    units: StockUnits, group: IntArray, n_groups: int, horizon: int, writedown_days: float | None
+) -> FloatArray:
+    """Book value before any cap of each group's units held at each month end, shape (groups, H)."""
+    start, end, cost, r = units.receipt_month, units.exit_month, units.cost, units.receipt_day
+
+    def held(weights: FloatArray, first: IntArray = start) -> FloatArray:
+        return _held_sum(group, first, end, weights, n_groups, horizon)
+
+    at_cost = held(cost)
+    if writedown_days is None:
+        return at_cost
+    month_end_day = (np.arange(horizon) + 1.0) * DAYS_PER_MONTH
+    ageing = month_end_day * at_cost - held(cost * r)
+    fully_aged = np.ceil((r + writedown_days) / DAYS_PER_MONTH).astype(np.int64) - 1
+    fully_aged = np.clip(fully_aged, start, end)
+    beyond = month_end_day * held(cost, fully_aged) - held(cost * (r + writedown_days), fully_aged)
+    return at_cost - (ageing - beyond) / writedown_days
+
+
+def _cap_factors(
+    held: FloatArray, issued_u: FloatArray, cap: CapRule | None, horizon: int
+) -> tuple[FloatArray, FloatArray]:
+    """Π(1 − f) per group after each month's cap, and the cap's limit at each year end."""
+    factors = np.ones_like(held)
+    limits = np.full(horizon, np.nan)
+    if cap is None:
+        return factors, limits
+    for k, month in enumerate(cap.year_ends):
+        before = factors[:, month - 1] if month > 0 else np.ones(len(factors))
+        value = float(before @ held[:, month])
+        limits[month] = cap.limit(_cost_of_sales(cap, factors, issued_u), int(month))
+        excess = cap.tranche_share * max(value - limits[month], 0.0)
+        if value > 0.0:
+            factors[: k + 1, month:] *= 1.0 - excess / value
+    return factors, limits
+
+
+def _previous(factors: FloatArray) -> FloatArray:
+    """The factors in force during each month: those of the previous month end."""
+    return np.hstack([np.ones((len(factors), 1)), factors[:, :-1]])
+
+
+def _cost_of_sales(cap: CapRule, factors: FloatArray, issued_u: FloatArray) -> FloatArray:
+    if not cap.issues_in_cost_of_sales:
+        return cap.base_cost_of_sales
+    return cap.base_cost_of_sales + (_previous(factors) * issued_u).sum(axis=0)
+
+
+def _scaled(
+    units: StockUnits,
+    held: FloatArray,
+    issued_u: FloatArray,
+    receipts_u: FloatArray,
+    factors: FloatArray,
+    limits: FloatArray,
+) -> Valuation:
+    horizon = held.shape[1]
+    during = _previous(factors)
+    held_before = np.hstack([np.zeros((len(held), 1)), held[:, :-1]])
+    age_u = held_before + receipts_u - issued_u - held
+    leftover_cost, leftover_value = np.zeros(horizon), np.zeros(horizon)
+    leftover_cost[-1] = units.cost[units.exit_month >= horizon].sum()
+    leftover_value[-1] = factors[:, -1] @ held[:, -1]
+    issued = units.exit_month < horizon
+    return Valuation(
+        receipts=receipts_u.sum(axis=0),
+        issued_cost=sum_by(units.exit_month[issued], units.cost[issued], horizon),
+        issued_value=(during * issued_u).sum(axis=0),
+        age_writedown=(during * age_u).sum(axis=0),
+        cap_writedown=((during - factors) * held).sum(axis=0),
+        leftover_cost=leftover_cost,
+        leftover_value=leftover_value,
+        cap_limit=limits,
+    )

@@ -1,0 +1,120 @@
+"""The finance KPIs of one replication, from its monthly statement (a pure function of it).
+
+Fill rate and the wait for a part are physical and come from the event log (``sim.physical``).
+Ratios with nothing to divide by (no stock under ``expense_on_purchase``) are NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from warrantysim.accounting.periods import discount_factors
+from warrantysim.scenario import DAYS_PER_MONTH, Scenario
+
+TOTALS = (
+    "revenue",
+    "profit",
+    "performance_profit",
+    "product_cost",
+    "spare_parts_cost",
+    "labour_logistics",
+    "warranty_accrual",
+    "provision_release",
+    "late_penalties",
+    "screening_cost",
+    "age_writedown",
+    "cap_writedown",
+    "end_of_life_writeoff",
+    "salvage_income",
+    "chargeback_income",
+    "chargeback_unrecovered",
+    "bad_debt",
+    "warranty_cost",
+    "net_warranty_cost",
+)
+
+
+def finance_kpis(
+    monthly: pd.DataFrame, annual: pd.DataFrame, scenario: Scenario
+) -> dict[str, float]:
+    """Lifetime totals, NPVs, book value against the cap, turnovers, receivable days, provision."""
+    kpis = {f"lifetime_{name}": float(monthly[name].sum()) for name in TOTALS}
+    kpis |= _npv(monthly, scenario.accounting.discount_rate)
+    kpis |= _book_value(monthly, annual)
+    kpis["writedowns_total"] = (
+        kpis["lifetime_age_writedown"]
+        + kpis["lifetime_cap_writedown"]
+        + kpis["lifetime_end_of_life_writeoff"]
+    )
+    revenue = kpis["lifetime_revenue"]
+    kpis["warranty_cost_share_of_revenue"] = _share(kpis["lifetime_warranty_cost"], revenue)
+    kpis["net_warranty_cost_share_of_revenue"] = _share(kpis["lifetime_net_warranty_cost"], revenue)
+    kpis["first_year_profit"] = float(annual["profit"].iloc[0])
+    kpis["min_cash"] = float(monthly["cash_end"].min())
+    kpis |= inventory_turnovers(monthly)
+    kpis["receivable_days"] = receivable_days(monthly)
+    kpis["provision_months_of_claims"] = provision_months_of_claims(
+        monthly, scenario.product.sales_months
+    )
+    return kpis
+
+
+def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
+    factors = discount_factors(len(monthly), rate)
+    return {
+        "npv_profit": float(monthly["profit"].to_numpy() @ factors),
+        "npv_cash": float(monthly["cash_flow"].to_numpy() @ factors),
+    }
+
+
+def _book_value(monthly: pd.DataFrame, annual: pd.DataFrame) -> dict[str, float]:
+    year_end_value = annual["spares_book_value_end"].to_numpy()
+    over_cap = (annual["spares_book_value_end"] + annual["cap_writedown"]) - annual[
+        "book_value_cap_limit"
+    ]
+    return {
+        "peak_spares_book_value": float(monthly["spares_book_value_end"].max()),
+        "max_year_end_spares_book_value": float(year_end_value[:-1].max(initial=0.0)),
+        "max_year_end_excess_over_cap": float(
+            np.nan_to_num(over_cap.clip(lower=0.0)).max(initial=0.0)
+        ),
+    }
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else float("nan")
+
+
+def inventory_turnovers(monthly: pd.DataFrame) -> dict[str, float]:
+    """The brief's turnover, annual sales / average month-end spares book value, and the cost-based
+    one, spares issued to repairs at cost per year / the same average; over the whole horizon."""
+    years = len(monthly) / 12.0
+    average = float(monthly["spares_book_value_end"].mean())
+    if average <= 1e-9:
+        return {"inventory_turnover_sales": float("nan"), "inventory_turnover_cost": float("nan")}
+    return {
+        "inventory_turnover_sales": float(monthly["revenue"].sum()) / years / average,
+        "inventory_turnover_cost": float(monthly["spares_issued_cost"].sum()) / years / average,
+    }
+
+
+def receivable_days(monthly: pd.DataFrame) -> float:
+    """Average month-end trade receivables / revenue per day, over the months with sales
+    (days sales outstanding, averaged: DSO = average receivables / revenue × days)."""
+    selling = monthly.loc[monthly["revenue"] > 0]
+    if selling.empty:
+        return float("nan")
+    per_day = float(selling["revenue"].sum()) / (len(selling) * DAYS_PER_MONTH)
+    return float(selling["receivables_end"].mean()) / per_day
+
+
+def provision_months_of_claims(monthly: pd.DataFrame, sales_months: int) -> float:
+    """The provision at the end of the last sales month over the average monthly draw on it in
+    that month's trailing year; 0 when the books hold no provision."""
+    last = min(sales_months, len(monthly))
+    window = monthly.iloc[max(last - 12, 0) : last]
+    used = float(window["provision_used"].mean())
+    if used <= 1e-9:
+        return 0.0
+    return float(monthly["warranty_provision_end"].iloc[last - 1]) / used

@@ -1,0 +1,128 @@
+"""The money of each physical event in the log, as monthly amounts (CNY; index 0 = month 1).
+
+Pricing of events (the contract is DESIGN.md "Accounting"; choices made here are named):
+- a spare costs ``pricing.spare_unit_cost`` (list cost × (1 + supplier uplift)); an emergency order
+  costs (1 + ``last_buy.emergency_premium``) times that when the part has a last buy; spares are
+  paid on receipt;
+- a refurbished part costs ``refurbish.cost``, paid when it is done; a failed refurbishment costs
+  nothing (the yield is decided at inspection); the returned core carries no value;
+- a repair costs labour + logistics when the spare is issued; the late penalty is charged per day
+  by which wait + ``repair_days`` exceeds ``target_days``, when the repair is done;
+- a supplier-fault claim earns ``chargeback_share`` × spare cost when the spare is issued, and
+  ``recovery_rate`` of it is paid ``payment_days`` later (the rest is written off then);
+- a unit sold earns the price, paid ``receivable_days`` after the sale, less ``bad_debt_rate``
+  written off on the due date; its product cost (``pricing.product_unit_cost``) and its screening
+  cost are paid when it is sold. Screening's rejected parts are returned to the supplier at no cost;
+- scrap earns ``scrap_value_share`` × spare cost in cash.
+Amounts that fall due after the horizon are settled in its last month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from warrantysim.accounting.inventory import Layers
+from warrantysim.accounting.periods import delayed, month_of, sum_by
+from warrantysim.accounting.pricing import product_unit_cost, spare_unit_cost
+from warrantysim.scenario import Part, Scenario
+from warrantysim.sim.eventlog import EventLog, PurchaseKind
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CashTerm:
+    """An amount recognised in one month and settled (partly) later."""
+
+    recognised: FloatArray
+    collected: FloatArray
+    written_off: FloatArray
+
+
+def log_parts(log: EventLog, scenario: Scenario) -> list[Part]:
+    """The scenario's parts in the log's order (part index i of the log is ``parts[i]``)."""
+    return [scenario.part(name) for name in log.part_names]
+
+
+def spare_costs(log: EventLog, scenario: Scenario) -> FloatArray:
+    return np.array([spare_unit_cost(scenario, p) for p in log_parts(log, scenario)])
+
+
+def layers(log: EventLog, scenario: Scenario) -> Layers:
+    """Purchase receipts at their prices and refurbished parts at their refurbishment cost."""
+    parts = log_parts(log, scenario)
+    buy = log.purchases
+    premium = np.array([p.last_buy.emergency_premium if p.last_buy else 0.0 for p in parts])
+    emergency = buy.kind == PurchaseKind.EMERGENCY
+    price = spare_costs(log, scenario)[buy.part] * (
+        1.0 + np.where(emergency, premium[buy.part], 0.0)
+    )
+    back = log.returns.refurbished
+    refurb_cost = np.array([p.refurbish.cost if p.refurbish else 0.0 for p in parts])
+    return Layers(
+        part=np.concatenate([buy.part, log.returns.part[back]]).astype(np.int64),
+        day=np.concatenate([buy.receipt_day, log.returns.done_day[back]]),
+        qty=np.concatenate([buy.qty, np.ones(int(back.sum()), dtype=np.int64)]).astype(np.int64),
+        unit_cost=np.concatenate([price, refurb_cost[log.returns.part[back]]]),
+    )
+
+
+def monthly(log: EventLog, days: FloatArray, amounts: FloatArray | float) -> FloatArray:
+    """Sum ``amounts`` by the month of ``days``."""
+    weights = np.broadcast_to(np.asarray(amounts, dtype=np.float64), np.shape(days))
+    return sum_by(month_of(days, log.horizon_months), weights, log.horizon_months)
+
+
+def sales(log: EventLog, scenario: Scenario, price: float) -> CashTerm:
+    revenue = np.asarray(log.units_sold * float(price), dtype=np.float64)
+    due = delayed(revenue, scenario.sales_terms.receivable_days)
+    rate = scenario.sales_terms.bad_debt_rate
+    return CashTerm(revenue, due * (1.0 - rate), due * rate)
+
+
+def product_cost(log: EventLog, scenario: Scenario) -> FloatArray:
+    return np.asarray(log.units_sold * product_unit_cost(scenario), dtype=np.float64)
+
+
+def screening_cost(log: EventLog, scenario: Scenario) -> FloatArray:
+    per_unit = scenario.quality.screening_cost_per_unit
+    return np.asarray(log.units_screened * per_unit, dtype=np.float64)
+
+
+def labour_logistics(log: EventLog, scenario: Scenario) -> FloatArray:
+    service = scenario.service
+    per_repair = service.labour_cost_per_repair + service.logistics_cost_per_repair
+    return monthly(log, log.claims.serve_day, per_repair)
+
+
+def late_penalties(log: EventLog, scenario: Scenario) -> FloatArray:
+    service = scenario.service
+    late_days = np.maximum(log.claims.wait_days + service.repair_days - service.target_days, 0.0)
+    done_day = log.claims.serve_day + service.repair_days
+    return monthly(log, done_day, late_days * service.late_penalty_per_day)
+
+
+def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
+    parts = log_parts(log, scenario)
+    terms = [scenario.suppliers[p.supplier] if p.supplier else None for p in parts]
+    share = np.array([t.chargeback_share if t else 0.0 for t in terms])
+    recovery = np.array([t.recovery_rate if t else 0.0 for t in terms])
+    payment_days = np.array([t.payment_days if t else 0.0 for t in terms])
+    claims = log.claims
+    amount = np.where(claims.supplier_fault, (share * spare_costs(log, scenario))[claims.part], 0.0)
+    due_day = claims.serve_day + payment_days[claims.part]
+    rate = recovery[claims.part]
+    return CashTerm(
+        recognised=monthly(log, claims.serve_day, amount),
+        collected=monthly(log, due_day, amount * rate),
+        written_off=monthly(log, due_day, amount * (1.0 - rate)),
+    )
+
+
+def salvage(log: EventLog, scenario: Scenario) -> FloatArray:
+    share = np.array([p.scrap_value_share for p in log_parts(log, scenario)])
+    value = (share * spare_costs(log, scenario))[log.scrap.part] * log.scrap.qty
+    return monthly(log, log.scrap.day, value)

@@ -1,0 +1,60 @@
+"""Calendar arithmetic of the books: fiscal years, year ends, payment terms, discounting.
+
+Month 1 is taken to be calendar month 1 (January), so ``fiscal_year_end_month: 12`` closes the books
+at months 12, 24, …; ``3`` at months 3, 15, …, the first fiscal year being short.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from warrantysim.scenario import DAYS_PER_MONTH
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def fiscal_year(months: IntArray, year_end_month: int) -> IntArray:
+    """Fiscal year (1-based) of each 1-based month; year 1 ends at the first ``year_end_month``."""
+    return (np.asarray(months) - year_end_month + 11) // 12 + 1
+
+
+def year_end_indices(horizon_months: int, year_end_month: int) -> IntArray:
+    """0-based indices of the months that close a fiscal year inside the horizon."""
+    months = np.arange(1, horizon_months + 1)
+    return np.nonzero((months - year_end_month) % 12 == 0)[0]
+
+
+def delayed(monthly_amount: FloatArray, delay_days: float) -> FloatArray:
+    """When amounts spread evenly over each month's days fall due ``delay_days`` later.
+
+    Month m's amount covers [m, m+1) in months; shifted by d = delay_days / D it covers
+    [m + d, m + d + 1), i.e. (1 − frac(d)) in month m + ⌊d⌋ and frac(d) in the next. What falls
+    due after the horizon is settled in its last month, so every account is closed at the end.
+    """
+    horizon = len(monthly_amount)
+    shift = delay_days / DAYS_PER_MONTH
+    whole, frac = int(np.floor(shift)), shift - np.floor(shift)
+    first = np.minimum(np.arange(horizon) + whole, horizon - 1)
+    second = np.minimum(first + 1, horizon - 1)
+    out = sum_by(first, monthly_amount * (1.0 - frac), horizon)
+    return out + sum_by(second, monthly_amount * frac, horizon)
+
+
+def sum_by(index: IntArray, weights: FloatArray, size: int) -> FloatArray:
+    """``np.bincount`` with weights, typed as the float array it is."""
+    return np.asarray(np.bincount(index, weights=weights, minlength=size), dtype=np.float64)
+
+
+def discount_factors(horizon_months: int, annual_rate: float) -> FloatArray:
+    """(1 + r)^(−m/12) for the end of months m = 1..H: amounts are taken to flow at month ends."""
+    months = np.arange(1, horizon_months + 1, dtype=np.float64)
+    return np.power(1.0 + annual_rate, -months / 12.0)
+
+
+def month_of(days: FloatArray, horizon_months: int) -> IntArray:
+    """0-based month of each day (DESIGN.md: month m covers [(m−1)·D, m·D)); later days fall in
+    the last month, as the event log does for events closed at the horizon's end."""
+    index = np.floor(np.asarray(days, dtype=np.float64) / DAYS_PER_MONTH).astype(np.int64)
+    return np.clip(index, 0, horizon_months - 1)

@@ -1,0 +1,127 @@
+"""Monthly and annual statements: P&L lines, balance-sheet lines and cash flow, from the ledger.
+
+Signs as a finance team reads them: incomes and expenses both positive in their own columns,
+``profit`` = incomes − expenses; balances positive on their normal side (an asset's debit, the
+provision's and the accumulated write-downs' credit). ``performance_profit`` adds back the lines of
+``accounting.performance_profit_excludes`` (the brief: 剔除坏账和库存跌价损失).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from warrantysim.accounting.chart import COST_OF_SALES, PNL, WRITEDOWNS, Account
+from warrantysim.accounting.ledger import FloatArray, Ledger
+from warrantysim.accounting.periods import fiscal_year
+from warrantysim.scenario import Scenario
+
+PNL_COLUMNS = tuple(a.column for a in PNL)
+FLOW_COLUMNS = (
+    *PNL_COLUMNS,
+    "cost_of_sales",
+    "warranty_cost",
+    "net_warranty_cost",
+    "spares_issued_cost",
+    "provision_used",
+    "profit",
+    "performance_profit",
+    "cash_flow",
+)
+BALANCE_COLUMNS = (
+    "cash_end",
+    "receivables_end",
+    "chargeback_receivable_end",
+    "spares_book_value_gross_end",
+    "spares_writedowns_end",
+    "spares_book_value_end",
+    "warranty_provision_end",
+    "retained_earnings_end",
+)
+
+
+def monthly_statement(ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
+    """A row per month: ``month`` 1..H, ``fiscal_year``, flows of the month, balances at its end."""
+    months = np.arange(1, ledger.horizon_months + 1)
+    table: dict[str, NDArray[np.generic]] = {
+        "month": months,
+        "fiscal_year": fiscal_year(months, _year_end(scenario)),
+    }
+    table |= {a.column: ledger.line(a) for a in PNL}
+    table |= _derived_flows(ledger, scenario)
+    table |= _balances(ledger)
+    table["book_value_cap_limit"] = ledger.extras["book_value_cap_limit"]
+    return pd.DataFrame(table)
+
+
+def _year_end(scenario: Scenario) -> int:
+    return scenario.accounting.fiscal_year_end_month
+
+
+def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
+    line = ledger.line
+    profit = ledger.profit()
+    excluded = [
+        line(Account[str(name).upper()]) for name in scenario.accounting.performance_profit_excludes
+    ]
+    warranty = (
+        line(Account.SPARE_PARTS_COST) + line(Account.LABOUR_LOGISTICS)
+        + line(Account.WARRANTY_ACCRUAL) - line(Account.PROVISION_RELEASE)
+        + line(Account.LATE_PENALTIES) + sum(line(a) for a in WRITEDOWNS)
+    )  # fmt: skip
+    recovered = (
+        line(Account.SALVAGE_INCOME) + line(Account.CHARGEBACK_INCOME)
+        - line(Account.CHARGEBACK_UNRECOVERED)
+    )  # fmt: skip
+    provision_used = (
+        ledger.movement(Account.WARRANTY_PROVISION)
+        + line(Account.WARRANTY_ACCRUAL) - line(Account.PROVISION_RELEASE)
+    )  # fmt: skip
+    return {
+        "cost_of_sales": np.sum([line(a) for a in COST_OF_SALES], axis=0),
+        "warranty_cost": warranty,
+        "net_warranty_cost": warranty - recovered,
+        "spares_issued_cost": ledger.extras["spares_issued_cost"],
+        "provision_used": provision_used,
+        "profit": profit,
+        "performance_profit": profit + np.sum(excluded, axis=0) if excluded else profit,
+        "cash_flow": ledger.movement(Account.CASH),
+    }
+
+
+def _balances(ledger: Ledger) -> dict[str, FloatArray]:
+    gross = ledger.balance(Account.SPARES_INVENTORY)
+    writedowns = -ledger.balance(Account.SPARES_WRITEDOWNS)
+    return {
+        "cash_end": ledger.balance(Account.CASH),
+        "receivables_end": ledger.balance(Account.TRADE_RECEIVABLES),
+        "chargeback_receivable_end": ledger.balance(Account.CHARGEBACK_RECEIVABLE),
+        "spares_book_value_gross_end": gross,
+        "spares_writedowns_end": writedowns,
+        "spares_book_value_end": gross - writedowns,
+        "warranty_provision_end": -ledger.balance(Account.WARRANTY_PROVISION),
+        "retained_earnings_end": np.cumsum(ledger.profit()),
+    }
+
+
+def annual_statement(monthly: pd.DataFrame) -> pd.DataFrame:
+    """A row per fiscal year: flows summed, balances (and the cap's limit) at the year's end."""
+    grouped = monthly.groupby("fiscal_year", sort=True)
+    flows = grouped[list(FLOW_COLUMNS)].sum()
+    ends = grouped[[*BALANCE_COLUMNS, "book_value_cap_limit"]].last()
+    table = flows.join(ends)
+    table.insert(0, "months", grouped.size())
+    average_book_value = grouped["spares_book_value_end"].mean()
+    table["spares_book_value_average"] = average_book_value
+    annualise = 12.0 / table["months"]
+    table["inventory_turnover_sales"] = _ratio(table["revenue"] * annualise, average_book_value)
+    table["inventory_turnover_cost"] = _ratio(
+        table["spares_issued_cost"] * annualise, average_book_value
+    )
+    return table.reset_index()
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN where there is nothing to divide by."""
+    return numerator / denominator.where(denominator.abs() > 1e-9)
