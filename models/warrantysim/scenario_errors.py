@@ -7,6 +7,7 @@ or B"), and the wording is for people who write YAML, not Python.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -79,8 +80,28 @@ def translate(
     found = [
         ScenarioError(origin(path), ".".join(path), _message(items))
         for path, items in groups.items()
+        if not _explained_by_a_typo(path, items, groups)
     ]
     return ScenarioError(found[0].file, found[0].path, found[0].message, more=found[1:])
+
+
+def _explained_by_a_typo(
+    path: tuple[str, ...], items: list[tuple[dict[str, Any], list[Node]]], groups: Mapping[Any, Any]
+) -> bool:
+    """A missing field that a misspelt key beside it was meant to be (its message says so)."""
+    if [e["type"] for e, _ in items] != ["missing"]:
+        return False
+    for other, other_items in groups.items():
+        err, nodes = other_items[0]
+        sibling = other[:-1] == path[:-1] and err["type"] == "extra_forbidden"
+        if sibling and _suggestion(other[-1], nodes[-2].fields) == path[-1]:
+            return True
+    return False
+
+
+def _suggestion(key: str, known: Mapping[str, object]) -> str | None:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _extra_segment(err: Mapping[str, Any]) -> list[str]:
