@@ -32,7 +32,7 @@ class PurchaseKind(IntEnum):
 
 class ScrapReason(IntEnum):
     RETURN_UNREPAIRABLE = 0
-    """A part taken out of a customer's unit that refurbishment could not save (or none was tried)."""
+    """A part taken out of a customer's unit that was not refurbished (failed, or not tried)."""
     END_OF_HORIZON = 1
     """Stock left over (on hand, arriving or in refurbishment) when the horizon ends."""
 

@@ -151,10 +151,10 @@ class PartStock:
 
     def _decide_at(self, day: float) -> None:
         last_buy = self.part.last_buy
-        if last_buy is not None and self.mode is not Mode.AFTER_LAST_BUY:
-            if day >= (last_buy.month - 1) * DAYS_PER_MONTH:
-                self._last_buy(day)
-                return
+        due = last_buy is not None and day >= (last_buy.month - 1) * DAYS_PER_MONTH
+        if due and self.mode is not Mode.AFTER_LAST_BUY:
+            self._last_buy(day)
+            return
         if self.mode is Mode.MIN_MAX and _on_grid(day, self._review_days()):
             self._review(day)
 

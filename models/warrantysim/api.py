@@ -1,0 +1,127 @@
+"""The Python API: a scenario in, aligned tables out (a row per replication, month or year).
+
+``simulate`` runs replications one after another in this process; ``warrantysim.experiments``
+spreads the same ``run_one`` over processes or a Dask cluster. Replication r of seed s draws
+from streams keyed by (s, r, name): two scenarios run with the same (s, r) share common random
+numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from warrantysim.accounting import account
+from warrantysim.accounting.pricing import unit_price
+from warrantysim.scenario import Scenario
+from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.model import run_replication
+from warrantysim.sim.physical import monthly_physical, physical_kpis
+from warrantysim.sim.stocking import StockPlan, plan_stock
+
+
+@dataclass(frozen=True)
+class ReplicationTables:
+    """One replication's outcomes."""
+
+    kpis: dict[str, float]
+    monthly: pd.DataFrame
+    annual: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Results:
+    """Outcomes of several replications of one scenario; each table has a ``replication`` column."""
+
+    scenario: Scenario
+    seed: int
+    kpis: pd.DataFrame
+    monthly: pd.DataFrame
+    annual: pd.DataFrame
+
+    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Mean of each KPI across replications with a Student-t confidence interval."""
+        return kpi_summary(self.kpis.drop(columns="replication"), confidence)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every replication of a scenario shares: the price and the stocking plan."""
+
+    price: float
+    plan: StockPlan
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    """Price and stocking plan (renewal theory, Palm); cached by the scenario's content."""
+    return _prepare_cached(scenario.model_dump_json())
+
+
+@lru_cache(maxsize=64)
+def _prepare_cached(scenario_json: str) -> Prepared:
+    scenario = Scenario.model_validate_json(scenario_json)
+    price = unit_price(scenario)
+    return Prepared(price, plan_stock(scenario, price))
+
+
+def run_one(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationTables:
+    """Simulate, book and report one replication."""
+    prepared = prepare(scenario)
+    log = run_replication(scenario, seed, replication, price=prepared.price, plan=prepared.plan)
+    return tables_from_log(log, scenario, prepared.price)
+
+
+def tables_from_log(log: EventLog, scenario: Scenario, price: float) -> ReplicationTables:
+    """The physical counts and the books of one event log, aligned by month and fiscal year."""
+    books = account(log, scenario, price)
+    physical = monthly_physical(log)
+    monthly = books.monthly.merge(physical, on="month", how="left", validate="one_to_one")
+    annual_physical = (
+        physical[["units_sold", "claims", "claims_filled_from_stock"]]
+        .groupby(books.monthly["fiscal_year"].to_numpy())
+        .sum()
+        .rename_axis("fiscal_year")
+        .reset_index()
+    )
+    annual = books.annual.merge(
+        annual_physical, on="fiscal_year", how="left", validate="one_to_one"
+    )
+    kpis = {**physical_kpis(log, scenario.service), **books.kpis}
+    return ReplicationTables(kpis, monthly, annual)
+
+
+def simulate(
+    scenario: Scenario, replications: int | None = None, seed: int | None = None
+) -> Results:
+    """Run ``replications`` (default: the scenario's) replications from ``seed`` (likewise)."""
+    n = scenario.simulation.replications if replications is None else replications
+    base_seed = scenario.simulation.seed if seed is None else seed
+    if n < 1:
+        raise ValueError(f"replications must be >= 1, got {n}")
+    runs = [run_one(scenario, base_seed, r) for r in range(n)]
+    return Results(
+        scenario=scenario,
+        seed=base_seed,
+        kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
+        monthly=_stack([run.monthly for run in runs]),
+        annual=_stack([run.annual for run in runs]),
+    )
+
+
+def _stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    framed = [t.assign(replication=r) for r, t in enumerate(tables)]
+    stacked = pd.concat(framed, ignore_index=True)
+    return stacked[["replication", *[c for c in stacked.columns if c != "replication"]]]
+
+
+def kpi_summary(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """mean, standard error and a t interval per column (a row per KPI)."""
+    n = len(kpis)
+    mean = kpis.mean()
+    sem = kpis.std(ddof=1) / np.sqrt(n) if n > 1 else kpis.mean() * np.nan
+    half = sem * (stats.t.ppf(0.5 + confidence / 2, n - 1) if n > 1 else np.nan)
+    return pd.DataFrame({"mean": mean, "sem": sem, "ci_low": mean - half, "ci_high": mean + half})

@@ -1,0 +1,40 @@
+"""The public API is what ``__all__`` says, no more (after httpx's test_exported_members)."""
+
+from __future__ import annotations
+
+import warrantysim
+
+
+def test_exported_members() -> None:
+    assert sorted(warrantysim.__all__) == [
+        "ReplicationTables",
+        "Results",
+        "Scenario",
+        "ScenarioError",
+        "__version__",
+        "load_scenario",
+        "run_one",
+        "simulate",
+    ]
+    for name in warrantysim.__all__:
+        assert getattr(warrantysim, name) is not None
+
+
+def test_simulate_tables_line_up(tmp_path) -> None:
+    scenario = warrantysim.load_scenario(
+        "scenarios/baseline.yaml",
+        ["simulation.horizon_months=8", "product.units_per_month=300", "product.sales_months=6"],
+    )
+    results = warrantysim.simulate(scenario, replications=2, seed=3)
+    assert list(results.kpis["replication"]) == [0, 1]
+    assert len(results.monthly) == 2 * 8
+    monthly_columns = {"units_sold", "claims", "claims_filled_from_stock", "on_hand_end",
+                       "backorders_end", "revenue", "profit", "spares_book_value_end"}  # fmt: skip
+    assert monthly_columns <= set(results.monthly.columns)
+    by_rep = results.monthly.groupby("replication")
+    assert (by_rep["claims"].sum().to_numpy() == results.kpis["claims"].to_numpy()).all()
+    assert (by_rep["units_sold"].sum().to_numpy() == results.kpis["units_sold"].to_numpy()).all()
+    summary = results.summary()
+    assert (summary["ci_low"] <= summary["mean"]).all() and (
+        summary["mean"] <= summary["ci_high"]
+    ).all()

@@ -1,0 +1,146 @@
+"""Invariants of the simulation over random valid scenarios (Hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim_factories import scenario
+from warrantysim.scenario import Scenario
+from warrantysim.sim.eventlog import EventLog, PurchaseKind, ScrapReason
+from warrantysim.sim.model import run_replication
+
+floats = st.floats
+
+
+@st.composite
+def stocking(draw: st.DrawFn) -> dict[str, Any]:
+    if draw(st.booleans()):
+        level = draw(st.one_of(st.just("auto"), st.integers(0, 30)))
+        return {"policy": "base_stock", "level": level,
+                "target_fill_rate": draw(floats(0.5, 0.99))}  # fmt: skip
+    low = draw(st.integers(-1, 15))
+    return {"policy": "min_max", "min": low, "max": draw(st.integers(low + 1, low + 40)),
+            "review_days": draw(floats(1.0, 14.0))}  # fmt: skip
+
+
+@st.composite
+def part_spec(draw: st.DrawFn, name: str, horizon: int) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "name": name,
+        "qty_per_unit": draw(st.integers(1, 3)),
+        "unit_cost": draw(floats(0, 1000)),
+        "life": {"shape": draw(floats(0.5, 3.5)), "scale_months": draw(floats(3, 200))},
+        "lead_time_days": draw(floats(0.5, 40)),
+        "stocking": draw(stocking()),
+        "supplier_fault_share": draw(floats(0, 1)),
+    }
+    if draw(st.booleans()):
+        spec["early_defects"] = {"share": draw(floats(0, 0.2)), "shape": draw(floats(0.3, 1.0)),
+                                 "scale_months": draw(floats(0.5, 6))}  # fmt: skip
+    if draw(st.booleans()):
+        spec["refurbish"] = {"yield": draw(floats(0, 1)), "days": draw(floats(0.5, 30))}
+    if draw(st.booleans()):
+        spec["last_buy"] = {"month": draw(st.integers(1, horizon)),
+                            "service_level": draw(floats(0.5, 0.99))}  # fmt: skip
+    return spec
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    sales_months = draw(st.integers(1, 12))
+    warranty = draw(st.integers(1, 12))
+    horizon = draw(st.integers(1, sales_months + warranty + 3))
+    n_parts = draw(st.integers(1, 3))
+    parts = [draw(part_spec(f"p{i}", horizon)) for i in range(n_parts)]
+    return scenario(
+        parts,
+        product={"sales_months": sales_months, "warranty_months": warranty,
+                 "units_per_month": draw(floats(5, 300)),
+                 "demand_noise": draw(st.sampled_from(["poisson", "none"]))},
+        simulation={"horizon_months": horizon},
+        service={"repair_days": draw(floats(0, 5))},
+        quality={"screening_coverage": draw(floats(0, 1)),
+                 "reliability_growth_per_year": draw(floats(0, 0.5))},
+    )  # fmt: skip
+
+
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+
+
+def per_part(
+    log: EventLog, part_column: np.ndarray, values: np.ndarray | None = None
+) -> np.ndarray:
+    return np.bincount(part_column, weights=values, minlength=log.n_parts)
+
+
+@PROPERTY_SETTINGS
+@given(scenarios(), st.integers(0, 2**31))
+def test_invariants(spec: Scenario, seed: int) -> None:
+    log = run_replication(spec, seed)
+    c, horizon = log.claims, log.horizon_day
+    # Stock never negative, at any month end.
+    for table in (log.on_hand_end, log.backorders_end, log.on_order_end, log.in_refurbishment_end):
+        assert (table >= 0).all()
+    # Every claim served exactly once, never before its failure, by the horizon's end, FCFS.
+    assert np.isfinite(c.serve_day).all()
+    assert (c.serve_day >= c.claim_day).all() and (c.serve_day <= horizon).all()
+    assert (c.claim_day < horizon).all()
+    for p in range(log.n_parts):
+        mine = c.part == p
+        assert (np.diff(c.claim_day[mine]) >= 0).all()
+        assert (np.diff(c.serve_day[mine]) >= 0).all()
+    # Parts conserved: bought + refurbished = consumed + scrapped from stock (on hand ends at 0).
+    bought = per_part(log, log.purchases.part, log.purchases.qty)
+    refurbished = per_part(log, log.returns.part, log.returns.refurbished.astype(float))
+    consumed = per_part(log, c.part)
+    end = log.scrap.reason == ScrapReason.END_OF_HORIZON
+    scrapped = per_part(log, log.scrap.part[end], log.scrap.qty[end])
+    np.testing.assert_array_equal(bought + refurbished, consumed + scrapped)
+    # Every returned part is refurbished or scrapped, once.
+    unrepaired = per_part(log, log.scrap.part[~end], log.scrap.qty[~end])
+    np.testing.assert_array_equal(consumed, refurbished + unrepaired)
+    # Nothing is received after the horizon, nor before it was ordered.
+    p = log.purchases
+    assert (p.receipt_day >= p.order_day).all() and (p.receipt_day <= horizon).all()
+    assert set(np.unique(p.kind)) <= {k.value for k in PurchaseKind}
+
+
+@settings(max_examples=15, deadline=None)
+@given(scenarios(), st.integers(0, 2**31))
+def test_same_seed_same_results(spec: Scenario, seed: int) -> None:
+    first, second = run_replication(spec, seed), run_replication(spec, seed)
+    for table in ("claims", "returns", "purchases", "scrap"):
+        a, b = getattr(first, table), getattr(second, table)
+        for column in a.__dataclass_fields__:
+            np.testing.assert_array_equal(getattr(a, column), getattr(b, column))
+    np.testing.assert_array_equal(first.on_hand_end, second.on_hand_end)
+
+
+def vary_non_demand_levers(spec: Scenario, draw: st.DrawFn) -> Scenario:
+    """The same scenario with other stocking, refurbishment, lead times, accounting, chargebacks."""
+    raw = spec.model_dump(mode="json", by_alias=True)
+    for part in raw["parts"]:
+        part["stocking"] = draw(stocking())
+        part["lead_time_days"] = draw(floats(0.5, 40))
+        part["refurbish"] = {"yield": draw(floats(0, 1)), "days": draw(floats(0.5, 30))}
+        part["last_buy"] = None
+    raw["accounting"]["spares_treatment"] = draw(st.sampled_from(["capitalise", "accrue_per_unit"]))
+    raw["accounting"]["age_writedown_months"] = draw(st.sampled_from([None, 36]))
+    raw["service"]["late_penalty_per_day"] = draw(floats(0, 100))
+    return Scenario.model_validate(raw)
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenarios(), st.integers(0, 2**31), st.data())
+def test_common_random_numbers(spec: Scenario, seed: int, data: st.DataObject) -> None:
+    # Levers that do not touch demand or failures must not move a single claim.
+    other = vary_non_demand_levers(spec, data.draw)
+    a, b = run_replication(spec, seed).claims, run_replication(other, seed).claims
+    np.testing.assert_array_equal(a.claim_day, b.claim_day)
+    np.testing.assert_array_equal(a.part, b.part)
+    np.testing.assert_array_equal(a.supplier_fault, b.supplier_fault)
