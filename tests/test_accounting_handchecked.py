@@ -1,0 +1,268 @@
+"""Hand-checked books: small logs whose statements can be worked out on paper (arithmetic in comments).
+
+D = 365.25 / 12 days per month. Month m (1-based) covers days [(m-1)·D, m·D).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_accounting_factories import D, make_log, scenario, widget
+
+from warrantysim.accounting import account, accrual_per_unit
+from warrantysim.accounting.kpis import inventory_turnovers, receivable_days
+from warrantysim.sim.eventlog import PurchaseKind, ScrapReason
+
+CENT = 0.005
+
+
+def stock_of_100_log(horizon_months: int = 24):
+    """100 parts bought at 10 on day 0; 2 issued to repairs in the middle of every month."""
+    claims = [(0, (m + 0.5) * D, (m + 0.5) * D) for m in range(horizon_months) for _ in range(2)]
+    left = 100 - len(claims)
+    return make_log(
+        horizon_months,
+        purchases=[(0, 0.0, 100, PurchaseKind.INITIAL)],
+        claims=claims,
+        scrap=[(0, horizon_months * D, left, ScrapReason.END_OF_HORIZON)],
+    )
+
+
+def stock_scenario(**accounting):
+    return scenario(accounting={"spares_treatment": "capitalise", **accounting})
+
+
+def test_age_writedown_of_100_parts_at_month_12() -> None:
+    # 24 parts issued by the end of month 12, 76 left. Each is 12 months old at the end of month 12
+    # and loses 1/36 of its cost a month: book value 76 × 10 × (1 − 12/36) = 506.67; the other
+    # 1000 − 506.67 = 493.33 has been expensed (repairs at book value plus age write-downs).
+    books = account(stock_of_100_log(), stock_scenario(age_writedown_months=36), 50.0).monthly
+    month12 = books.iloc[11]
+    assert month12["spares_book_value_end"] == pytest.approx(76 * 10 * (1 - 12 / 36), abs=CENT)
+    assert month12["spares_book_value_gross_end"] == pytest.approx(760.0, abs=CENT)
+    expensed = books.loc[:11, ["spare_parts_cost", "age_writedown"]].to_numpy().sum()
+    assert expensed == pytest.approx(1000 - 506.6667, abs=CENT)
+
+
+def test_first_months_of_the_age_writedown() -> None:
+    # Month 1: the 2 parts issued were bought that month: expensed at cost, 2 × 10 = 20; the 98 held
+    # at month end lose 98 × 10/36 = 27.22. Month 2: 2 parts leave at their month-1 value
+    # 2 × 10 × 35/36 = 19.44; the 96 held lose 96 × 10/36 = 26.67.
+    books = account(stock_of_100_log(), stock_scenario(age_writedown_months=36), 50.0).monthly
+    assert books["spare_parts_cost"].iloc[:2].tolist() == pytest.approx([20.0, 20 * 35 / 36])
+    assert books["age_writedown"].iloc[:2].tolist() == pytest.approx([980 / 36, 960 / 36])
+
+
+def test_cap_of_400_writes_down_the_excess_at_year_end() -> None:
+    # Book value at the end of month 12 before the cap: 506.67 (above); the cap 400 writes down
+    # 106.67 then, and nowhere else before the horizon's last month.
+    policy = {"age_writedown_months": 36, "book_value_cap": {"absolute": 400.0}}
+    books = account(stock_of_100_log(), stock_scenario(**policy), 50.0).monthly
+    assert books["cap_writedown"].iloc[11] == pytest.approx(106.6667, abs=CENT)
+    assert books["spares_book_value_end"].iloc[11] == pytest.approx(400.0, abs=CENT)
+    assert books["book_value_cap_limit"].iloc[11] == 400.0
+    others = books["cap_writedown"].drop(index=11)
+    assert np.allclose(others, 0.0)
+
+
+def test_cap_scales_later_issues_and_age_writedown() -> None:
+    # After the cap every part keeps 400/506.67 = 0.7895 of its value: in month 13 the 2 parts
+    # issued leave at 2 × 10 × (24/36) × 0.7895 = 10.53 and the 74 held lose 74 × 10/36 × 0.7895.
+    policy = {"age_writedown_months": 36, "book_value_cap": {"absolute": 400.0}}
+    books = account(stock_of_100_log(), stock_scenario(**policy), 50.0).monthly
+    kept = 400.0 / (760 * 2 / 3)
+    assert books["spare_parts_cost"].iloc[12] == pytest.approx(2 * 10 * 24 / 36 * kept)
+    assert books["age_writedown"].iloc[12] == pytest.approx(740 / 36 * kept)
+
+
+def test_cap_in_tranches_and_on_trailing_cost_of_sales() -> None:
+    # Half a tranche: 0.5 × 106.67 = 53.33. Share cap 2 % of the trailing 36 months' cost of
+    # sales: 24 prior months at 12,000/12 a month (24,000) plus months 1-12's repairs (the spares
+    # issued: 20 + Σ_{m=2..12} 2 × 10 × (1 − (m−1)/36) = 20 + 220 − 20 × 66/36 = 203.33);
+    # 0.02 × 24,203.33 = 484.07 < 506.67, excess 22.60 written down.
+    tranche = {
+        "age_writedown_months": 36,
+        "book_value_cap": {"absolute": 400.0, "tranche_share": 0.5},
+    }
+    books = account(stock_of_100_log(), stock_scenario(**tranche), 50.0).monthly
+    assert books["cap_writedown"].iloc[11] == pytest.approx(53.3333, abs=CENT)
+    share = {"share_of_trailing_cost_of_sales": 0.02, "prior_annual_cost_of_sales": 12000.0}
+    books = account(
+        stock_of_100_log(),
+        stock_scenario(age_writedown_months=36, book_value_cap=share),
+        50.0,
+    ).monthly
+    issued = 20 + 220 - 20 * 66 / 36
+    assert books["spare_parts_cost"].iloc[:12].sum() == pytest.approx(issued)
+    limit = 0.02 * (24_000 + issued)
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(limit)
+    assert books["cap_writedown"].iloc[11] == pytest.approx(760 * 2 / 3 - limit, abs=CENT)
+
+
+def test_end_of_life_writes_off_leftover_and_books_its_scrap_value() -> None:
+    # 24 months × 2 = 48 issued, 52 left. With a 36-month write-down they are 24 months old at the
+    # end: 52 × 10 × 12/36 = 173.33 written off; scrap value 5 % × 10 × 52 = 26.
+    sc = scenario([widget(scrap_value_share=0.05)], accounting={"age_writedown_months": 36})
+    books = account(stock_of_100_log(), sc, 50.0).monthly
+    assert books["end_of_life_writeoff"].iloc[-1] == pytest.approx(520 / 3, abs=CENT)
+    assert books["salvage_income"].iloc[-1] == pytest.approx(26.0)
+    assert books["spares_book_value_end"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
+    assert books["spares_book_value_gross_end"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
+
+
+def steady_claims_log():
+    """1000 units sold a month for 60 months; exponential lives with λ = 0.01 a month and a
+    36-month warranty give each cohort λ × 1000 = 10 claims a month over the 36 months after each
+    sale. Sales spread evenly over their month, so the first and the 37th month get half: 5."""
+    claims = []
+    for sale in range(60):
+        for k, n in [(0, 5), *[(k, 10) for k in range(1, 36)], (36, 5)]:
+            day = (sale + k + 0.5) * D
+            claims += [(0, day, day)] * n
+    claims.sort()
+    return make_log(
+        96,
+        units_sold=[1000] * 60 + [0] * 36,
+        purchases=[(0, 0.0, len(claims), PurchaseKind.INITIAL)],
+        claims=claims,
+    )
+
+
+def provision_scenario(accrual):
+    return scenario(
+        [widget(unit_cost=100.0, life={"shape": 1.0, "scale_months": 100.0})],
+        product={"sales_months": 60, "warranty_months": 36},
+        service={"labour_cost_per_repair": 20.0, "logistics_cost_per_repair": 5.0},
+        simulation={"horizon_months": 96},
+        accounting={"spares_treatment": "accrue_per_unit", "accrual_per_unit": accrual},
+    )
+
+
+def test_auto_accrual_is_the_renewal_cost_of_a_unit() -> None:
+    # Exponential lives: M(t) = λt (Poisson), so M(36) = 0.36 claims per unit over the warranty,
+    # each costing 100 + 20 + 5 = 125: 45 per unit. Tolerance: the renewal solver's grid.
+    assert accrual_per_unit(provision_scenario("auto")) == pytest.approx(45.0, rel=2e-3)
+
+
+def test_steady_provision_holds_half_a_warranty_of_claims() -> None:
+    # Each unit sold accrues λ W × 125 = 45. At the end of month 60 the cohorts sold in months
+    # 1-24 have claimed all 36 × 10, those of months 25-60 claimed 5 + 10 d for d = 0..35 months
+    # since the sale month: Σ = 36 × 5 + 10 × 630 = 6,480; total 24 × 360 + 6,480 = 15,120 claims.
+    # Provision = 60,000 × 45 − 15,120 × 125 = 810,000; a steady month draws 360 claims × 125 =
+    # 45,000, so the provision holds 18 months of claims: W/2 (the cohorts in warranty are half
+    # way through it on average).
+    books = account(steady_claims_log(), provision_scenario(45.0), 50.0)
+    assert books.monthly["warranty_provision_end"].iloc[59] == pytest.approx(810_000.0)
+    assert books.kpis["provision_months_of_claims"] == pytest.approx(18.0)
+    # and all that is left at the end is released: cohorts 1-60 claimed exactly what they accrued
+    assert books.monthly["provision_release"].sum() == pytest.approx(0.0, abs=CENT)
+    assert books.monthly["warranty_provision_end"].iloc[-1] == pytest.approx(0.0, abs=1e-6)
+
+
+def sales_log():
+    """100 units a month at 50 for the first 12 of 24 months; the stock of 100 parts as above."""
+    base = stock_of_100_log()
+    return make_log(
+        24,
+        units_sold=[100] * 12 + [0] * 12,
+        purchases=[(0, 0.0, 100, PurchaseKind.INITIAL)],
+        claims=list(zip(base.claims.part, base.claims.claim_day, base.claims.serve_day)),
+        scrap=[(0, 24 * D, 52, ScrapReason.END_OF_HORIZON)],
+    )
+
+
+def test_receivable_days_on_a_hand_built_ledger() -> None:
+    # 5,000 of sales a month, paid 45 days after the sale (45/D = 1.478 months). At the end of
+    # month 1 all 5,000 is open; from month 2 on, the last 45 days' sales, 5,000 × 45/D. Averaged
+    # over the 12 sales months: 5,000 × (1 + 11 × 45/D)/12; per day 5,000/D of revenue:
+    # DSO = (D + 11 × 45)/12 = 43.79 days.
+    sc = scenario(sales_terms={"receivable_days": 45.0})
+    books = account(sales_log(), sc, 50.0)
+    assert books.monthly["receivables_end"].iloc[1] == pytest.approx(5000 * 45 / D)
+    assert books.kpis["receivable_days"] == pytest.approx((D + 11 * 45) / 12)
+    assert receivable_days(books.monthly) == books.kpis["receivable_days"]
+
+
+def test_inventory_turnovers_on_a_hand_built_ledger() -> None:
+    # No write-down: month-end book value 1000 − 20 m for m = 1..23, then 0 after end of life:
+    # average (23,000 − 20 × 276)/24 = 728.33. Sales 60,000 over 2 years: 30,000 / 728.33 = 41.19
+    # a year. Spares issued at cost: 48 × 10 = 480 over 2 years: 240 / 728.33 = 0.3295.
+    books = account(sales_log(), scenario(), 50.0)
+    turns = inventory_turnovers(books.monthly)
+    assert turns["inventory_turnover_sales"] == pytest.approx(30_000 / (17_480 / 24))
+    assert turns["inventory_turnover_cost"] == pytest.approx(240 / (17_480 / 24))
+    # fiscal year 1: average of 1000 − 20 m over m = 1..12 is 870; 60,000 / 870
+    assert books.annual["inventory_turnover_sales"].iloc[0] == pytest.approx(60_000 / 870)
+
+
+def test_performance_profit_adds_back_the_excluded_lines() -> None:
+    # Bad debt 2 % of 5,000 a month (100) and the age write-down are added back by default;
+    # a late penalty of 3 a day is added back only when the policy lists it.
+    log = make_log(
+        24,
+        units_sold=[100] * 12 + [0] * 12,
+        purchases=[(0, 0.0, 10, PurchaseKind.INITIAL)],
+        claims=[(0, 10.0, 20.0)],  # waits 10 days, target 5: 5 days late, 15 of penalty
+        scrap=[(0, 24 * D, 9, ScrapReason.END_OF_HORIZON)],
+    )
+    terms = {"receivable_days": 0.0, "bad_debt_rate": 0.02}
+    service = {"late_penalty_per_day": 3.0}
+    sc = scenario(sales_terms=terms, service=service, accounting={"age_writedown_months": 12})
+    books = account(log, sc, 50.0).monthly
+    assert books["bad_debt"].iloc[0] == pytest.approx(100.0)
+    assert books["late_penalties"].iloc[0] == pytest.approx(15.0)
+    gap = books["performance_profit"] - books["profit"]
+    added = books[["bad_debt", "age_writedown", "cap_writedown", "end_of_life_writeoff"]].sum(
+        axis=1
+    )
+    assert np.allclose(gap, added)
+    assert books["age_writedown"].iloc[0] == pytest.approx(9 * 10 * (D - 0.0) / (12 * D))
+    only_penalties = scenario(
+        sales_terms=terms,
+        service=service,
+        accounting={"performance_profit_excludes": ["late_penalties"]},
+    )
+    books = account(log, only_penalties, 50.0).monthly
+    assert np.allclose(books["performance_profit"] - books["profit"], books["late_penalties"])
+
+
+def test_chargeback_is_claimed_then_paid_at_the_recovery_rate() -> None:
+    # One supplier-fault claim on a part of list cost 10 with a 10 % uplift: spare cost 11; the
+    # chargeback is 50 % of it, 5.50, claimed in month 1 and due 90 days later (month 3 or 4):
+    # 80 % paid (4.40), 1.10 written off.
+    sc = scenario(
+        [widget(supplier="acme")],
+        suppliers={"acme": {"chargeback_share": 0.5, "recovery_rate": 0.8, "payment_days": 90.0,
+                            "price_uplift": 0.1}},
+    )  # fmt: skip
+    log = make_log(
+        12,
+        purchases=[(0, 0.0, 2, PurchaseKind.INITIAL)],
+        claims=[(0, 5.0, 5.0)],
+        supplier_fault=[True],
+        scrap=[(0, 12 * D, 1, ScrapReason.END_OF_HORIZON)],
+    )
+    books = account(log, sc, 50.0).monthly
+    assert books["chargeback_income"].iloc[0] == pytest.approx(5.5)
+    due = int((5.0 + 90.0) // D)
+    assert books["chargeback_unrecovered"].iloc[due] == pytest.approx(1.1)
+    assert books["chargeback_receivable_end"].iloc[due - 1] == pytest.approx(5.5)
+    assert books["chargeback_receivable_end"].iloc[due] == pytest.approx(0.0, abs=1e-12)
+    assert books["cash_flow"].iloc[due] == pytest.approx(4.4)
+    assert books["spare_parts_cost"].iloc[0] == pytest.approx(11.0)
+
+
+def test_refurbished_part_reenters_stock_at_its_refurbishment_cost() -> None:
+    # One part bought at 10 is issued on day 5 and its core refurbished for 3 by day 19; the
+    # refurbished unit is issued on day 40 and expensed at 3, the refurbishment's cost.
+    sc = scenario([widget(refurbish={"yield": 0.5, "cost": 3.0, "days": 14.0})])
+    log = make_log(
+        12,
+        purchases=[(0, 0.0, 1, PurchaseKind.INITIAL)],
+        claims=[(0, 5.0, 5.0), (0, 40.0, 40.0)],
+        refurbished=[True, False],
+        scrap=[(0, 40.0, 1, ScrapReason.RETURN_UNREPAIRABLE)],
+    )
+    books = account(log, sc, 50.0).monthly
+    assert books["spare_parts_cost"].iloc[:2].tolist() == pytest.approx([10.0, 3.0])
+    assert books["spares_book_value_end"].iloc[0] == pytest.approx(3.0)
