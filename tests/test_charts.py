@@ -29,7 +29,7 @@ def fake_results(shift: float, replications: int = 5, months: int = 24, seed: in
             "profit": 100.0 + shift + rng.normal(0, 10, reps.size),
             "performance_profit": 110.0 + shift + rng.normal(0, 10, reps.size),
             "spares_book_value_end": 1000.0 + 10 * month,
-            "book_value_cap": 1100.0,
+            "book_value_cap_limit": 1100.0,
             "age_writedown": 5.0,
             "cap_writedown": np.where(month % 12 == 0, 20.0, 0.0),
             "end_of_life_writeoff": np.where(month == months, 50.0, 0.0),
@@ -39,7 +39,7 @@ def fake_results(shift: float, replications: int = 5, months: int = 24, seed: in
         monthly.groupby(["replication", "fiscal_year"])
         .sum()
         .reset_index()
-        .drop(columns=["month", "book_value_cap"])
+        .drop(columns=["month", "book_value_cap_limit"])
     )
     kpis = pd.DataFrame(
         {

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from warrantysim.report.i18n import DEFAULT_LABELS, Labels
+from warrantysim.report.tables import CAP_COLUMN as CAP
 
 WIDTH = 320
 HEIGHT = 200
@@ -89,17 +90,16 @@ def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) ->
 def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.TopLevelMixin:
     """Mean month-end spares book value per policy, with its cap (dashed) where there is one."""
     order = _order(summary)
-    data = _plain(_money(summary, labels, ["mean", "lo", "hi", "book_value_cap"]))
+    data = _plain(_money(summary, labels, ["mean", "lo", "hi", CAP]))
     base = alt.Chart(data).encode(
         x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
     )
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("book_value_axis")))
     layers = [area, line]
-    if "book_value_cap" in data and data["book_value_cap"].notna().any():
-        cap = base.mark_line(strokeDash=[6, 4]).encode(
-            y="book_value_cap:Q", tooltip=[alt.Tooltip("book_value_cap:Q", title=labels("cap"))]
-        )
+    if CAP in data and data[CAP].notna().any():
+        tooltip = [alt.Tooltip(f"{CAP}:Q", title=labels("cap"))]
+        cap = base.mark_line(strokeDash=[6, 4]).encode(y=f"{CAP}:Q", tooltip=tooltip)
         layers.append(cap)
     title = labels("book_value")
     return alt.layer(*layers).properties(width=2 * WIDTH, height=HEIGHT, title=title)

@@ -141,7 +141,7 @@ def difference_table(c: Comparison, labels: Labels) -> pd.DataFrame:
 def _statements_section(c: Comparison, labels: Labels) -> str:
     parts = [f"<h2>{_e(labels('statements'))} ({_e(labels.money)})</h2>"]
     for policy in c.policies:
-        block = tables.annual_statement(c.annual, policy)
+        block = tables.annual_statement(c.annual, policy, tables.STATEMENT_LINES)
         shown = block.apply(lambda row: row.map(lambda v, n=row.name: _fmt(v, n, labels)), axis=1)
         shown.index = [labels(str(i)) for i in shown.index]
         shown.columns = [f"{labels('fiscal_year')} {y}" for y in shown.columns]

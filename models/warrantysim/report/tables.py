@@ -21,11 +21,41 @@ CONFIDENCE = 0.95
 WRITEDOWN_KINDS = ("age_writedown", "cap_writedown", "end_of_life_writeoff")
 DIFF_KPIS = (
     "lifetime_profit",
+    "lifetime_performance_profit",
     "npv_profit",
+    "first_year_profit",
+    "writedowns_total",
+    "peak_spares_book_value",
     "fill_rate",
     "mean_wait_days",
-    "peak_spares_book_value",
+    "warranty_cost_share_of_revenue",
 )
+CAP_COLUMN = "book_value_cap_limit"
+STATEMENT_LINES = (
+    "revenue",
+    "product_cost",
+    "spare_parts_cost",
+    "labour_logistics",
+    "warranty_accrual",
+    "provision_release",
+    "late_penalties",
+    "screening_cost",
+    "chargeback_income",
+    "chargeback_unrecovered",
+    "salvage_income",
+    "age_writedown",
+    "cap_writedown",
+    "end_of_life_writeoff",
+    "bad_debt",
+    "profit",
+    "performance_profit",
+    "spares_book_value_end",
+    "book_value_cap_limit",
+    "warranty_provision_end",
+    "units_sold",
+    "claims",
+)
+"""The lines of the annual statement a reader sees (the Excel workbook has every column)."""
 
 
 def stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -116,28 +146,41 @@ def _diff_row(metric: str, policy: str, base: pd.Series, other: pd.Series) -> di
 def book_value_over_time(monthly: pd.DataFrame) -> pd.DataFrame:
     """Mean month-end spares book value per policy and month, with the cap where known."""
     out = band(monthly, [POLICY, "month"], "spares_book_value_end")
-    if "book_value_cap" in monthly:
-        cap = monthly.groupby([POLICY, "month"], observed=True)["book_value_cap"].mean()
+    if CAP_COLUMN in monthly:
+        cap = monthly.groupby([POLICY, "month"], observed=True)[CAP_COLUMN].mean()
         out = out.merge(cap.reset_index(), on=[POLICY, "month"], how="left")
     return out
 
 
-def annual_statement(annual: pd.DataFrame, policy: str) -> pd.DataFrame:
-    """A policy's mean annual statement: rows are ledger lines, columns fiscal years."""
+def annual_statement(
+    annual: pd.DataFrame, policy: str, lines: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """A policy's mean annual statement: rows are ledger lines (or ``lines``), columns years."""
     skip = {POLICY, REPLICATION, "fiscal_year"}
-    lines = [str(c) for c in annual if c not in skip]
+    wanted = [str(c) for c in annual if c not in skip] if lines is None else list(lines)
+    lines = [c for c in wanted if c in annual]
     numeric = [c for c in lines if pd.api.types.is_numeric_dtype(annual[c])]
     rows = annual[annual[POLICY] == policy]
     return rows.groupby("fiscal_year")[numeric].mean().T
 
 
-_COUNT_PREFIXES = ("units_", "claims", "parts_", "orders", "backorder", "repairs")
+_COUNT_PREFIXES = (
+    "units_",
+    "claims",
+    "parts_",
+    "orders",
+    "backorder",
+    "repairs",
+    "on_hand",
+    "on_order",
+    "in_refurbishment",
+)
 _NOT_MONEY_SUFFIXES = ("_rate", "_days", "_qty", "_count", "_share", "_turnover", "_months")
 
 
 def is_money(column: str) -> bool:
     """Whether a result column is an amount of money (CNY) rather than a count, rate or time."""
-    if column in {POLICY, REPLICATION, "month", "fiscal_year"}:
+    if column in {POLICY, REPLICATION, "month", "months", "fiscal_year"}:
         return False
     if column.startswith(_COUNT_PREFIXES) or column.endswith(_NOT_MONEY_SUFFIXES):
         return False

@@ -1,0 +1,95 @@
+"""Output widgets: the charts (``alt.JupyterChart``, drawn as SVG) and the KPI tables.
+
+Charts are loaded from the vl-convert bundle (``JupyterChart.enable_offline``), so the dashboard
+works with no network, in JupyterLab and under Voila alike. Every KPI cell carries its exact value
+in ``data-value`` (with ``data-kpi`` and ``data-policy``) so a browser test can compare the page
+with a direct API call.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import altair as alt
+import ipywidgets as w
+import pandas as pd
+
+from warrantysim.report import tables
+from warrantysim.report.figures import FIGURE_NAMES, Comparison, figures
+from warrantysim.report.i18n import Labels
+
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+HEADLINE_KPIS = ("lifetime_profit", "lifetime_performance_profit", "npv_profit", "fill_rate")
+
+
+def _placeholder() -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"x": []})).mark_point()
+
+
+class ChartsView:
+    """One ``JupyterChart`` per figure; :meth:`show` swaps their specs in place."""
+
+    def __init__(self) -> None:
+        alt.JupyterChart.enable_offline()
+        self.charts = {
+            name: alt.JupyterChart(_placeholder(), embed_options=EMBED_OPTIONS)
+            for name in FIGURE_NAMES
+        }
+        self.widget = w.VBox(list(self.charts.values()))
+
+    def show(self, comparison: Comparison, labels: Labels) -> None:
+        for name, chart in figures(comparison, labels).items():
+            self.charts[name].chart = chart
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _value(metric: str, value: float, labels: Labels) -> str:
+    return labels.amount(value) if tables.is_money(metric) else f"{value:,.3f}"
+
+
+def kpi_html(comparison: Comparison, labels: Labels) -> str:
+    """Headline KPIs per policy: mean and 95 % CI (money in the labels' unit)."""
+    means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(HEADLINE_KPIS))
+    head = "".join(f"<th>{_e(labels(k))}</th>" for k in HEADLINE_KPIS)
+    rows = []
+    for policy in comparison.policies:
+        cells = []
+        for kpi in HEADLINE_KPIS:
+            row = means[(means["policy"] == policy) & (means["metric"] == kpi)]
+            cells.append(_kpi_cell(policy, kpi, row, labels))
+        rows.append(f"<tr><th>{_e(policy)}</th>{''.join(cells)}</tr>")
+    unit = f"<caption>{_e(labels.money)}, {comparison.replications} {_e(labels('replications'))}"
+    return f"<table class='ws-kpis'>{unit}</caption><tr><th></th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _kpi_cell(policy: str, kpi: str, row: pd.DataFrame, labels: Labels) -> str:
+    if row.empty:
+        return "<td>–</td>"
+    r = row.iloc[0]
+    attrs = f"data-kpi='{_e(kpi)}' data-policy='{_e(policy)}' data-value='{float(r['mean'])!r}'"
+    shown = _value(kpi, float(r["mean"]), labels)
+    ci = f"[{_value(kpi, float(r['lo']), labels)}, {_value(kpi, float(r['hi']), labels)}]"
+    return f"<td {attrs}>{shown} <small>{ci}</small></td>"
+
+
+def differences_html(comparison: Comparison, labels: Labels) -> str:
+    """Each KPI's difference from the base policy, paired by replication, with its 95 % CI."""
+    diff = comparison.differences()
+    head = "".join(
+        f"<th>{_e(labels(k))}</th>" for k in ("kpi", "policy", "difference", "ci_low", "ci_high")
+    )
+    body = "".join(_diff_row(row, labels) for row in diff.to_dict("records"))
+    caption = f"{labels('difference')}: {_e(comparison.base)}"
+    return f"<table class='ws-diff'><caption>{_e(caption)}</caption><tr>{head}</tr>{body}</table>"
+
+
+def _diff_row(row: Mapping[Hashable, Any], labels: Labels) -> str:
+    kpi = str(row["kpi"])
+    cells = [labels(kpi), str(row["policy"])]
+    cells += [_value(kpi, float(row[k]), labels) for k in ("difference", "lo", "hi")]
+    return "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>"
