@@ -106,12 +106,13 @@ def random_log(seed: int) -> tuple[EventLog, Scenario]:
         days = np.sort(np.r_[0.0, rng.uniform(0, horizon_day, int(rng.integers(0, 8)))])
         qty = rng.integers(1, 25, len(days))
         kinds = rng.choice(list(PurchaseKind), len(days))
-        purchases += [(p, float(d), int(q), PurchaseKind(k)) for d, q, k in zip(days, qty, kinds)]
+        rows = zip(days, qty, kinds, strict=True)
+        purchases += [(p, float(d), int(q), PurchaseKind(k)) for d, q, k in rows]
         received = np.repeat(days, qty)
         used = rng.permutation(len(received))[: int(rng.integers(0, len(received) + 1))]
         serve = np.minimum(received[used] + rng.exponential(60.0, len(used)), horizon_day)
         wait = np.where(rng.random(len(used)) < 0.7, 0.0, rng.exponential(8.0, len(used)))
-        claims += [(p, max(s - w, 0.0), s) for s, w in zip(serve, wait)]
+        claims += [(p, max(s - w, 0.0), s) for s, w in zip(serve, wait, strict=True)]
     claims.sort(key=lambda c: (c[0], c[1]))
     back = rng.random(len(claims)) < 0.3
     log = make_log(horizon, n_parts=n_parts, units_sold=rng.integers(0, 60, horizon),

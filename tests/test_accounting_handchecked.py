@@ -1,4 +1,5 @@
-"""Hand-checked books: small logs whose statements can be worked out on paper (arithmetic in comments).
+"""Hand-checked books: small logs whose statements can be worked out on paper (arithmetic in
+comments).
 
 D = 365.25 / 12 days per month. Month m (1-based) covers days [(m-1)·D, m·D).
 """
@@ -7,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_accounting_factories import D, make_log, scenario, widget
 
+from test_accounting_factories import D, make_log, scenario, widget
 from warrantysim.accounting import account, accrual_per_unit
 from warrantysim.accounting.kpis import inventory_turnovers, receivable_days
 from warrantysim.sim.eventlog import PurchaseKind, ScrapReason
@@ -166,7 +167,7 @@ def sales_log():
         24,
         units_sold=[100] * 12 + [0] * 12,
         purchases=[(0, 0.0, 100, PurchaseKind.INITIAL)],
-        claims=list(zip(base.claims.part, base.claims.claim_day, base.claims.serve_day)),
+        claims=[(0, day, day) for day in base.claims.serve_day],
         scrap=[(0, 24 * D, 52, ScrapReason.END_OF_HORIZON)],
     )
 
