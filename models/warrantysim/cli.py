@@ -22,6 +22,9 @@ from warrantysim.scenario_files import ScenarioError
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
+    ("compare", "warrantysim.experiments.commands.compare"),
+    ("sweep", "warrantysim.experiments.commands.sweep"),
+    ("sensitivity", "warrantysim.experiments.commands.sensitivity"),
 ]
 """(subcommand, module) in the order ``--help`` lists them."""
 

@@ -1,0 +1,148 @@
+"""The ``compare``, ``sweep`` and ``sensitivity`` subcommands and the options they share.
+
+Each module follows :mod:`warrantysim.commands`: a docstring, ``HELP``, ``add_arguments`` and
+``run(args) -> int``. Ctrl-C prints how to resume and exits with 130; a bad spec, results
+directory or option is one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shlex
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from warrantysim.commands import UsageError, positive_int
+
+if TYPE_CHECKING:
+    from warrantysim.experiments.options import RunOptions
+
+DEFAULT_KPIS = (
+    "lifetime_profit",
+    "lifetime_performance_profit",
+    "npv_profit",
+    "fill_rate",
+    "mean_wait_days",
+    "peak_spares_book_value",
+    "writedowns_total",
+    "warranty_cost_share_of_revenue",
+)
+INTERRUPTED = 130
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where and how runs are computed: executor, results directory, resume, progress."""
+    group = parser.add_argument_group("execution (none of these changes a number)")
+    group.add_argument(
+        "--executor",
+        choices=["serial", "processes", "dask"],
+        default="processes",
+        help="serial, local processes (default, all cores) or Dask",
+    )
+    group.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="local processes, or Dask local workers (default: all cores)",
+    )
+    group.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask: tcp://HOST:PORT of a running scheduler, or local:N to start N workers",
+    )
+    group.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="results directory: Parquet chunks, manifest, run log",
+    )
+    group.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the experiment in --out, skipping finished chunks",
+    )
+    group.add_argument(
+        "--progress",
+        choices=["auto", "text", "quiet"],
+        default="auto",
+        help="progress bar (auto: text on a terminal, quiet otherwise)",
+    )
+    group.add_argument(
+        "--chunk-runs",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="runs per stored chunk (default: about 8 chunks per worker, at most 20 runs)",
+    )
+    group.add_argument(
+        "--tables",
+        default="kpis,monthly,annual",
+        metavar="LIST",
+        help="tables to keep: any of kpis,monthly,annual (kpis always)",
+    )
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    from warrantysim.experiments.options import RunOptions
+    from warrantysim.experiments.store import Table
+
+    try:
+        tables = {Table(t.strip()) for t in args.tables.split(",") if t.strip()} | {Table.KPIS}
+    except ValueError:
+        raise UsageError(f"--tables takes kpis, monthly, annual; got {args.tables!r}") from None
+    return RunOptions(
+        executor=args.executor, workers=args.workers, cluster=args.cluster, out=args.out,
+        resume=args.resume, progress=args.progress, chunk_runs=args.chunk_runs,
+        tables=tuple(t for t in Table if t in tables), resume_hint=resume_hint(args),
+    )  # fmt: skip
+
+
+def resume_hint(args: argparse.Namespace) -> str:
+    if args.out is None:
+        return "nothing was stored: run again with --out DIR to keep finished chunks"
+    words = [a for a in sys.argv[1:] if a != "--resume"]
+    return "warrantysim " + " ".join(shlex.quote(w) for w in words) + " --resume"
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Spec, store and option problems as one-line usage errors."""
+    from warrantysim.experiments.spec import SpecError
+    from warrantysim.experiments.store import StoreError
+
+    try:
+        yield
+    except (SpecError, StoreError) as error:
+        raise UsageError(str(error)) from None
+
+
+def kpi_list(
+    text: str | None, available: list[str], default: tuple[str, ...] = DEFAULT_KPIS
+) -> list[str]:
+    """``--kpis a,b`` (or ``all``), checked against the KPIs the runs produced."""
+    if text == "all":
+        return available
+    wanted = (
+        [k.strip() for k in text.split(",") if k.strip()]
+        if text
+        else [k for k in default if k in available]
+    )
+    unknown = [k for k in wanted if k not in available]
+    if unknown:
+        raise UsageError(f"unknown KPI {', '.join(unknown)}; KPIs: {', '.join(available)}")
+    return wanted or available[:8]
+
+
+def fmt(value: float) -> str:
+    """A number for a terminal table: thousands separators, 4 significant digits when small."""
+    if value != value:  # NaN
+        return "nan"
+    if abs(value) == float("inf"):
+        return "inf"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"

@@ -1,0 +1,142 @@
+"""Compare scenarios with common random numbers: replication r of every scenario uses the same
+seed, so differences come from the policies, not the dice. For each KPI it prints each
+scenario's mean and its difference from BASE (the first scenario) with a paired 95 % interval;
+``--precision KPI=REL`` adds replications until that half-width is at most REL × |BASE mean|.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from warrantysim.commands import UsageError, add_scenario_arguments, load_from_args, positive_int
+from warrantysim.experiments.commands import (
+    INTERRUPTED,
+    add_run_arguments,
+    fmt,
+    kpi_list,
+    run_options,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from warrantysim.experiments.compare import Comparison
+
+HELP = "compare scenarios (BASE first) with common random numbers and paired 95 % intervals"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_scenario_arguments(parser, many=True)
+    parser.add_argument(
+        "--replications",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="replications per scenario (default: BASE's simulation.replications)",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="default: BASE's simulation.seed")
+    parser.add_argument(
+        "--precision",
+        action="append",
+        default=[],
+        metavar="KPI=REL",
+        help="add replications until the paired half-width on KPI is at most "
+        "REL x |BASE mean| (e.g. lifetime_profit=0.002; repeatable)",
+    )
+    parser.add_argument(
+        "--max-replications",
+        type=positive_int,
+        default=1000,
+        metavar="N",
+        help="stop adding replications here (default 1000)",
+    )
+    parser.add_argument(
+        "--kpis",
+        default=None,
+        metavar="LIST",
+        help="KPIs to print, comma-separated, or 'all' (default: the main ones)",
+    )
+    add_run_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from warrantysim.experiments.compare import compare, kpi_columns
+    from warrantysim.experiments.runner import Interrupted
+
+    if len(args.scenarios) < 2:
+        raise UsageError("give BASE and at least one other scenario to compare with it")
+    scenarios = [load_from_args(path, args) for path in args.scenarios]
+    targets = parse_precision(args.precision)
+    try:
+        with user_errors():
+            result = compare(
+                scenarios[0],
+                scenarios[1:],
+                replications=args.replications,
+                seed=args.seed,
+                precision=targets,
+                max_replications=args.max_replications,
+                options=run_options(args),
+            )
+    except Interrupted as stop:
+        print(stop, file=sys.stderr)
+        return INTERRUPTED
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    print_comparison(result, kpi_list(args.kpis, kpi_columns(result.kpis)))
+    if args.out is not None:
+        _write_summary(result, args.out)
+    return 0
+
+
+def parse_precision(items: list[str]) -> dict[str, float]:
+    targets = {}
+    for item in items:
+        kpi, eq, value = item.partition("=")
+        try:
+            relative = float(value)
+        except ValueError:
+            relative = -1.0
+        if not eq or not kpi or relative <= 0:
+            raise UsageError(
+                f"--precision takes KPI=REL with REL > 0 (e.g. lifetime_profit=0.002), got {item!r}"
+            )
+        targets[kpi.strip()] = relative
+    return targets
+
+
+def print_comparison(result: Comparison, kpis: list[str]) -> None:
+    summary = result.summary
+    print(
+        f"{result.replications} replications per scenario, common random numbers; "
+        f"base: {result.base}"
+    )
+    for kpi in kpis:
+        print(f"\n{kpi}")
+        for row in summary[summary["kpi"] == kpi].itertuples():
+            line = f"  {row.scenario:<28} {fmt(row.mean):>16} ± {fmt(row.mean_half_width):<12}"
+            if row.scenario != result.base:
+                line += (
+                    f" diff {fmt(row.difference):>14} [{fmt(row.difference_low)}, "
+                    f"{fmt(row.difference_high)}]"
+                )
+            print(line)
+    for status in result.precision:
+        verdict = "met" if status.met else "NOT met (raise --max-replications)"
+        print(
+            f"\nprecision {status.kpi}: half-width {fmt(status.half_width)} vs target "
+            f"{fmt(status.target_half_width)} ({status.relative_target:g} of base): {verdict}"
+        )
+
+
+def _write_summary(result: Comparison, out: str) -> None:
+    from pathlib import Path
+
+    from warrantysim.experiments.store import write_atomic
+
+    path = Path(out) / "summary.csv"
+    write_atomic(path, lambda temp: result.summary.to_csv(temp, index=False))
+    print(
+        f"\nresults: {out} (summary.csv; load all runs with warrantysim.experiments.load_results)"
+    )

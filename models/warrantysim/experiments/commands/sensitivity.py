@@ -1,0 +1,58 @@
+"""Run a sensitivity spec: Sobol indices (first and total order, bootstrap 95 % intervals) or
+Morris screening (μ*, σ) of the spec's KPIs, with SALib. Warns in plain words when the sample
+is too small for trustworthy indices, and says what N would help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from warrantysim.experiments.commands import (
+    INTERRUPTED,
+    add_run_arguments,
+    run_options,
+    user_errors,
+)
+
+HELP = "Sobol or Morris sensitivity of chosen KPIs to scenario parameters (SALib)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "spec", metavar="SPEC", help="sensitivity spec YAML (see scenarios/README.md)"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a value of the spec's scenario (repeatable)",
+    )
+    add_run_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from warrantysim.experiments.runner import Interrupted
+    from warrantysim.experiments.sensitivity import INDICES_FILE, sensitivity
+    from warrantysim.experiments.spec import load_sensitivity_spec
+
+    try:
+        with user_errors():
+            spec = load_sensitivity_spec(args.spec)
+            result = sensitivity(spec, run_options(args), args.set)
+    except Interrupted as stop:
+        print(stop, file=sys.stderr)
+        return INTERRUPTED
+    except ValueError as error:
+        from warrantysim.commands import UsageError
+
+        raise UsageError(str(error)) from None
+    print(f"{spec.method.value}: {len(result.design)} design points, {len(result.kpis)} runs")
+    print(result.indices.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.out is not None:
+        print(f"\nindices: {Path(args.out) / INDICES_FILE}")
+    return 0

@@ -1,0 +1,77 @@
+"""Run a sweep spec: a grid, random or Latin-hypercube design over dotted scenario paths, R
+replications per point with common random numbers across points. Prints each point's mean of
+the spec's KPIs; with --out every run is stored in Parquet chunks (resumable with --resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from warrantysim.experiments.commands import (
+    INTERRUPTED,
+    add_run_arguments,
+    fmt,
+    kpi_list,
+    run_options,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HELP = "run a sweep spec (grid / random / Latin hypercube) with R replications per point"
+MAX_ROWS_PRINTED = 30
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC", help="sweep spec YAML (see scenarios/README.md)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a value of the spec's scenario (repeatable)",
+    )
+    parser.add_argument(
+        "--kpis",
+        default=None,
+        metavar="LIST",
+        help="KPIs to print (default: the spec's kpis, else the main ones)",
+    )
+    add_run_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from warrantysim.experiments.compare import kpi_columns
+    from warrantysim.experiments.runner import Interrupted
+    from warrantysim.experiments.spec import load_sweep_spec
+    from warrantysim.experiments.sweep import sweep
+
+    try:
+        with user_errors():
+            spec = load_sweep_spec(args.spec)
+            result = sweep(spec, run_options(args), args.set)
+    except Interrupted as stop:
+        print(stop, file=sys.stderr)
+        return INTERRUPTED
+    available = [k for k in kpi_columns(result.kpis) if k not in result.design.columns]
+    kpis = kpi_list(args.kpis or (",".join(spec.kpis) or None), available)
+    print(
+        f"{len(result.design)} design points x {spec.replications or 'scenario'} replications; "
+        f"{len(result.kpis)} runs"
+    )
+    print_table(result.summary(kpis), list(spec.parameters), kpis)
+    if args.out is not None:
+        print(f"\nresults: {args.out} (load with warrantysim.experiments.load_results)")
+    return 0
+
+
+def print_table(summary: pd.DataFrame, parameters: list[str], kpis: list[str]) -> None:
+    columns = ["point", *parameters, *kpis]
+    shown = summary[columns].head(MAX_ROWS_PRINTED)
+    text = shown.to_string(index=False, formatters={k: fmt for k in kpis})
+    print(text)
+    if len(summary) > MAX_ROWS_PRINTED:
+        print(f"... {len(summary) - MAX_ROWS_PRINTED} more points")

@@ -1,0 +1,145 @@
+"""Designs: which parameter values each design point gets.
+
+A design is a table with one row per point and one column per dotted path. Grid designs take
+the product of each parameter's levels; random and Latin-hypercube designs draw points in the
+unit cube (LHS: McKay, Beckman & Conover 1979, via ``scipy.stats.qmc``) and map them into each
+parameter's bounds. The same mapping turns SALib's samples into points. Every point is then
+applied to the base scenario as overrides (``relative`` values multiply the base value).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from warrantysim.experiments.overrides import apply_overrides, get_path
+from warrantysim.experiments.spec import DesignKind, Parameter
+from warrantysim.scenario import Scenario
+from warrantysim.sim.rng import stream_key
+
+Parameters = Mapping[str, Parameter]
+
+
+def design_rng(seed: int) -> np.random.Generator:
+    """The design's own stream, apart from every simulation stream of the same seed."""
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence([seed, stream_key("design")]))
+    )
+
+
+def grid_design(parameters: Parameters) -> pd.DataFrame:
+    levels = [grid_levels(p) for p in parameters.values()]
+    rows = list(itertools.product(*levels))
+    return _table(parameters, rows)
+
+
+def sampled_design(
+    parameters: Parameters, kind: DesignKind, samples: int, seed: int
+) -> pd.DataFrame:
+    """A random or Latin-hypercube design of ``samples`` points."""
+    rng = design_rng(seed)
+    if kind is DesignKind.LHS:
+        unit = qmc.LatinHypercube(d=len(parameters), rng=rng).random(samples)
+    elif kind is DesignKind.RANDOM:
+        unit = rng.random((samples, len(parameters)))
+    else:
+        raise ValueError(f"{kind.value} is not a sampled design")
+    return design_from_matrix(parameters, scale_unit(parameters, unit))
+
+
+def make_design(
+    parameters: Parameters, kind: DesignKind, samples: int | None, seed: int
+) -> pd.DataFrame:
+    if kind is DesignKind.GRID:
+        return grid_design(parameters)
+    if samples is None:
+        raise ValueError(f"a {kind.value} design needs a number of samples")
+    return sampled_design(parameters, kind, samples, seed)
+
+
+def grid_levels(parameter: Parameter) -> list[Any]:
+    if parameter.values is not None:
+        return list(parameter.values)
+    low, high = parameter.bounds
+    levels = [_number(x, parameter.integer) for x in np.linspace(low, high, parameter.steps)]
+    return list(dict.fromkeys(levels))  # rounding to integers may repeat a level
+
+
+def scale_unit(parameters: Parameters, unit: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Map points of [0, 1)^d into each parameter's bounds."""
+    low = np.array([p.bounds[0] for p in parameters.values()])
+    high = np.array([p.bounds[1] for p in parameters.values()])
+    return low + unit * (high - low)
+
+
+def design_from_matrix(parameters: Parameters, matrix: NDArray[np.float64]) -> pd.DataFrame:
+    """A design from points in the parameters' bounds (a sampler's or SALib's matrix)."""
+    rows = [
+        tuple(_value(p, float(x)) for p, x in zip(parameters.values(), row, strict=True))
+        for row in matrix
+    ]
+    return _table(parameters, rows)
+
+
+def point_overrides(
+    base: Scenario, parameters: Parameters, point: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The overrides of one design point, with ``relative`` factors turned into values."""
+    overrides = {}
+    for path, parameter in parameters.items():
+        value = point[path]
+        if parameter.relative:
+            value = _number(_base_number(base, path) * float(value), parameter.integer)
+        overrides[path] = value
+    return overrides
+
+
+def point_scenarios(base: Scenario, parameters: Parameters, design: pd.DataFrame) -> list[Scenario]:
+    records = design.to_dict(orient="records")
+    return [apply_overrides(base, point_overrides(base, parameters, r)) for r in records]
+
+
+def _value(parameter: Parameter, x: float) -> Any:
+    if parameter.values is not None:
+        index = min(max(math.floor(x), 0), len(parameter.values) - 1)
+        return parameter.values[index]
+    return _number(x, parameter.integer)
+
+
+def _number(x: float, integer: bool) -> float | int:
+    return round(x) if integer else float(x)
+
+
+def _base_number(base: Scenario, path: str) -> float:
+    value = get_path(base, path)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"relative needs a number at {path}, but the scenario has {value!r}")
+    return float(value)
+
+
+def _table(parameters: Parameters, rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    table = pd.DataFrame(list(rows), columns=list(parameters), dtype=object)
+    table = table.apply(_tidy_column)
+    table.index = pd.RangeIndex(len(table), name="point")
+    return table
+
+
+def _tidy_column(column: pd.Series) -> pd.Series:
+    """Numbers as numbers; a column mixing kinds (``auto`` and 300) as text, so Parquet takes it."""
+    kinds = {type(v) for v in column}
+    if kinds <= {int}:
+        return column.astype("int64")
+    if kinds <= {int, float}:
+        return column.astype("float64")
+    if kinds <= {bool}:
+        return column.astype(bool)
+    if kinds <= {str}:
+        return column.astype(str)
+    return column

@@ -1,0 +1,205 @@
+"""Where chunks run: in this process, in local worker processes, or on a Dask cluster.
+
+Each executor receives a :class:`~work.Job` once per worker (a pool initializer; a Dask
+``scatter(broadcast=True)``) and then only chunks, and yields each chunk's result as it
+finishes. A run's numbers depend only on (scenario, seed, replication), so every executor and
+any number of workers give bit-identical results; only the order of arrival differs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from warrantysim.experiments.store import Chunk
+from warrantysim.experiments.work import ChunkResult, Job, run_chunk
+
+IN_FLIGHT_PER_WORKER = 2
+"""Chunks queued per worker: enough to keep it busy, few enough to stop quickly on Ctrl-C."""
+
+
+class ExecutorKind(StrEnum):
+    SERIAL = "serial"
+    PROCESSES = "processes"
+    DASK = "dask"
+
+
+class Executor(Protocol):
+    kind: ExecutorKind
+    workers: int
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    kind = ExecutorKind.SERIAL
+    workers = 1
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        for chunk in chunks:
+            yield run_chunk(job, chunk)
+
+    def close(self) -> None:
+        pass
+
+
+_worker_job: Job | None = None
+
+
+def _install_job(job: Job) -> None:
+    """Pool initializer: keep the job for this worker's life; leave Ctrl-C to the parent."""
+    global _worker_job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_job = job
+
+
+def _run_installed(chunk: Chunk) -> ChunkResult:
+    if _worker_job is None:
+        raise RuntimeError("this worker has no job; the pool initializer did not run")
+    return run_chunk(_worker_job, chunk)
+
+
+class ProcessExecutor:
+    """A pool of local processes (default: one per core), started once per job."""
+
+    kind = ExecutorKind.PROCESSES
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: cf.ProcessPoolExecutor | None = None
+        self._job: Job | None = None
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        pool = self._pool_for(job)
+        yield from _windowed(lambda c: pool.submit(_run_installed, c), chunks, self.workers)
+
+    def close(self) -> None:
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        # shutdown() lets running chunks finish; on Ctrl-C we want the workers gone now, so
+        # terminate them (the pool's process table is private, hence the defensive getattr).
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+    def _pool_for(self, job: Job) -> cf.ProcessPoolExecutor:
+        if self._pool is not None and self._job is job:
+            return self._pool
+        self.close()
+        # forkserver: workers fork from a clean, single-threaded server that has imported the
+        # package once, which is quick and safe even if this process runs threads (Dask, UI).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["warrantysim.experiments.work", "warrantysim.api"])
+        self._pool = cf.ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_install_job, initargs=(job,)
+        )
+        self._job = job
+        return self._pool
+
+
+@dataclass
+class DaskExecutor:
+    """A Dask cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local:N`` processes."""
+
+    address: str
+    kind = ExecutorKind.DASK
+
+    def __post_init__(self) -> None:
+        from distributed import Client, LocalCluster  # optional: only this executor needs it
+
+        self._cluster: Any = None
+        if self.address.startswith("local:"):
+            n = _local_workers(self.address)
+            self._cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
+            self.client = Client(self._cluster)
+        else:
+            self.client = Client(self.address)
+        self.workers = max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
+        self._job: Job | None = None
+        self._job_future: Any = None
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        from distributed import as_completed
+
+        if self._job is not job:
+            self._job_future = self.client.scatter(job, broadcast=True, hash=False)
+            self._job = job
+        submit = _dask_submitter(self.client, self._job_future)
+        futures = iter(chunks)
+        window = as_completed(
+            [submit(c) for c in _take(futures, self.workers * IN_FLIGHT_PER_WORKER)]
+        )
+        for future in window:
+            yield future.result()
+            for chunk in _take(futures, 1):
+                window.add(submit(chunk))
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _dask_submitter(client: Any, job_future: Any) -> Any:
+    def submit(chunk: Chunk) -> Any:
+        return client.submit(run_chunk, job_future, chunk, pure=False, retries=1)
+
+    return submit
+
+
+def _windowed(submit: Any, chunks: Sequence[Chunk], workers: int) -> Iterator[ChunkResult]:
+    """Keep ``workers × IN_FLIGHT_PER_WORKER`` chunks queued; yield results as they finish."""
+    pending_chunks = iter(chunks)
+    running = {submit(c) for c in _take(pending_chunks, workers * IN_FLIGHT_PER_WORKER)}
+    while running:
+        done, running = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            running |= {submit(c) for c in _take(pending_chunks, 1)}
+
+
+def _take(iterator: Iterator[Chunk], n: int) -> list[Chunk]:
+    taken = []
+    for _ in range(n):
+        try:
+            taken.append(next(iterator))
+        except StopIteration:
+            break
+    return taken
+
+
+def _local_workers(address: str) -> int:
+    count = address.removeprefix("local:")
+    if not count.isdigit() or int(count) < 1:
+        raise ValueError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
+    return int(count)
+
+
+def make_executor(
+    kind: ExecutorKind | str = ExecutorKind.PROCESSES,
+    workers: int | None = None,
+    cluster: str | None = None,
+) -> Executor:
+    """An executor from the command-line options; ``cluster`` implies Dask."""
+    if cluster is not None:
+        return DaskExecutor(cluster)
+    kind = ExecutorKind(kind)
+    if kind is ExecutorKind.SERIAL:
+        return SerialExecutor()
+    if kind is ExecutorKind.DASK:
+        return DaskExecutor(f"local:{workers or os.cpu_count() or 1}")
+    return ProcessExecutor(workers)

@@ -1,0 +1,97 @@
+"""How an experiment runs (executor, store, progress), shared by compare, sweep and sensitivity."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warrantysim.experiments.executors import Executor, ExecutorKind, make_executor
+from warrantysim.experiments.overrides import scenario_hash
+from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
+from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint
+from warrantysim.experiments.store import ResultsStore, Table
+from warrantysim.experiments.work import Job, Model, Point
+from warrantysim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Where and how runs are computed; none of it changes a single number."""
+
+    executor: Executor | ExecutorKind | str = ExecutorKind.PROCESSES
+    workers: int | None = None
+    """Local processes (default: all cores)."""
+    cluster: str | None = None
+    """Dask: ``tcp://HOST:PORT`` of a running scheduler, or ``local:N``."""
+    out: str | Path | None = None
+    """Results directory; ``None`` keeps results in memory only."""
+    resume: bool = False
+    progress: Progress | ProgressMode | str = ProgressMode.AUTO
+    chunk_runs: int | None = None
+    tables: tuple[Table, ...] = tuple(Table)
+    model: Model | None = None
+    """(scenario, seed, replication) -> tables; default ``warrantysim.api.run_one``."""
+    resume_hint: str = "call it again with resume=True and the same out"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """What an experiment is: its job (scenarios, points, seed) and its identity."""
+
+    kind: str
+    job: Job
+    spec: Mapping[str, Any]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint({
+            "kind": self.kind, "spec": self.spec, "seed": self.job.seed,
+            "bases": [scenario_hash(b) for b in self.job.bases],
+            "points": [[p.base, dict(p.overrides)] for p in self.job.points],
+            "tables": [t.value for t in self.job.tables],
+        })  # fmt: skip
+
+    def manifest(self, chunks: Sequence[Any]) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "fingerprint": self.fingerprint, "seed": self.job.seed,
+            "spec": dict(self.spec), "points": len(self.job.points),
+            "tables": [t.value for t in self.job.tables],
+            "chunks": [c.to_json() for c in chunks],
+        }  # fmt: skip
+
+
+def make_job(
+    bases: Sequence[Scenario], points: Sequence[Point], seed: int, options: RunOptions
+) -> Job:
+    return Job(tuple(bases), tuple(points), seed, tuple(options.tables), options.model)
+
+
+def chunk_runs(options: RunOptions, executor: Executor, total_runs: int) -> int:
+    return options.chunk_runs or default_chunk_runs(total_runs, executor.workers)
+
+
+@contextlib.contextmanager
+def open_session(options: RunOptions) -> Iterator[Session]:
+    """A session with its executor, closing the executor afterwards if it made it here."""
+    owned = not hasattr(options.executor, "run")
+    executor: Executor = (
+        make_executor(options.executor, options.workers, options.cluster)  # type: ignore[arg-type]
+        if owned else options.executor  # type: ignore[assignment]
+    )  # fmt: skip
+    progress = (
+        options.progress
+        if hasattr(options.progress, "advance")
+        else make_progress(
+            options.progress  # type: ignore[arg-type]
+        )
+    )
+    store = ResultsStore(options.out) if options.out is not None else None
+    try:
+        yield Session(executor, progress, store, options.resume_hint)  # type: ignore[arg-type]
+    finally:
+        if owned:
+            executor.close()

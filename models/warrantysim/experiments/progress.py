@@ -1,0 +1,169 @@
+"""Progress of an experiment: runs done, runs per second and the time left.
+
+Three faces: a widget in a notebook, a one-line bar on a terminal, nothing otherwise (logs and
+CI stay clean). Runs restored by ``--resume`` count as done but not toward the speed.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from enum import StrEnum
+from typing import Any, Protocol, TextIO
+
+BAR_WIDTH = 28
+MIN_SECONDS_BETWEEN_LINES = 0.2
+
+
+class ProgressMode(StrEnum):
+    AUTO = "auto"
+    WIDGET = "widget"
+    TEXT = "text"
+    QUIET = "quiet"
+
+
+class Progress(Protocol):
+    def start(self, total_runs: int, done_runs: int = 0) -> None: ...
+
+    def advance(self, runs: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Meter:
+    """Counts runs and derives the speed and the time left from the runs done here."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+        self._restored = 0
+        self._started = time.monotonic()
+
+    def start(self, total_runs: int, done_runs: int = 0) -> None:
+        self.total, self.done, self._restored = total_runs, done_runs, done_runs
+        self._started = time.monotonic()
+
+    def advance(self, runs: int) -> None:
+        self.done += runs
+
+    @property
+    def runs_per_second(self) -> float:
+        elapsed = time.monotonic() - self._started
+        return (self.done - self._restored) / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float:
+        rate = self.runs_per_second
+        return (self.total - self.done) / rate if rate > 0 else math.inf
+
+    def describe(self) -> str:
+        return (
+            f"{self.done}/{self.total} runs  {self.runs_per_second:.2f} runs/s  "
+            f"ETA {format_seconds(self.eta_seconds)}"
+        )
+
+
+class QuietProgress(Meter):
+    def close(self) -> None:
+        pass
+
+
+class TextProgress(Meter):
+    """``[#####.....] 120/400 runs  3.20 runs/s  ETA 1m27s`` redrawn in place on a terminal."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__()
+        self.stream = stream if stream is not None else sys.stderr
+        self._last_draw = 0.0
+
+    def start(self, total_runs: int, done_runs: int = 0) -> None:
+        super().start(total_runs, done_runs)
+        self._draw()
+
+    def advance(self, runs: int) -> None:
+        super().advance(runs)
+        if (
+            self.done >= self.total
+            or time.monotonic() - self._last_draw >= MIN_SECONDS_BETWEEN_LINES
+        ):
+            self._draw()
+
+    def close(self) -> None:
+        self._draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self) -> None:
+        filled = round(BAR_WIDTH * self.done / self.total) if self.total else BAR_WIDTH
+        bar = "#" * filled + "." * (BAR_WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {self.describe()}   ")
+        self.stream.flush()
+        self._last_draw = time.monotonic()
+
+
+class WidgetProgress(Meter):
+    """An ipywidgets bar and label, shown in the notebook cell that runs the experiment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import ipywidgets as widgets  # notebooks only
+        from IPython.display import display  # notebooks only: the one place experiments shows UI
+
+        self._bar: Any = widgets.IntProgress(min=0, max=1, description="runs")
+        self._label: Any = widgets.Label()
+        display(widgets.HBox([self._bar, self._label]))
+
+    def start(self, total_runs: int, done_runs: int = 0) -> None:
+        super().start(total_runs, done_runs)
+        self._bar.max = max(total_runs, 1)
+        self._update()
+
+    def advance(self, runs: int) -> None:
+        super().advance(runs)
+        self._update()
+
+    def close(self) -> None:
+        self._update()
+        self._bar.bar_style = "success" if self.done >= self.total else "warning"
+
+    def _update(self) -> None:
+        self._bar.value = self.done
+        self._label.value = self.describe()
+
+
+def make_progress(mode: ProgressMode | str = ProgressMode.AUTO) -> Progress:
+    mode = ProgressMode(mode)
+    if mode is ProgressMode.AUTO:
+        mode = _detect_mode()
+    if mode is ProgressMode.WIDGET:
+        return WidgetProgress()
+    if mode is ProgressMode.TEXT:
+        return TextProgress()
+    return QuietProgress()
+
+
+def _detect_mode() -> ProgressMode:
+    if _in_notebook():
+        return ProgressMode.WIDGET
+    return ProgressMode.TEXT if sys.stderr.isatty() else ProgressMode.QUIET
+
+
+def _in_notebook() -> bool:
+    """A Jupyter kernel is running us (ipykernel loaded and its app configured)."""
+    ipython_module = sys.modules.get("IPython")
+    if ipython_module is None or "ipykernel" not in sys.modules:
+        return False
+    shell = ipython_module.get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def format_seconds(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "--"
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
