@@ -1,13 +1,14 @@
 """A deliberately plain SimPy model of the warranty operations: the yardstick for the fast model.
 
-Same physics as DESIGN.md's "Model semantics", written without looking at ``warrantysim.sim``'s
-model and without its tricks: one SimPy process per sold unit and part position, spawned at the
-sale; a ``simpy.Container`` per part whose FIFO get queue is the first-come, first-served
-backorder queue; one process per replenishment order, per repair and per refurbishment.
+Same physics as DESIGN.md's "Model semantics", written independently of ``warrantysim.sim``'s
+vectorised model and without its tricks: one SimPy process per sold unit and part position,
+spawned at the sale; a ``simpy.Container`` per part whose FIFO get queue is the first-come,
+first-served backorder queue; one process per replenishment order, per repair and refurbishment.
 
-What it shares with the package is only the contract: the ``Scenario`` schema, the month length
-``DAYS_PER_MONTH`` and, for ``level: auto``, the expected-claims plan of renewal theory. Its random
-draws come from its own generators, so it agrees with the fast model in distribution only.
+What it shares with the package is the contract (the ``Scenario`` schema, ``DAYS_PER_MONTH``)
+and the stock *plan* made before the run (``plan_stock``: ``level: auto`` by Palm, last-buy
+cover), so both models stock the same levels. Its random draws come from its own generators:
+it agrees with the fast model in distribution only, never draw by draw.
 
 A position's process ends at its first failure outside the warranty (or the horizon) instead of
 sleeping until it: the same physics, and what keeps 450k units × 10 parts within memory.
@@ -26,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 from numpy.typing import NDArray
-from scipy import stats
 
 from warrantysim.scenario import (
     DAYS_PER_MONTH,
@@ -36,7 +36,7 @@ from warrantysim.scenario import (
     Part,
     Scenario,
 )
-from warrantysim.sim.renewal import expected_monthly_claims
+from warrantysim.sim.stocking import StockPlan, plan_stock
 
 IntArray = NDArray[np.int64]
 ProcessGen = Generator[simpy.Event, object, None]
@@ -85,33 +85,17 @@ def draw_units(
     return np.rint(planned).astype(np.int64)
 
 
-def palm_level(daily_demand: float, lead_time_days: float, target_fill_rate: float) -> int:
-    """Smallest S with fill rate P(outstanding ≤ S − 1) ≥ target, outstanding ~ Poisson(λL).
-
-    Palm's theorem (Palm 1938; Sherbrooke, *Optimal Inventory Modeling of Systems*, §2.4).
-    """
-    mean = daily_demand * lead_time_days
-    return int(stats.poisson.ppf(target_fill_rate, mean)) + 1 if mean > 0 else 0
-
-
-def auto_level(part: Part, expected_claims: NDArray[np.float64]) -> int:
-    """``level: auto``: Palm's level at the peak month of expected claims, held throughout."""
-    assert isinstance(part.stocking, BaseStock)
-    peak_daily = float(expected_claims.max(initial=0.0)) / DAYS_PER_MONTH
-    return palm_level(peak_daily, part.lead_time_days, part.stocking.target_fill_rate)
-
-
 # --------------------------------------------------------------------------- stock of one part
 
 
 class PartStock:
     """The spares of one part: a Container (its get queue = FCFS backorders) and the pipeline."""
 
-    def __init__(self, env: simpy.Environment, part: Part, level: int) -> None:
+    def __init__(self, env: simpy.Environment, part: Part, level: int | None) -> None:
         self.env = env
         self.part = part
-        self.level = level
-        initial = part.stocking.max if isinstance(part.stocking, MinMax) else level
+        self.level = level or 0
+        initial = part.stocking.max if isinstance(part.stocking, MinMax) else self.level
         self.store = simpy.Container(env, init=initial)
         self.on_order = 0
         self.in_refurbishment = 0
@@ -124,9 +108,8 @@ class PartStock:
 
     @property
     def inventory_position(self) -> int:
-        """On hand + on order + coming back from refurbishment − backorders."""
-        pipeline = self.on_order + self.in_refurbishment
-        return int(self.store.level) + pipeline - self.backorders
+        """On hand + on order − backorders (a refurbished part counts once it is back)."""
+        return int(self.store.level) + self.on_order - self.backorders
 
     def order(self, qty: int) -> None:
         if qty > 0:
@@ -154,23 +137,15 @@ class PartStock:
 class NaiveWorld:
     """Everything one replication shares: the clock, the stocks, the draws and the counters."""
 
-    def __init__(
-        self,
-        scenario: Scenario,
-        seed: int,
-        replication: int,
-        price: float,
-        levels: dict[str, int] | None,
-    ) -> None:
+    def __init__(self, scenario: Scenario, seed: int, replication: int, plan: StockPlan) -> None:
         self.scenario = scenario
+        self.plan = plan
         self.env = simpy.Environment()
         seq = np.random.SeedSequence([seed, replication, 0x4E414956])  # "NAIV": own streams
         demand_seq, life_seq, yield_seq = seq.spawn(3)
         self.demand_rng = np.random.default_rng(demand_seq)
         self.life_rng = random.Random(int(life_seq.generate_state(1)[0]))
         self.yield_rng = random.Random(int(yield_seq.generate_state(1)[0]))
-        self.planned = planned_units(scenario, price)
-        self._expected_claims: NDArray[np.float64] | None = None
         self.horizon_day = scenario.horizon_days
         self.warranty_days = scenario.product.warranty_months * DAYS_PER_MONTH
         n_parts, months = len(scenario.parts), scenario.horizon_months
@@ -180,25 +155,9 @@ class NaiveWorld:
         self.backorders_end = np.zeros((n_parts, months), dtype=np.int64)
         self.processes = 0
         self.stocks = [
-            PartStock(self.env, p, self._level(i, levels)) for i, p in enumerate(scenario.parts)
+            PartStock(self.env, part, plan.base_stock_level[p])
+            for p, part in enumerate(scenario.parts)
         ]
-
-    def _level(self, index: int, levels: dict[str, int] | None) -> int:
-        part = self.scenario.parts[index]
-        if levels is not None and part.name in levels:
-            return levels[part.name]
-        if isinstance(part.stocking, MinMax):
-            return part.stocking.max
-        if part.stocking.level == "auto":
-            return auto_level(part, self.expected_claims[index])
-        return part.stocking.level
-
-    @property
-    def expected_claims(self) -> NDArray[np.float64]:
-        """Expected claims per (part, month) of the sales plan (renewal theory, once)."""
-        if self._expected_claims is None:
-            self._expected_claims = expected_monthly_claims(self.scenario, self.planned)
-        return self._expected_claims
 
     def start(self, process: ProcessGen) -> None:
         self.processes += 1
@@ -278,15 +237,13 @@ def min_max_review(world: NaiveWorld, stock: PartStock) -> ProcessGen:
 
 
 def last_buy(world: NaiveWorld, p: int) -> ProcessGen:
-    """At the month's start: stop regular orders, buy the service-level quantile of the rest."""
+    """At the month's start: stop regular orders and buy up to the plan's last-buy cover."""
     stock = world.stocks[p]
-    spec = stock.part.last_buy
-    assert spec is not None
+    spec, cover = stock.part.last_buy, world.plan.last_buy_cover[p]
+    assert spec is not None and cover is not None
     yield world.env.timeout((spec.month - 1) * DAYS_PER_MONTH)
     stock.regular_orders = False
-    mean = float(world.expected_claims[p, spec.month - 1 :].sum())
-    need = int(stats.poisson.ppf(spec.service_level, mean)) if mean > 0 else 0
-    stock.order(need - stock.inventory_position)
+    stock.order(cover - stock.inventory_position)
     stock.last_buy_done = True
 
 
@@ -312,13 +269,19 @@ def run_naive(
     replication: int = 0,
     *,
     price: float | None = None,
-    levels: dict[str, int] | None = None,
+    plan: StockPlan | None = None,
 ) -> NaiveCounts:
-    """One replication of the naive model; ``levels`` overrides base-stock levels by part name."""
+    """One replication of the naive model.
+
+    ``plan`` (base-stock levels incl. ``level: auto``, last-buy cover) is the fast model's own
+    :func:`~warrantysim.sim.stocking.plan_stock`: sizing is planning, not physics, and sharing it
+    makes both models stock the same levels. Pass it in to reuse it across replications.
+    """
     if price is None:
         price = _default_price(scenario)
-    world = NaiveWorld(scenario, seed, replication, price, levels)
-    units = draw_units(scenario, world.planned, world.demand_rng)
+    plan = plan if plan is not None else plan_stock(scenario, price)
+    world = NaiveWorld(scenario, seed, replication, plan)
+    units = draw_units(scenario, planned_units(scenario, price), world.demand_rng)
     world.start(sales(world, units))
     world.start(month_ends(world))
     for p, stock in enumerate(world.stocks):
