@@ -17,6 +17,15 @@ from warrantysim.scenario import Scenario
 from warrantysim.scenario_files import load_scenario
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 class UsageError(Exception):
     """A mistake of the user's (not a bug): printed as one line, exit code 2."""
 
@@ -73,6 +82,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        tmp.chmod(0o666 & ~_UMASK)  # mkstemp makes it private; the result should not be
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -36,15 +36,16 @@ HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet
 
 SUMMARY_KPIS = (
     "claims",
+    "claims_per_unit",
     "fill_rate",
-    "revenue",
-    "profit",
-    "performance_profit",
+    "mean_wait_days",
+    "lifetime_revenue",
+    "lifetime_profit",
+    "lifetime_performance_profit",
     "warranty_cost_share_of_revenue",
-    "warranty_cost_share",
-    "spares_book_value_peak",
-    "spares_book_value_end",
-    "inventory_turnover",
+    "peak_spares_book_value",
+    "writedowns_total",
+    "npv_profit",
 )
 """KPIs the summary shows when the results have them (else the first few numeric columns)."""
 
