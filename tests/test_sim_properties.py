@@ -23,7 +23,7 @@ def stocking(draw: st.DrawFn) -> dict[str, Any]:
         return {"policy": "base_stock", "level": level,
                 "target_fill_rate": draw(floats(0.5, 0.99))}  # fmt: skip
     low = draw(st.integers(-1, 15))
-    return {"policy": "min_max", "min": low, "max": draw(st.integers(low + 1, low + 40)),
+    return {"policy": "min_max", "min": low, "max": draw(st.integers(max(low + 1, 1), low + 40)),
             "review_days": draw(floats(1.0, 14.0))}  # fmt: skip
 
 

@@ -147,7 +147,7 @@ class PartStock:
         if self.mode is not Mode.MIN_MAX:
             self._order_one_for_one(first_new, refurb_in)
         orders_in, self.order_arrivals = _split(self.order_arrivals, end)
-        self._match(start, np.sort(np.concatenate([orders_in, refurb_in])))
+        self._match(start, _merge(orders_in, refurb_in))
 
     def _decide_at(self, day: float) -> None:
         last_buy = self.part.last_buy
@@ -188,14 +188,12 @@ class PartStock:
 
     def _order_one_for_one(self, first_new: int, refurb_in: NDArray[np.float64]) -> None:
         demand_day = self.claim_day[first_new : self.arrived]
-        if not len(demand_day) and not len(refurb_in):
-            return
-        credit = self.credits + np.searchsorted(np.sort(refurb_in), demand_day, side="right")
-        k = np.arange(len(demand_day) + 1)
-        available = np.concatenate([[0], credit])
-        used = k + np.minimum.accumulate(available - k)
-        orders_at = demand_day[np.diff(used) == 0]
-        self.credits = self.credits + len(refurb_in) - int(used[-1])
+        if not len(refurb_in) and self.credits == 0:
+            orders_at = demand_day  # nothing to offset: every claim orders
+        elif not len(refurb_in) and self.credits >= len(demand_day):
+            orders_at, self.credits = demand_day[:0], self.credits - len(demand_day)
+        else:
+            orders_at = self._orders_after_credits(demand_day, refurb_in)
         receipt = orders_at + self.part.lead_time_days
         orders_at = orders_at[receipt < self.horizon_day]
         if len(orders_at):
@@ -207,23 +205,42 @@ class PartStock:
                 [self.order_arrivals, receipt[receipt < self.horizon_day]]
             )
 
+    def _orders_after_credits(
+        self, demand_day: NDArray[np.float64], refurb_in: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Claims that find no credit order: U_k = k + min_{j≤k}(C_j − j), see the module doc."""
+        credit = self.credits + np.searchsorted(refurb_in, demand_day, side="right")
+        k = np.arange(len(demand_day) + 1)
+        available = np.concatenate([[0], credit])
+        used = k + np.minimum.accumulate(available - k)
+        self.credits = self.credits + len(refurb_in) - int(used[-1])
+        return demand_day[np.diff(used) == 0]
+
     def _record(self, days: NDArray[np.float64], qty: int, kind: PurchaseKind) -> None:
         self.out.orders.append((days, np.full(len(days), qty, dtype=np.int64), kind))
 
     def _match(self, start: float, arrivals: NDArray[np.float64]) -> None:
-        supply = np.concatenate([np.full(self.on_hand, start), arrivals])
-        n = min(len(supply), self.arrived - self.served)
-        served = slice(self.served, self.served + n)
-        self.out.serve_day[served] = np.maximum(self.claim_day[served], supply[:n])
+        waiting = self.arrived - self.served
+        if self.on_hand >= waiting:  # no backlog, and stock covers every new claim on arrival
+            n, served = waiting, slice(self.served, self.arrived)
+            self.out.serve_day[served] = self.claim_day[served]
+        else:
+            supply = np.concatenate([np.full(self.on_hand, start), arrivals])
+            n = min(len(supply), waiting)
+            served = slice(self.served, self.served + n)
+            self.out.serve_day[served] = np.maximum(self.claim_day[served], supply[:n])
         self._returns(served)
         self.served += n
-        self.on_hand = len(supply) - n
+        self.on_hand += len(arrivals) - n
 
     def _returns(self, served: slice) -> None:
         back = np.minimum(self.out.serve_day[served] + self.repair_days, self.horizon_day)
+        self.out.return_day[served] = back
+        if self.part.refurbish is None:
+            self.out.done_day[served] = back
+            return
         done = back + self.refurb_days
         ok = self.refurb_ok[served] & (done < self.horizon_day)
-        self.out.return_day[served] = back
         self.out.refurbished[served] = ok
         self.out.done_day[served] = np.where(ok, done, back)
         if ok.any():
@@ -254,9 +271,17 @@ class PartStock:
 def _split(
     arrivals: NDArray[np.float64], end: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Supply arriving before ``end``, and the rest (kept for later windows)."""
-    inside = arrivals < end
-    return arrivals[inside], arrivals[~inside]
+    """Supply arriving before ``end``, and the rest (kept for later windows); both sorted."""
+    cut = int(np.searchsorted(arrivals, end, side="left"))
+    return arrivals[:cut], arrivals[cut:]
+
+
+def _merge(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    if not len(b):
+        return a
+    if not len(a):
+        return b
+    return np.sort(np.concatenate([a, b]))
 
 
 def _on_grid(day: float, step: float) -> bool:
