@@ -38,3 +38,17 @@ def test_simulate_tables_line_up(tmp_path) -> None:
     assert (summary["ci_low"] <= summary["mean"]).all() and (
         summary["mean"] <= summary["ci_high"]
     ).all()
+
+
+def test_every_command_has_working_help() -> None:
+    # argparse %-formats help text; a stray "%" in any command's help used to crash --help.
+    import subprocess
+    import sys
+
+    from warrantysim.cli import COMMANDS
+
+    for name in ["", *[n for n, _ in COMMANDS]]:
+        args = [sys.executable, "-m", "warrantysim.cli", *([name] if name else []), "--help"]
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "usage: warrantysim" in done.stdout

@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module_name in COMMANDS:
         module = importlib.import_module(module_name)
-        command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        # argparse %-formats help strings: a literal "95 %" must reach it as "95 %%".
+        help_line = module.HELP.replace("%", "%%")
+        command = sub.add_parser(name, help=help_line, description=module.__doc__)
         module.add_arguments(command)
         command.set_defaults(handler=module.run)
     return parser
