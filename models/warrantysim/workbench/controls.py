@@ -47,13 +47,13 @@ class LeverControls:
         )
         self.pricing = w.Dropdown(options=list(PricingPolicy), description="Pricing", **kw)
         self.markup = _slider("Markup", 0.0, 1.0, 0.01)
-        self.include_warranty = w.Checkbox(description="Warranty cost in price", **kw)
+        self.include_warranty = w.Checkbox(description="Warranty cost in price", indent=True, **kw)
         self.chargeback = _slider("Chargeback share", 0.0, 1.0, 0.05)
         self.age_writedown = w.Dropdown(
             options=WRITEDOWN_CHOICES, description="Age write-down", **kw
         )
         self.cap_wan = w.BoundedFloatText(
-            min=0.0, max=1e7, step=100.0, description="Book-value cap (万元, 0 = none)", **kw
+            min=0.0, max=1e7, step=100.0, description="Cap (万元, 0 = none)", **kw
         )
         self.stocking = _slider("Stocking ×", 0.25, 2.0, 0.05)
         self.reliability = _slider("Reliability ×", 0.5, 2.0, 0.05)

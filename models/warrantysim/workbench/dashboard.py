@@ -14,13 +14,14 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as w
 
 from warrantysim.report.figures import Comparison
-from warrantysim.report.i18n import DEFAULT_LABELS, Labels
+from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario
 from warrantysim.workbench.controls import LeverControls
 from warrantysim.workbench.engine import Background, Outcome, Policy, ResultsCache, compare
 from warrantysim.workbench.views import ChartsView, differences_html, kpi_html
 
 MAX_POLICIES = 4
+WORKBENCH_LABELS = Labels(money_unit=MoneyUnit.WAN)
 BUSY_HTML = "<span class='ws-status ws-busy'>⏳ Computing…</span>"
 
 
@@ -34,7 +35,7 @@ class Dashboard:
         *,
         replications: int = 5,
         seed: int = 2026,
-        labels: Labels = DEFAULT_LABELS,
+        labels: Labels = WORKBENCH_LABELS,
     ) -> None:
         self.labels = labels
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
@@ -90,7 +91,7 @@ class Dashboard:
             ],
             layout=w.Layout(min_width="26em"),
         )
-        right = w.VBox([self.status, self.kpis, self.differences, self.charts.widget])
+        right = w.VBox([self.status, self.kpis, self.charts.widget, self.differences])
         return w.HBox([left, right], layout=w.Layout(align_items="flex-start"))
 
     # -- callbacks (thin) ----------------------------------------------------------------------

@@ -78,18 +78,25 @@ def _kpi_cell(policy: str, kpi: str, row: pd.DataFrame, labels: Labels) -> str:
 
 
 def differences_html(comparison: Comparison, labels: Labels) -> str:
-    """Each KPI's difference from the base policy, paired by replication, with its 95 % CI."""
+    """Each KPI's difference from the base policy (a column per policy), paired by replication,
+    with its 95 % CI."""
     diff = comparison.differences()
-    head = "".join(
-        f"<th>{_e(labels(k))}</th>" for k in ("kpi", "policy", "difference", "ci_low", "ci_high")
+    others = [p for p in comparison.policies if p != comparison.base]
+    head = "".join(f"<th>{_e(p)}</th>" for p in others)
+    rows = []
+    for kpi, group in diff.groupby("kpi", sort=False):
+        by_policy = {str(r["policy"]): r for r in group.to_dict("records")}
+        cells = "".join(_diff_cell(str(kpi), by_policy.get(p), labels) for p in others)
+        rows.append(f"<tr><th>{_e(labels(str(kpi)))}</th>{cells}</tr>")
+    caption = f"{labels('difference')} ({comparison.base}), 95% CI"
+    return (
+        f"<table class='ws-diff'><caption>{_e(caption)}</caption>"
+        f"<tr><th>{_e(labels('kpi'))}</th>{head}</tr>{''.join(rows)}</table>"
     )
-    body = "".join(_diff_row(row, labels) for row in diff.to_dict("records"))
-    caption = f"{labels('difference')}: {_e(comparison.base)}"
-    return f"<table class='ws-diff'><caption>{_e(caption)}</caption><tr>{head}</tr>{body}</table>"
 
 
-def _diff_row(row: Mapping[Hashable, Any], labels: Labels) -> str:
-    kpi = str(row["kpi"])
-    cells = [labels(kpi), str(row["policy"])]
-    cells += [_value(kpi, float(row[k]), labels) for k in ("difference", "lo", "hi")]
-    return "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>"
+def _diff_cell(kpi: str, row: Mapping[Hashable, Any] | None, labels: Labels) -> str:
+    if row is None:
+        return "<td>–</td>"
+    mean, lo, hi = (_value(kpi, float(row[k]), labels) for k in ("difference", "lo", "hi"))
+    return f"<td>{mean} <small>[{lo}, {hi}]</small></td>"

@@ -1,0 +1,42 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Warranty policy workbench
+#
+# Pick two to four policies, choose the one to edit, and move its levers: spares-cost treatment,
+# pricing, chargeback, write-downs, stocking, reliability, screening. Each change re-simulates
+# that policy in the background (the status line says when it is computing); every policy uses
+# the same random numbers, so differences are the policies' doing. Money is in yuan.
+
+# %% tags=["parameters"]
+POLICIES = ["status-quo", "expense-on-purchase", "supplier-chargeback"]
+REPLICATIONS = 5
+SEED = 2026
+WAIT = False  # True: block until the first answer is in (batch runs and tests)
+
+# %%
+from warrantysim.scenario_files import load_scenario
+from warrantysim.workbench import policy_files
+from warrantysim.workbench.dashboard import Dashboard
+
+scenarios = {name: load_scenario(path) for name, path in policy_files().items()}
+dashboard = Dashboard(scenarios, POLICIES, replications=REPLICATIONS, seed=SEED)
+dashboard.refresh()
+dashboard.widget
+
+# %%
+if WAIT:
+    dashboard.wait()
+    assert dashboard.comparison is not None, dashboard.status.value
+    print(dashboard.comparison.differences().round(1).to_string())
