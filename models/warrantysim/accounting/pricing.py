@@ -2,16 +2,26 @@
 
 Cost-plus: price = (unit cost + supplier price uplifts on the bill of materials
 [+ expected warranty cost per unit]) × (1 + markup). The expected warranty cost per unit is
-Σ_parts M_p(W) × (part cost + labour + logistics), M_p the renewal function of the part
-(:mod:`warrantysim.sim.renewal`), averaged over the planned sales cohorts.
+
+    Σ_parts M_p(W) × (spare cost per claim + labour + logistics),
+
+M_p the renewal function of the part (:mod:`warrantysim.sim.renewal`), averaged over the sales
+cohorts weighted by their planned units. The spare cost per claim is the mix that refurbishment
+gives: a share ``yield`` of the spares issued are refurbished returns at their refurbishment cost,
+the rest bought at the spare price, (1 − y)·c + y·c_refurb. It is what a repair costs the books
+under every spares treatment (so it is also the ``accrual_per_unit: auto`` of the warranty
+provision); leftover stock, salvage and chargebacks are separate lines and are left out.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from warrantysim.scenario import Part, PricingPolicy, Scenario
-from warrantysim.sim.renewal import expected_claims_per_unit
+from warrantysim.sim.renewal import cohort_life_factor, expected_claims_by_age
+from warrantysim.sim.sales import planned_units
 
 
 def spare_unit_cost(scenario: Scenario, part: Part) -> float:
@@ -26,15 +36,42 @@ def product_unit_cost(scenario: Scenario) -> float:
 
 
 def expected_warranty_cost_per_unit(scenario: Scenario) -> float:
-    """Σ_p M_p(W) (spare cost + labour + logistics), averaged over the sales months' cohorts."""
+    """Σ_p M_p(W) (spare cost per claim + labour + logistics), over the planned cohorts."""
+    return _expected_warranty_cost(scenario.model_dump_json())
+
+
+@lru_cache(maxsize=256)
+def _expected_warranty_cost(scenario_json: str) -> float:
+    scenario = Scenario.model_validate_json(scenario_json)
     service = scenario.service
     per_claim_service = service.labour_cost_per_repair + service.logistics_cost_per_repair
-    months = np.arange(1, scenario.product.sales_months + 1)
+    weights = planned_units(scenario, scenario.pricing.reference_price)[
+        : scenario.product.sales_months
+    ]
+    factors = cohort_life_factor(scenario, np.arange(1, len(weights) + 1))
+    unique, inverse = np.unique(factors, return_inverse=True)
     total = 0.0
     for part in scenario.parts:
-        claims = np.mean([expected_claims_per_unit(scenario, part, int(m)) for m in months])
-        total += float(claims) * (spare_unit_cost(scenario, part) + per_claim_service)
+        per_factor = np.array([expected_claims_per_unit_at(scenario, part, f) for f in unique])
+        claims = float(np.average(per_factor[inverse], weights=weights))
+        total += claims * (spare_cost_per_claim(scenario, part) + per_claim_service)
     return total
+
+
+def spare_cost_per_claim(scenario: Scenario, part: Part) -> float:
+    """(1 − y)·c + y·c_refurb: refurbished returns supply a share ``yield`` of the repairs."""
+    cost = spare_unit_cost(scenario, part)
+    if part.refurbish is None:
+        return cost
+    return (1.0 - part.refurbish.yield_) * cost + part.refurbish.yield_ * part.refurbish.cost
+
+
+def expected_claims_per_unit_at(scenario: Scenario, part: Part, life_factor: float) -> float:
+    """M(W) for a cohort whose lives are scaled by ``life_factor`` (reliability growth)."""
+    w = np.array([scenario.product.warranty_months], dtype=np.float64)
+    coverage = scenario.quality.screening_coverage
+    claims = expected_claims_by_age(part, w, life_factor=life_factor, screening_coverage=coverage)
+    return float(claims[0])
 
 
 def unit_price(scenario: Scenario) -> float:
