@@ -25,6 +25,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("compare", "warrantysim.experiments.commands.compare"),
     ("sweep", "warrantysim.experiments.commands.sweep"),
     ("sensitivity", "warrantysim.experiments.commands.sensitivity"),
+    ("report", "warrantysim.commands.report"),
+    ("app", "warrantysim.commands.app"),
 ]
 """(subcommand, module) in the order ``--help`` lists them."""
 
