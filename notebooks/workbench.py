@@ -23,6 +23,7 @@
 POLICIES = ["status-quo", "expense-on-purchase", "supplier-chargeback"]
 REPLICATIONS = 5
 SEED = 2026
+OVERRIDES: dict = {}  # dotted path -> value, applied to every policy (like --set)
 WAIT = False  # True: block until the first answer is in (batch runs and tests)
 
 # %%
@@ -30,7 +31,7 @@ from warrantysim.scenario_files import load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.dashboard import Dashboard
 
-scenarios = {name: load_scenario(path) for name, path in policy_files().items()}
+scenarios = {name: load_scenario(path, OVERRIDES) for name, path in policy_files().items()}
 dashboard = Dashboard(scenarios, POLICIES, replications=REPLICATIONS, seed=SEED)
 dashboard.refresh()
 dashboard.widget
