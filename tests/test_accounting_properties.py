@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_accounting_factories import random_log
+from test_accounting_factories import random_log, scenario, widget
 from warrantysim.accounting import account, balance_sheet_gap, book, trial_balance
 from warrantysim.accounting.pricing import spare_unit_cost
 from warrantysim.scenario import Scenario
@@ -185,3 +185,29 @@ def test_cap_writes_down_only_at_fiscal_year_ends(baseline) -> None:
     assert np.all(written % 12 == 6)
     at_year_end = books.set_index("month").loc[written]
     assert np.allclose(at_year_end["spares_book_value_end"], 1_000_000.0)
+
+
+def test_steady_provision_of_a_real_run_holds_half_a_warranty_of_claims() -> None:
+    # Renewal theory: with exponential lives (rate λ) a unit claims at rate λ throughout its
+    # W-month warranty, so under steady sales S the provision holds the expected claims still to
+    # come of the cohorts in warranty, S λ c W²/2, against monthly draws S λ c W: W/2 = 18 months.
+    # Noise: ~15,000 claims drawn by month 60 (Poisson: sd ≈ 123 claims ≈ 0.34 months of 360),
+    # plus Poisson sales; measured sd 0.51 months a replication (12 replications), so the mean of
+    # 4 has a standard error of 0.25 months; tolerance 4 standard errors.
+    part = widget(
+        unit_cost=100.0,
+        life={"shape": 1.0, "scale_months": 100.0},
+        stocking={"policy": "base_stock", "level": 1500},
+    )
+    sc = scenario(
+        [part],
+        product={"sales_months": 60, "units_per_month": 1000, "warranty_months": 36},
+        service={"labour_cost_per_repair": 25.0},
+        simulation={"horizon_months": 96},
+        accounting={"spares_treatment": "accrue_per_unit", "accrual_per_unit": 0.36 * 125.0},
+    )
+    months = [
+        account(run_replication(sc, 7, r), sc, 50.0).kpis["provision_months_of_claims"]
+        for r in range(4)
+    ]
+    assert np.mean(months) == pytest.approx(18.0, abs=4 * 0.51 / np.sqrt(4))
