@@ -57,7 +57,7 @@ def _run_stock(
         draws = streams.get(f"refurbish/{part.name}").random(len(claims[p].claim_day))
         stock = PartStock(
             env, part, claims[p].claim_day, draws,
-            level=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
+            levels=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
             repair_days=scenario.service.repair_days, horizon_months=scenario.horizon_months,
         )  # fmt: skip
         env.process(stock.run())

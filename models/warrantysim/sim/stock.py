@@ -70,7 +70,7 @@ class PartStock:
         claim_day: NDArray[np.float64],
         refurb_draw: NDArray[np.float64],
         *,
-        level: int | None,
+        levels: NDArray[np.int64] | None,
         last_buy_cover: int | None,
         repair_days: float,
         horizon_months: int,
@@ -78,7 +78,8 @@ class PartStock:
         self.env, self.part, self.claim_day = env, part, claim_day
         self.horizon_day = horizon_months * DAYS_PER_MONTH
         self.repair_days = repair_days
-        self.level = level or 0
+        self.levels = levels
+        self.level = int(levels[0]) if levels is not None and len(levels) else 0
         self.last_buy_cover = last_buy_cover
         n = len(claim_day)
         refurb = part.refurbish
@@ -157,6 +158,18 @@ class PartStock:
             return
         if self.mode is Mode.MIN_MAX and _on_grid(day, self._review_days()):
             self._review(day)
+        if self.mode is Mode.BASE_STOCK and day > 0 and _on_grid(day, DAYS_PER_MONTH):
+            self._set_level(day, round(day / DAYS_PER_MONTH))
+
+    def _set_level(self, day: float, month_index: int) -> None:
+        """A new month's S: credits (IP − S) absorb a cut; a rise is ordered at once."""
+        assert self.levels is not None
+        new = int(self.levels[min(month_index, len(self.levels) - 1)])
+        self.credits -= new - self.level
+        self.level = new
+        if self.credits < 0:
+            self._order(day, -self.credits, PurchaseKind.REGULAR)
+            self.credits = 0
 
     def _inventory_position(self) -> int:
         backorders = self.arrived - self.served

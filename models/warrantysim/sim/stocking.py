@@ -11,9 +11,11 @@ Poisson(λL) whatever the lead-time distribution. With base stock S:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from scipy import stats
 
@@ -38,8 +40,8 @@ def palm_base_stock_level(mean_on_order: float, target_fill_rate: float) -> int:
 class StockPlan:
     """What each part's stock process needs to know in advance, part by part."""
 
-    base_stock_level: tuple[int | None, ...]
-    """S for base_stock parts; None for min_max."""
+    base_stock_level: tuple[NDArray[np.int64] | None, ...]
+    """S in force from the start of each month, for base_stock parts; None for min_max."""
     last_buy_cover: tuple[int | None, ...]
     """Units the last buy brings the inventory position up to; None without a last buy."""
     expected_claims: NDArray[np.float64]
@@ -48,20 +50,25 @@ class StockPlan:
 
 def plan_stock(scenario: Scenario, price: float) -> StockPlan:
     expected = expected_monthly_claims(scenario, planned_units(scenario, price))
-    levels = tuple(_level(part, expected[p]) for p, part in enumerate(scenario.parts))
+    levels = tuple(_levels(part, expected[p]) for p, part in enumerate(scenario.parts))
     covers = tuple(_last_buy_cover(part, expected[p]) for p, part in enumerate(scenario.parts))
     return StockPlan(levels, covers, expected)
 
 
-def _level(part: Part, monthly_claims: NDArray[np.float64]) -> int | None:
-    """``level: auto`` sizes S by Palm for the peak month's demand rate: one level for the run."""
+def _levels(part: Part, monthly_claims: NDArray[np.float64]) -> NDArray[np.int64] | None:
+    """S for each month. ``level: auto`` follows the fleet: month m's level is Palm's for the
+    highest expected demand rate from m until an order placed at m's start has arrived."""
     stocking = part.stocking
     if not isinstance(stocking, BaseStock):
         return None
     if stocking.level != "auto":
-        return stocking.level
-    peak_rate_per_day = float(monthly_claims.max(initial=0.0)) / DAYS_PER_MONTH
-    return palm_base_stock_level(peak_rate_per_day * part.lead_time_days, stocking.target_fill_rate)
+        return np.full(len(monthly_claims), stocking.level, dtype=np.int64)
+    ahead = math.ceil(part.lead_time_days / DAYS_PER_MONTH)
+    rates = sliding_window_view(np.append(monthly_claims, np.zeros(ahead)), ahead + 1).max(axis=1)
+    on_order = rates / DAYS_PER_MONTH * part.lead_time_days
+    return np.array(
+        [palm_base_stock_level(m, stocking.target_fill_rate) for m in on_order], dtype=np.int64
+    )
 
 
 def _last_buy_cover(part: Part, monthly_claims: NDArray[np.float64]) -> int | None:
