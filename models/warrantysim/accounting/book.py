@@ -31,11 +31,22 @@ from warrantysim.sim.eventlog import EventLog
 
 def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     """The replication's journal, a row of postings per month (see the module docstring)."""
+    _check_log(log)
     entries: list[Entry] = []
     _book_sales(entries, log, scenario, price)
     _book_service(entries, log, scenario)
     extras = _book_spares(entries, log, scenario)
     return ledger_from_entries(entries, log.horizon_months, price, extras)
+
+
+def _check_log(log: EventLog) -> None:
+    """Fail fast on logs the books cannot close (the simulation closes every claim by the end)."""
+    if np.isnan(log.claims.serve_day).any():
+        raise ValueError("the event log has claims without a serve_day; every claim must be served")
+    if len(log.units_sold) != log.horizon_months:
+        raise ValueError(
+            f"units_sold has {len(log.units_sold)} months, the horizon {log.horizon_months}"
+        )
 
 
 def accrual_per_unit(scenario: Scenario) -> float:
