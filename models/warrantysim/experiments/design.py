@@ -88,22 +88,28 @@ def design_from_matrix(parameters: Parameters, matrix: NDArray[np.float64]) -> p
     return _table(parameters, rows)
 
 
+def relative_bases(base: Scenario, parameters: Parameters) -> dict[str, float]:
+    """The scenario's own value at each ``relative`` parameter's path."""
+    return {path: _base_number(base, path) for path, p in parameters.items() if p.relative}
+
+
 def point_overrides(
-    base: Scenario, parameters: Parameters, point: Mapping[str, Any]
+    bases: Mapping[str, float], parameters: Parameters, point: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The overrides of one design point, with ``relative`` factors turned into values."""
     overrides = {}
     for path, parameter in parameters.items():
         value = point[path]
         if parameter.relative:
-            value = _number(_base_number(base, path) * float(value), parameter.integer)
+            value = _number(bases[path] * float(value), parameter.integer)
         overrides[path] = value
     return overrides
 
 
 def point_scenarios(base: Scenario, parameters: Parameters, design: pd.DataFrame) -> list[Scenario]:
+    bases = relative_bases(base, parameters)
     records = design.to_dict(orient="records")
-    return [apply_overrides(base, point_overrides(base, parameters, r)) for r in records]
+    return [apply_overrides(base, point_overrides(bases, parameters, r)) for r in records]
 
 
 def _value(parameter: Parameter, x: float) -> Any:

@@ -178,6 +178,7 @@ class Session:
                 f"{self.store.root} holds a different experiment (other scenario, "
                 "spec or seed); choose another output directory to start this one"
             )
+        self.store.remove_stale_temporaries()
         self.chunks = self.store.chunks()
 
     def _interrupted_message(self, wanted: Sequence[Chunk]) -> str:

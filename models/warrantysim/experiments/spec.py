@@ -138,7 +138,7 @@ def _first_problem(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         where = ".".join(str(p) for p in item["loc"]) or "the spec"
-        problems.append(f"{where}: {item['msg']}")
+        problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
     return "; ".join(problems)
 
 

@@ -133,6 +133,11 @@ class ResultsStore:
     def done_ids(self) -> set[int]:
         return {c.id for c in self.chunks() if self.is_done(c.id)}
 
+    def remove_stale_temporaries(self) -> None:
+        """Half-written files a killed run left behind (never a finished chunk's)."""
+        for temp in (self.root / CHUNKS).glob(".*.tmp-*"):
+            temp.unlink(missing_ok=True)
+
     def write_chunk(
         self, chunk: Chunk, tables: Mapping[Table, pd.DataFrame], seconds: float
     ) -> None:

@@ -16,7 +16,12 @@ from typing import Any
 import pandas as pd
 
 from warrantysim.experiments.compare import kpi_columns
-from warrantysim.experiments.design import Parameters, make_design, point_overrides
+from warrantysim.experiments.design import (
+    Parameters,
+    make_design,
+    point_overrides,
+    relative_bases,
+)
 from warrantysim.experiments.options import (
     Experiment,
     RunOptions,
@@ -79,10 +84,10 @@ def design_job(
 ) -> tuple[Job, pd.DataFrame]:
     """The job of a design (every point validated here, before any worker starts), and the
     design with each point's scenario hash added."""
-    base_raw = raw(base)
+    base_raw, bases = raw(base), relative_bases(base, parameters)
     points, hashes = [], []
     for index, row in enumerate(design.to_dict(orient="records")):
-        overrides = point_overrides(base, parameters, row)
+        overrides = point_overrides(bases, parameters, row)
         scenario = apply_overrides(base, overrides, f"design point {index}", base_raw)
         hashes.append(scenario_hash(scenario))
         points.append(Point(0, overrides, {**row, "scenario_hash": hashes[-1]}))
