@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
+
 from warrantysim.scenario import BaseStock, MinMax, PricingPolicy, Scenario, SparesTreatment
 from warrantysim.scenario_files import apply_overrides
 
@@ -89,15 +91,20 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
 
 
 def stocking_overrides(scenario: Scenario, multiplier: float) -> dict[str, object]:
-    """Every part's stocking level × ``multiplier``; ``level: auto`` is first planned (Palm)."""
+    """Every part's stocking level × ``multiplier``.
+
+    ``level: auto`` plans a level per month (Palm); the scenario schema holds one number, so an
+    auto part gets its planned peak level × multiplier, held for the whole run.
+    """
     from warrantysim.api import prepare  # the simulation is heavy; only needed here
 
     planned = prepare(scenario).plan.base_stock_level
     out: dict[str, object] = {}
-    for part, level in zip(scenario.parts, planned, strict=True):
+    for part, levels in zip(scenario.parts, planned, strict=True):
         stocking = part.stocking
-        if isinstance(stocking, BaseStock) and level is not None:
-            out[f"parts.{part.name}.stocking.level"] = max(0, round(level * multiplier))
+        if isinstance(stocking, BaseStock) and levels is not None:
+            peak = int(np.max(levels)) if np.size(levels) else 0
+            out[f"parts.{part.name}.stocking.level"] = max(0, round(peak * multiplier))
         elif isinstance(stocking, MinMax):
             low = max(-1, round(stocking.min * multiplier))
             out[f"parts.{part.name}.stocking.min"] = low
