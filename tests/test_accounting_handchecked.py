@@ -267,3 +267,25 @@ def test_refurbished_part_reenters_stock_at_its_refurbishment_cost() -> None:
     books = account(log, sc, 50.0).monthly
     assert books["spare_parts_cost"].iloc[:2].tolist() == pytest.approx([10.0, 3.0])
     assert books["spares_book_value_end"].iloc[0] == pytest.approx(3.0)
+
+
+def test_three_treatments_differ_in_timing_only() -> None:
+    # The 100 parts (1,000) with 100 units sold a month for 12 months and no write-down:
+    # capitalise expenses 2 × 10 = 20 a month as parts are used and writes off the 52 left
+    # (520) at the end; expense_on_purchase expenses all 1,000 in month 1; accrue_per_unit
+    # charges 0.5 × 100 = 50 a month to the provision while selling (600), draws 20 a month from
+    # it, and at the end releases 600 − 480 = 120 and writes off the 520 left. Lifetime: 1,000 each.
+    spares = ["spare_parts_cost", "warranty_accrual", "end_of_life_writeoff"]
+    cost = {}
+    for treatment in ("capitalise", "expense_on_purchase", "accrue_per_unit"):
+        sc = scenario(accounting={"spares_treatment": treatment, "accrual_per_unit": 0.5})
+        books = account(sales_log(), sc, 50.0).monthly
+        cost[treatment] = (books[spares].sum(axis=1) - books["provision_release"]).to_numpy()
+    assert cost["capitalise"][:3].tolist() == [20.0] * 3
+    assert cost["capitalise"][-1] == pytest.approx(20.0 + 520.0)
+    assert cost["expense_on_purchase"][0] == 1000.0
+    assert np.count_nonzero(cost["expense_on_purchase"]) == 1
+    assert cost["accrue_per_unit"][:12].tolist() == [50.0] * 12
+    assert cost["accrue_per_unit"][-1] == pytest.approx(520.0 - 120.0)
+    for timing in cost.values():
+        assert timing.sum() == pytest.approx(1000.0, abs=CENT)
