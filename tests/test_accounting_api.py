@@ -36,7 +36,7 @@ KPIS = (
 def test_public_names() -> None:
     assert sorted(accounting.__all__) == [
         "Account", "AccountingTables", "Ledger", "account", "accrual_per_unit",
-        "balance_sheet_gap", "book", "trial_balance",
+        "balance_sheet_gap", "book", "journal_table", "trial_balance",
     ]  # fmt: skip
     fields = [f.name for f in dataclasses.fields(accounting.AccountingTables)]
     assert fields[:3] == ["monthly", "annual", "kpis"]
@@ -73,3 +73,12 @@ def test_logs_the_books_cannot_close_are_refused() -> None:
     overdrawn = make_log(12, claims=[(0, 5.0, 5.0)])
     with pytest.raises(ValueError, match="more spares issued"):
         account(overdrawn, scenario(), 50.0)
+
+
+def test_journal_table_lists_each_entry_and_month() -> None:
+    log, sc = random_log(5)
+    books = account(log, sc, 700.0)
+    journal = accounting.journal_table(books.ledger)
+    assert set(journal.columns) == {"month", "memo", "debit", "credit", "amount"}
+    revenue = journal.loc[journal["credit"] == "revenue", "amount"].sum()
+    assert revenue == pytest.approx(books.monthly["revenue"].sum())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from warrantysim.accounting.chart import BALANCE_SHEET, INCOME, PNL, Account
@@ -86,3 +87,17 @@ def balance_sheet_gap(ledger: Ledger) -> FloatArray:
     """Assets − liabilities − retained earnings at each month's end: zero when the books balance."""
     net_assets = sum(ledger.balance(a) for a in BALANCE_SHEET)
     return np.asarray(net_assets - np.cumsum(ledger.profit()), dtype=np.float64)
+
+
+def journal_table(ledger: Ledger) -> pd.DataFrame:
+    """The journal as finance reads it: a row per entry and month with a non-zero amount."""
+    rows = [
+        (month + 1, entry.memo, entry.debit.column, entry.credit.column, float(amount))
+        for entry in ledger.entries
+        for month in np.flatnonzero(entry.amount)
+        for amount in [entry.amount[month]]
+    ]
+    columns = ["month", "memo", "debit", "credit", "amount"]
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        "month", kind="stable", ignore_index=True
+    )
