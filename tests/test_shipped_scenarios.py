@@ -8,10 +8,13 @@ mechanical and chemical parts.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, unit_price
 from warrantysim.api import simulate
@@ -141,3 +144,32 @@ def test_accounting_policies_keep_the_baseline_s_physics(stem: str) -> None:
     columns = ["units_sold", "claims", "claims_filled_from_stock", "on_hand_end"]
     assert a.monthly[columns].equals(b.monthly[columns])
     assert b.kpis["lifetime_profit"].iloc[0] == pytest.approx(a.kpis["lifetime_profit"].iloc[0])
+
+
+def _documented_fields(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
+    """Every field name (YAML spelling) of the schema below ``model``."""
+    seen.add(model)
+    names = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for inner in _models_in(info.annotation):
+            if inner not in seen:
+                names |= _documented_fields(inner, seen)
+    return names
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def test_the_readme_documents_every_field() -> None:
+    readme = (SCENARIOS / "README.md").read_text(encoding="utf-8")
+    for field in sorted(_documented_fields(Scenario, set())):
+        assert re.search(rf"`([a-z_]+\.)*{field}(\.[a-z_]+)*`", readme), (
+            f"{field} is not in scenarios/README.md"
+        )
+    for path in FILES:
+        assert f"`{path.name}`" in readme
+    assert readme.rstrip().endswith("## Experiment specs") or "\n## Experiment specs\n" in readme

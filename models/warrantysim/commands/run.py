@@ -60,13 +60,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     extra = [f"simulation.{k}={getattr(args, k)}" for k in ("replications", "seed")]
     scenario = load_from_args(args.scenario, args, *[e for e in extra if not e.endswith("None")])
+    out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
     from warrantysim.api import simulate  # heavy: imported only when simulating
 
     start = time.perf_counter()
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed)
     wall_seconds = time.perf_counter() - start
-    out = make_dir(args.out or Path("results") / scenario.name)
     for table in ("kpis", "monthly", "annual"):
         _write_parquet(out / f"{table}.parquet", getattr(results, table))
     _write_text(out / "scenario.yaml", dump_scenario(scenario))
