@@ -1,0 +1,107 @@
+"""The vectorised stock valuation against a naive one: a loop over months and units, written the
+way a bookkeeper would do it (FIFO queue; each month end: age write-down of what is held, then the
+cap at fiscal year ends, pro rata; repairs take the oldest unit at its last month-end value)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from test_accounting_factories import random_log
+from warrantysim.accounting.inventory import CapRule, StockUnits, stock_units, value_stock
+from warrantysim.accounting.operations import layers
+from warrantysim.accounting.periods import month_of
+from warrantysim.scenario import DAYS_PER_MONTH
+
+
+def naive_fifo_exit_months(units: StockUnits, issue_part, issue_day, horizon: int) -> np.ndarray:
+    """Replay receipts and issues in time order through a queue per part."""
+    queues: dict[int, deque[int]] = {}
+    exit_month = np.full(len(units.cost), horizon)
+    events = [
+        (d, 0, i, int(p))
+        for i, (p, d) in enumerate(zip(units.part, units.receipt_day, strict=True))
+    ]
+    events += [(d, 1, -1, int(p)) for p, d in zip(issue_part, issue_day, strict=True)]
+    for day, is_issue, unit, part in sorted(events):
+        queue = queues.setdefault(part, deque())
+        if is_issue:
+            exit_month[queue.popleft()] = month_of(np.array([day]), horizon)[0]
+        else:
+            queue.append(unit)
+    return exit_month
+
+
+def naive_values(
+    units: StockUnits, horizon: int, writedown_months: int | None, cap: CapRule | None
+):
+    """Month-end book value, issued value and cap write-down per month, unit by unit."""
+    factor = np.ones(len(units.cost))
+    value_end, issued, capped = np.zeros(horizon), np.zeros(horizon), np.zeros(horizon)
+    year_ends = set() if cap is None else set(cap.year_ends.tolist())
+    cost_of_sales = np.array(cap.base_cost_of_sales) if cap is not None else None
+
+    def aged(k: int, day: float) -> float:
+        if writedown_months is None:
+            return 1.0
+        age = (day - units.receipt_day[k]) / (writedown_months * DAYS_PER_MONTH)
+        return 1.0 - min(max(age, 0.0), 1.0)
+
+    for m in range(horizon):
+        for k in np.flatnonzero(units.exit_month == m):
+            issued[m] += units.cost[k] * aged(k, m * DAYS_PER_MONTH) * factor[k]
+        held = np.flatnonzero((units.receipt_month <= m) & (units.exit_month > m))
+        values = {k: units.cost[k] * aged(k, (m + 1) * DAYS_PER_MONTH) * factor[k] for k in held}
+        if cost_of_sales is not None and cap is not None and cap.issues_in_cost_of_sales:
+            cost_of_sales[m] += issued[m]
+        if m in year_ends and cap is not None and cost_of_sales is not None:
+            total = sum(values.values())
+            excess = cap.tranche_share * max(total - cap.limit(cost_of_sales, m), 0.0)
+            keep = 1.0 - excess / total if total > 0 else 1.0
+            capped[m] = total - total * keep
+            for k in held:
+                factor[k] *= keep
+                values[k] *= keep
+        value_end[m] = sum(values.values())
+    return value_end, issued, capped
+
+
+def cap_rule(horizon: int, absolute: float | None, share: float | None) -> CapRule:
+    year_ends = np.arange(11, horizon - 1, 12)
+    return CapRule(
+        absolute=absolute,
+        share=share,
+        trailing_months=18,
+        prior_monthly_cost_of_sales=300.0,
+        tranche_share=0.6,
+        year_ends=year_ends,
+        base_cost_of_sales=np.linspace(100.0, 900.0, horizon),
+        issues_in_cost_of_sales=True,
+    )
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([None, 1, 7, 36]),
+    st.sampled_from([(None, None), (200.0, None), (None, 0.02), (400.0, 0.01)]),
+)
+def test_vectorised_valuation_matches_the_naive_bookkeeper(seed, writedown_months, limits) -> None:
+    log, scenario = random_log(seed)
+    horizon = log.horizon_months
+    units = stock_units(layers(log, scenario), log.claims.part, log.claims.serve_day,
+                        log.n_parts, horizon)  # fmt: skip
+    expected_exit = naive_fifo_exit_months(units, log.claims.part, log.claims.serve_day, horizon)
+    assert units.exit_month.tolist() == expected_exit.tolist()
+    cap = None if limits == (None, None) else cap_rule(horizon, *limits)
+    v = value_stock(units, horizon, writedown_months, cap)
+    value_end, issued, capped = naive_values(units, horizon, writedown_months, cap)
+    book_value = np.cumsum(v.receipts - v.issued_value - v.age_writedown - v.cap_writedown)
+    assert book_value[:-1] == pytest.approx(value_end[:-1], abs=1e-6)
+    assert v.leftover_value[-1] == pytest.approx(value_end[-1], abs=1e-6)
+    assert v.issued_value == pytest.approx(issued, abs=1e-6)
+    assert v.cap_writedown == pytest.approx(capped, abs=1e-6)
