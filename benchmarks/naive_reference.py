@@ -91,16 +91,17 @@ def draw_units(
 class PartStock:
     """The spares of one part: a Container (its get queue = FCFS backorders) and the pipeline."""
 
-    def __init__(self, env: simpy.Environment, part: Part, level: int | None) -> None:
+    def __init__(self, env: simpy.Environment, part: Part, levels: IntArray | None) -> None:
         self.env = env
         self.part = part
-        self.level = level or 0
+        self.levels = levels
+        """Base stock S in force from each month's start (None for min_max)."""
+        self.level = int(levels[0]) if levels is not None and len(levels) else 0
         initial = part.stocking.max if isinstance(part.stocking, MinMax) else self.level
         self.store = simpy.Container(env, init=initial)
         self.on_order = 0
         self.in_refurbishment = 0
         self.regular_orders = True
-        self.last_buy_done = False
 
     @property
     def backorders(self) -> int:
@@ -124,8 +125,7 @@ class PartStock:
     def after_demand(self) -> None:
         """Base stock orders one-for-one up to S; after a last buy only a shortfall is ordered."""
         if not self.regular_orders:
-            if self.last_buy_done:
-                self.order(-self.inventory_position)  # emergency: the last buy ran short
+            self.order(-self.inventory_position)  # emergency: the last buy ran short
             return
         if isinstance(self.part.stocking, BaseStock):
             self.order(self.level - self.inventory_position)
@@ -236,15 +236,24 @@ def min_max_review(world: NaiveWorld, stock: PartStock) -> ProcessGen:
         yield world.env.timeout(policy.review_days)
 
 
-def last_buy(world: NaiveWorld, p: int) -> ProcessGen:
-    """At the month's start: stop regular orders and buy up to the plan's last-buy cover."""
+def month_starts(world: NaiveWorld, p: int) -> ProcessGen:
+    """At each month's start: the last buy if it is due, else the month's base-stock level."""
     stock = world.stocks[p]
-    spec, cover = stock.part.last_buy, world.plan.last_buy_cover[p]
-    assert spec is not None and cover is not None
-    yield world.env.timeout((spec.month - 1) * DAYS_PER_MONTH)
+    spec = stock.part.last_buy
+    for m in range(world.scenario.horizon_months):
+        yield world.env.timeout(m * DAYS_PER_MONTH - world.env.now)
+        if spec is not None and spec.month == m + 1:
+            do_last_buy(stock, world.plan.last_buy_cover[p])
+        elif stock.regular_orders and stock.levels is not None and m > 0:
+            stock.level = int(stock.levels[min(m, len(stock.levels) - 1)])
+            stock.order(stock.level - stock.inventory_position)  # a rise is bought at once
+
+
+def do_last_buy(stock: PartStock, cover: int | None) -> None:
+    """Stop regular orders and buy up to the plan's last-buy cover."""
+    assert cover is not None
     stock.regular_orders = False
     stock.order(cover - stock.inventory_position)
-    stock.last_buy_done = True
 
 
 def month_ends(world: NaiveWorld) -> ProcessGen:
@@ -287,8 +296,7 @@ def run_naive(
     for p, stock in enumerate(world.stocks):
         if isinstance(stock.part.stocking, MinMax):
             world.start(min_max_review(world, stock))
-        if stock.part.last_buy is not None and stock.part.last_buy.month <= scenario.horizon_months:
-            world.start(last_buy(world, p))
+        world.start(month_starts(world, p))
     world.env.run(until=world.horizon_day)
     snapshot(world, scenario.horizon_months - 1)  # events at the horizon itself are not run
     return NaiveCounts(

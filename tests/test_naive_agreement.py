@@ -7,8 +7,8 @@ backorders) we run R replications of each model and require
 
     |mean_fast − mean_naive| ≤ 4 · sqrt(s²_fast / R + s²_naive / R)
 
-(Welch's standard error of a difference of two independent means). With 3 parts × 4 statistics
-the chance that an exact model fails somewhere is about 12 × 6.3e-5 < 1e-3.
+(Welch's standard error of a difference of two independent means). With 4 parts × 4 statistics
+the chance that an exact model fails somewhere is about 16 × 6.3e-5 ≈ 1e-3.
 
 The naive model itself is held to renewal theory: given the units sold, its expected claims are
 Σ_cohorts units × M(min(W, age at the horizon)) (``expected_monthly_claims``).
@@ -50,11 +50,12 @@ naive = _load_naive()
 
 
 def small_scenario() -> Scenario:
-    """3,600 units over 12 months, 12-month warranty, three parts that exercise every mechanism.
+    """3,600 units over 12 months, 12-month warranty, four parts that exercise every mechanism.
 
     board: exponential, base stock, refurbishment, a last buy in month 18.
     fan: Weibull(2), two per unit, min_max with weekly review.
     ssd: Weibull(0.7) with early defects half caught by screening, reliability growth.
+    battery: Weibull(1.5), ``level: auto``, whose S follows the fleet month by month.
     Levels run short (fill rates well below 1), so FCFS and the ordering rules matter.
     """
     return Scenario.model_validate(
@@ -94,6 +95,13 @@ def small_scenario() -> Scenario:
                     "early_defects": {"share": 0.02, "shape": 0.6, "scale_months": 2},
                     "lead_time_days": 28,
                     "stocking": {"policy": "base_stock", "level": 25},
+                },
+                {
+                    "name": "battery",
+                    "unit_cost": 300,
+                    "life": {"shape": 1.5, "scale_months": 40},
+                    "lead_time_days": 30,
+                    "stocking": {"policy": "base_stock", "level": "auto", "target_fill_rate": 0.7},
                 },
             ],
         }
