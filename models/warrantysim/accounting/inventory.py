@@ -107,26 +107,37 @@ class Valuation:
 def stock_units(
     layers: Layers, issue_part: IntArray, issue_day: FloatArray, n_parts: int, horizon_months: int
 ) -> StockUnits:
-    """Match the k-th repair of each part to the k-th unit received (FIFO)."""
+    """Expand the layers into units, FIFO within each part, and note when each left stock."""
     order = np.lexsort((layers.day, layers.part))
     qty = layers.qty[order]
     part = np.repeat(layers.part[order], qty)
-    unit_rank = _rank_within(part, n_parts)
+    receipt_day = np.repeat(layers.day[order], qty)
+    receipt_month = month_of(receipt_day, horizon_months)
+    exit_day = _fifo_exit_day(part, issue_part, issue_day, n_parts)
+    held_to_end = np.isnan(exit_day)
+    exit_month = np.maximum(month_of(np.nan_to_num(exit_day), horizon_months), receipt_month)
+    exit_month[held_to_end] = horizon_months
+    cost = np.repeat(layers.unit_cost[order], qty)
+    return StockUnits(part, cost, receipt_day, receipt_month, exit_month)
+
+
+def _fifo_exit_day(
+    unit_part: IntArray, issue_part: IntArray, issue_day: FloatArray, n_parts: int
+) -> FloatArray:
+    """The day the k-th repair of a part took its k-th unit received; NaN if none took it."""
     issues = np.lexsort((issue_day, issue_part))
     i_part, i_day = issue_part[issues], issue_day[issues]
-    n_units, n_issues = np.bincount(part, minlength=n_parts), np.bincount(i_part, minlength=n_parts)
+    n_units = np.bincount(unit_part, minlength=n_parts)
+    n_issues = np.bincount(i_part, minlength=n_parts)
     if np.any(n_issues > n_units):
         short = np.nonzero(n_issues > n_units)[0].tolist()
         raise ValueError(f"parts {short}: more spares issued to repairs than ever entered stock")
-    receipt_day = np.repeat(layers.day[order], qty)
-    receipt_month = month_of(receipt_day, horizon_months)
-    issued = unit_rank < n_issues[part]
-    exit_month = np.full(len(part), horizon_months, dtype=np.int64)
+    rank = _rank_within(unit_part, n_parts)
+    issued = rank < n_issues[unit_part]
     first_issue = np.cumsum(n_issues) - n_issues
-    exit_day = i_day[first_issue[part[issued]] + unit_rank[issued]]
-    exit_month[issued] = np.maximum(month_of(exit_day, horizon_months), receipt_month[issued])
-    cost = np.repeat(layers.unit_cost[order], qty)
-    return StockUnits(part, cost, receipt_day, receipt_month, exit_month)
+    exit_day = np.full(len(unit_part), np.nan)
+    exit_day[issued] = i_day[first_issue[unit_part[issued]] + rank[issued]]
+    return exit_day
 
 
 def _rank_within(sorted_part: IntArray, n_parts: int) -> IntArray:
