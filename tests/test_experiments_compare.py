@@ -89,7 +89,9 @@ def test_paired_summary_of_a_hand_made_table() -> None:
     assert summary.loc["b", "difference_half_width"] == pytest.approx(1.242068, rel=1e-6)
 
 
-def test_cli_compare_prints_paired_differences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compare_prints_paired_differences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sets = [arg for item in SMALL for arg in ("--set", item)]
     other = tmp_path / "other.yaml"
     other.write_text(f"extends: {BASELINE}\nname: fewer-ssd\n"

@@ -76,7 +76,9 @@ def test_relative_parameters_multiply_the_scenario_value() -> None:
 
 def test_overrides_equal_a_scenario_loaded_with_set() -> None:
     base = load_scenario(BASELINE)
-    changed = apply_overrides(base, {"parts.ssd.life.shape": 1.3, "pricing.markup": 0.2}, "p", raw(base))
+    changed = apply_overrides(
+        base, {"parts.ssd.life.shape": 1.3, "pricing.markup": 0.2}, "p", raw(base)
+    )
     direct = load_scenario(BASELINE, ["parts.ssd.life.shape=1.3", "pricing.markup=0.2"])
     assert changed == direct
     assert scenario_hash(changed) == scenario_hash(direct) != scenario_hash(base)
@@ -90,7 +92,9 @@ def test_overrides_equal_a_scenario_loaded_with_set() -> None:
         ({"parts.ssd.life.shape": -1.0}, "parts.ssd.life.shape"),
     ],
 )
-def test_bad_design_points_name_the_point_and_path(overrides: dict[str, float], message: str) -> None:
+def test_bad_design_points_name_the_point_and_path(
+    overrides: dict[str, float], message: str
+) -> None:
     base = load_scenario(BASELINE)
     with pytest.raises(ScenarioError, match=message) as error:
         apply_overrides(base, overrides, "design point 3")
@@ -106,7 +110,10 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_spec_scenario_is_relative_to_the_spec(tmp_path: Path) -> None:
     spec = load_sweep_spec(ROOT / "scenarios" / "experiments" / "sweep-example.yaml")
     assert spec.scenario == BASELINE
-    assert load_sensitivity_spec(ROOT / "scenarios" / "experiments" / "sensitivity-example.yaml").n == 256
+    assert (
+        load_sensitivity_spec(ROOT / "scenarios" / "experiments" / "sensitivity-example.yaml").n
+        == 256
+    )
 
 
 @pytest.mark.parametrize(

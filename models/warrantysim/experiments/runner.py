@@ -23,6 +23,7 @@ import warrantysim
 from warrantysim.experiments.executors import Executor
 from warrantysim.experiments.progress import Progress
 from warrantysim.experiments.store import Chunk, ResultsStore, StoreError, Table
+from warrantysim.experiments.work import ChunkResult
 
 MAX_CHUNK_RUNS = 20
 CHUNKS_PER_WORKER = 8
@@ -129,7 +130,7 @@ class Session:
         )
         try:
             for result in self.executor.run(job, pending):
-                self._keep(result.chunk, result.tables, result.seconds)
+                self._keep(result)
                 self.progress.advance(result.chunk.runs)
         except KeyboardInterrupt as interrupt:
             self.executor.close()
@@ -159,11 +160,11 @@ class Session:
             return self.store.is_done(chunk.id)
         return chunk.id in self.memory
 
-    def _keep(self, chunk: Chunk, tables: Mapping[Table, pd.DataFrame], seconds: float) -> None:
+    def _keep(self, result: ChunkResult) -> None:
         if self.store is not None:
-            self.store.write_chunk(chunk, tables, seconds)
+            self.store.write_chunk(result.chunk, result.tables, result.seconds, result.worker_pid)
         else:
-            self.memory[chunk.id] = dict(tables)
+            self.memory[result.chunk.id] = dict(result.tables)
 
     def _reopen(self, manifest: Mapping[str, Any], resume: bool) -> None:
         assert self.store is not None

@@ -139,13 +139,13 @@ class ResultsStore:
             temp.unlink(missing_ok=True)
 
     def write_chunk(
-        self, chunk: Chunk, tables: Mapping[Table, pd.DataFrame], seconds: float
+        self, chunk: Chunk, tables: Mapping[Table, pd.DataFrame], seconds: float, worker_pid: int
     ) -> None:
         """Write the chunk's tables, ``kpis`` last: its presence marks the chunk finished."""
         for table in sorted(tables, key=lambda t: t is Table.KPIS):
             frame = parquet_safe(tables[table])
             write_atomic(self.chunk_path(chunk.id, table), frame.to_parquet)
-        self._log(chunk, seconds)
+        self._log(chunk, seconds, worker_pid)
 
     def load(self, table: Table | str = Table.KPIS) -> pd.DataFrame:
         """Every finished chunk's rows of ``table`` as one DataFrame, in chunk order."""
@@ -167,12 +167,13 @@ class ResultsStore:
         lines = path.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
-    def _log(self, chunk: Chunk, seconds: float) -> None:
+    def _log(self, chunk: Chunk, seconds: float, worker_pid: int) -> None:
         entry = {
             "chunk": chunk.id,
             "runs": chunk.runs,
             "seconds": round(seconds, 4),
             "pid": os.getpid(),
+            "worker_pid": worker_pid,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         # One short line in append mode: POSIX appends it whole.
@@ -201,8 +202,5 @@ def query(root: str | Path, sql: str, tables: Iterable[Table] = tuple(Table)) ->
     for table in map(Table, tables):
         paths = [str(p) for p in store.finished_paths(table) if p.exists()]
         if paths:
-            connection.execute(
-                f"CREATE VIEW {table.value} AS SELECT * FROM read_parquet($paths)",
-                {"paths": paths},
-            )
+            connection.read_parquet(paths).create_view(table.value)
     return connection.execute(sql).df()

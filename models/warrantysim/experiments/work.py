@@ -9,6 +9,7 @@ row labelled with its point, seed, replication, scenario hash and package versio
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class ChunkResult(NamedTuple):
     chunk: Chunk
     tables: dict[Table, pd.DataFrame]
     seconds: float
+    worker_pid: int
 
 
 def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
@@ -93,7 +95,7 @@ def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
     tables = {t: _concat(rows[t]) for t in job.tables if t is not Table.KPIS}
     if Table.KPIS in job.tables:
         tables[Table.KPIS] = pd.DataFrame(kpi_rows)
-    return ChunkResult(chunk, tables, time.perf_counter() - started)
+    return ChunkResult(chunk, tables, time.perf_counter() - started, os.getpid())
 
 
 def _labels(job: Job, point: int, replication: int) -> dict[str, Any]:
