@@ -55,8 +55,8 @@ def test_too_small_a_sample_gets_a_plain_warning_with_a_better_n() -> None:
 
 
 def test_negative_indices_are_flagged() -> None:
-    indices = pd.DataFrame({"kpi": "k", "parameter": ["a", "b"], "S1": [0.5, -0.2],
-                            "S1_conf": [0.01, 0.01], "ST": [0.6, 0.05], "ST_conf": [0.01, 0.01]})  # fmt: skip
+    columns = {"S1": [0.5, -0.2], "S1_conf": [0.01] * 2, "ST": [0.6, 0.05], "ST_conf": [0.01] * 2}
+    indices = pd.DataFrame({"kpi": "k", "parameter": ["a", "b"], **columns})
     (warning,) = sobol_warnings(indices, 256)
     assert "below zero (-0.20)" in warning and "try n: 1024" in warning
 
@@ -76,7 +76,9 @@ def test_morris_recovers_the_slopes_of_a_linear_model() -> None:
     assert_allclose(indices["sigma"], [0.0, 0.0, 0.0], atol=1e-9)
 
 
-def test_sobol_study_end_to_end_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sobol_study_end_to_end_from_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "sobol.yaml"
     spec.write_text(f"""
 kind: sensitivity

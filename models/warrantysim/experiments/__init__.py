@@ -27,6 +27,8 @@ from warrantysim.experiments.compare import DEFAULT_MAX_REPLICATIONS, Comparison
 from warrantysim.experiments.compare import compare as _compare
 from warrantysim.experiments.executors import ExecutorKind, make_executor
 from warrantysim.experiments.options import RunOptions
+from warrantysim.experiments.replicate import Replications
+from warrantysim.experiments.replicate import replicate as _replicate
 from warrantysim.experiments.runner import Interrupted
 from warrantysim.experiments.sensitivity import SensitivityResult
 from warrantysim.experiments.sensitivity import sensitivity as _sensitivity
@@ -47,6 +49,7 @@ __all__ = [
     "Comparison",
     "ExecutorKind",
     "Interrupted",
+    "Replications",
     "RunOptions",
     "SensitivityResult",
     "SensitivitySpec",
@@ -59,6 +62,7 @@ __all__ = [
     "load_results",
     "make_executor",
     "query_results",
+    "replicate",
     "sensitivity",
     "sweep",
 ]
@@ -87,6 +91,18 @@ def compare(
         max_replications=max_replications,
         options=options or RunOptions(**run_options),
     )
+
+
+def replicate(
+    scenario: ScenarioLike,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    options: RunOptions | None = None,
+    **run_options: Any,
+) -> Replications:
+    """``simulate`` on every core: replications 0..n-1 of ``seed``, optionally stored."""
+    return _replicate(_scenario(scenario), replications, seed, options or RunOptions(**run_options))
 
 
 def sweep(

@@ -108,8 +108,12 @@ def point_overrides(
 
 def point_scenarios(base: Scenario, parameters: Parameters, design: pd.DataFrame) -> list[Scenario]:
     bases = relative_bases(base, parameters)
-    records = design.to_dict(orient="records")
-    return [apply_overrides(base, point_overrides(bases, parameters, r)) for r in records]
+    return [apply_overrides(base, point_overrides(bases, parameters, r)) for r in records(design)]
+
+
+def records(design: pd.DataFrame) -> list[dict[str, Any]]:
+    """The design's points as {path: value} mappings, in point order."""
+    return [{str(k): v for k, v in row.items()} for row in design.to_dict(orient="records")]
 
 
 def _value(parameter: Parameter, x: float) -> Any:

@@ -77,21 +77,18 @@ def chunk_runs(options: RunOptions, executor: Executor, total_runs: int) -> int:
 @contextlib.contextmanager
 def open_session(options: RunOptions) -> Iterator[Session]:
     """A session with its executor, closing the executor afterwards if it made it here."""
-    owned = not hasattr(options.executor, "run")
-    executor: Executor = (
-        make_executor(options.executor, options.workers, options.cluster)  # type: ignore[arg-type]
-        if owned else options.executor  # type: ignore[assignment]
-    )  # fmt: skip
+    owned = isinstance(options.executor, str)  # a kind (ExecutorKind is a str), not an executor
+    executor = (
+        make_executor(options.executor, options.workers, options.cluster)
+        if isinstance(options.executor, str)
+        else options.executor
+    )
     progress = (
-        options.progress
-        if hasattr(options.progress, "advance")
-        else make_progress(
-            options.progress  # type: ignore[arg-type]
-        )
+        make_progress(options.progress) if isinstance(options.progress, str) else options.progress
     )
     store = ResultsStore(options.out) if options.out is not None else None
     try:
-        yield Session(executor, progress, store, options.resume_hint)  # type: ignore[arg-type]
+        yield Session(executor, progress, store, options.resume_hint)
     finally:
         if owned:
             executor.close()

@@ -70,7 +70,7 @@ def plan_replication_batch(
 def _split_replications(
     n_points: int, rep_start: int, rep_stop: int, chunk_runs: int, first_id: int
 ) -> list[Chunk]:
-    chunks = []
+    chunks: list[Chunk] = []
     for point in range(n_points):
         for r in range(rep_start, rep_stop, chunk_runs):
             stop = min(r + chunk_runs, rep_stop)

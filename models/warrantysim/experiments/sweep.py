@@ -20,6 +20,7 @@ from warrantysim.experiments.design import (
     Parameters,
     make_design,
     point_overrides,
+    records,
     relative_bases,
 )
 from warrantysim.experiments.options import (
@@ -86,7 +87,7 @@ def design_job(
     design with each point's scenario hash added."""
     base_raw, bases = raw(base), relative_bases(base, parameters)
     points, hashes = [], []
-    for index, row in enumerate(design.to_dict(orient="records")):
+    for index, row in enumerate(records(design)):
         overrides = point_overrides(bases, parameters, row)
         scenario = apply_overrides(base, overrides, f"design point {index}", base_raw)
         hashes.append(scenario_hash(scenario))
@@ -100,7 +101,8 @@ def point_summary(
     names = names or [k for k in kpi_columns(kpis) if k not in design_columns]
     rows = []
     for point, group in kpis.groupby("point", sort=True):
-        row: dict[str, Any] = {"point": point, **group.iloc[0][design_columns].to_dict()}
+        first = group.iloc[0]
+        row: dict[str, Any] = {"point": point, **{c: first[c] for c in design_columns}}
         for kpi in names:
             interval = mean_interval(group[kpi].to_numpy())
             row[kpi] = interval.mean

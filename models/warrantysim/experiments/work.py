@@ -92,7 +92,9 @@ def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
             for table in (Table.MONTHLY, Table.ANNUAL):
                 if table in rows:
                     rows[table].append(_labelled(getattr(result, table.value), labels))
-    tables = {t: _concat(rows[t]) for t in job.tables if t is not Table.KPIS}
+    tables: dict[Table, pd.DataFrame] = {
+        t: _concat(rows[t]) for t in job.tables if t is not Table.KPIS
+    }
     if Table.KPIS in job.tables:
         tables[Table.KPIS] = pd.DataFrame(kpi_rows)
     return ChunkResult(chunk, tables, time.perf_counter() - started, os.getpid())

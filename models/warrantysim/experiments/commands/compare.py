@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
 
 from warrantysim.commands import UsageError, add_scenario_arguments, load_from_args, positive_int
 from warrantysim.experiments.commands import (
@@ -114,20 +115,22 @@ def print_comparison(result: Comparison, kpis: list[str]) -> None:
     )
     for kpi in kpis:
         print(f"\n{kpi}")
-        for row in summary[summary["kpi"] == kpi].itertuples():
-            line = f"  {row.scenario:<28} {fmt(row.mean):>16} ± {fmt(row.mean_half_width):<12}"
-            if row.scenario != result.base:
-                line += (
-                    f" diff {fmt(row.difference):>14} [{fmt(row.difference_low)}, "
-                    f"{fmt(row.difference_high)}]"
-                )
-            print(line)
+        for row in summary[summary["kpi"] == kpi].to_dict(orient="records"):
+            print(_line(row, result.base))
     for status in result.precision:
         verdict = "met" if status.met else "NOT met (raise --max-replications)"
         print(
             f"\nprecision {status.kpi}: half-width {fmt(status.half_width)} vs target "
             f"{fmt(status.target_half_width)} ({status.relative_target:g} of base): {verdict}"
         )
+
+
+def _line(row: dict[Hashable, Any], base: str) -> str:
+    line = f"  {row['scenario']:<28} {fmt(row['mean']):>16} ± {fmt(row['mean_half_width']):<12}"
+    if row["scenario"] != base:
+        low, high = fmt(row["difference_low"]), fmt(row["difference_high"])
+        line += f" diff {fmt(row['difference']):>14} [{low}, {high}]"
+    return line
 
 
 def _write_summary(result: Comparison, out: str) -> None:
