@@ -130,5 +130,5 @@ class EventLog:
         """Sum of ``weights`` (default 1 per row) per (part, month): shape (parts, months)."""
         flat = part.astype(np.int64) * self.horizon_months + self.month_index(days)
         size = self.n_parts * self.horizon_months
-        sums = np.bincount(flat, weights=weights, minlength=size)
+        sums = np.bincount(flat, weights=weights, minlength=size).astype(np.float64, copy=False)
         return sums.reshape(self.n_parts, self.horizon_months)

@@ -98,10 +98,13 @@ def _delayed_renewal(
     assert part.early_defects is not None
     d = part.early_defects
     h = max(float(age.max(initial=0.0)), 1e-9) / steps
-    t = np.arange(steps + 1) * h
+    t = np.arange(steps + 1, dtype=np.float64) * h
     d_cdf = np.diff(_weibull_cdf(t / d.scale_months, d.shape))
     g = np.concatenate(
-        [[0.0], 1.0 + renewal_function((np.arange(1, steps + 1) - 0.5) * h, part.life.shape, scale)]
+        [
+            [0.0],
+            1.0 + renewal_function((np.arange(1.0, steps + 1) - 0.5) * h, part.life.shape, scale),
+        ]
     )
     m_d = np.convolve(g, d_cdf)[: steps + 1]
     return np.interp(age, t, m_d)
@@ -152,7 +155,7 @@ def expected_monthly_claims(
     edges = np.arange(horizon + 1, dtype=np.float64)
     offsets = (np.arange(8) + 0.5) / 8
     for m0 in np.nonzero(units_by_month)[0]:
-        factor = float(cohort_life_factor(scenario, m0 + 1))
+        factor = float(cohort_life_factor(scenario, int(m0) + 1))
         ages = np.clip(edges[None, :] - (m0 + offsets[:, None]), 0.0, warranty)
         for p, part in enumerate(scenario.parts):
             grid, cum = _claims_curve(part, factor, coverage, warranty)
