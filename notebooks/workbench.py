@@ -17,7 +17,7 @@
 # Pick two to four policies, choose the one to edit, and move its levers: spares-cost treatment,
 # pricing, chargeback, write-downs, stocking, reliability, screening. Each change re-simulates
 # that policy in the background (the status line says when it is computing); every policy uses
-# the same random numbers, so differences are the policies' doing. Money is in yuan.
+# the same random numbers, so differences are the policies' doing. Money is in 万元 (10k CNY).
 
 # %% tags=["parameters"]
 POLICIES = ["status-quo", "expense-on-purchase", "supplier-chargeback"]

@@ -37,6 +37,11 @@ def _policy_color(labels: Labels, order: Sequence[str]) -> alt.Color:
     return alt.Color("policy:N", title=labels("policy"), sort=list(order))
 
 
+def _no_legend() -> alt.Color:
+    # A band's faint colour would otherwise become the legend's symbol.
+    return alt.Color("policy:N", legend=None)
+
+
 def _order(frame: pd.DataFrame) -> list[str]:
     column = frame["policy"]
     if column.dtype == "category":
@@ -62,7 +67,7 @@ def _metrics(data: pd.DataFrame) -> list[str]:
 
 def _annual_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[str]) -> alt.Chart:
     base = alt.Chart(data).encode(
-        x=alt.X("fiscal_year:O", title=labels("fiscal_year")),
+        x=alt.X("fiscal_year:O", title=labels("fiscal_year"), axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("policy:N", sort=order),
     )
     bars = base.mark_bar().encode(
@@ -81,7 +86,7 @@ def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) ->
     base = alt.Chart(data).encode(
         x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
     )
-    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("profit")))
     title = labels("cumulative_profit")
     return (area + line).properties(width=2 * WIDTH, height=HEIGHT, title=title)
@@ -94,7 +99,7 @@ def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.To
     base = alt.Chart(data).encode(
         x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
     )
-    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("book_value_axis")))
     layers = [area, line]
     if CAP in data and data[CAP].notna().any():
@@ -114,7 +119,7 @@ def writedowns(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.Ch
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("fiscal_year:O", title=labels("fiscal_year")),
+            x=alt.X("fiscal_year:O", title=labels("fiscal_year"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(amount):Q", title=labels.money_axis("writedowns")),
             color=alt.Color("kind:N", title=labels("writedown_kind")),
             column=alt.Column("policy:N", sort=order, title=labels("policy")),
@@ -200,7 +205,7 @@ def sweep(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.FacetChar
         x=alt.X("value:Q", title=labels("value")),
         color=alt.Color("policy:N", title=labels("policy")),
     )
-    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", title=labels.money_axis("lifetime_profit"))
     )

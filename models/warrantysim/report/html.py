@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -118,24 +118,23 @@ def kpi_table(c: Comparison, labels: Labels) -> pd.DataFrame:
 
 
 def difference_table(c: Comparison, labels: Labels) -> pd.DataFrame:
-    """Each KPI's difference from the base policy, paired by replication, with its 95 % CI."""
+    """Each KPI's difference from the base policy (a column per policy), paired by replication,
+    with its 95 % CI."""
     diff = c.differences()
-    out = pd.DataFrame(
-        {
-            labels("kpi"): [labels(k) for k in diff["kpi"]],
-            labels("policy"): diff["policy"],
-            labels("difference"): [
-                _fmt(v, k, labels) for v, k in zip(diff["difference"], diff["kpi"], strict=True)
-            ],
-            labels("ci_low"): [
-                _fmt(v, k, labels) for v, k in zip(diff["lo"], diff["kpi"], strict=True)
-            ],
-            labels("ci_high"): [
-                _fmt(v, k, labels) for v, k in zip(diff["hi"], diff["kpi"], strict=True)
-            ],
-        }
-    )
-    return out.set_index(labels("kpi"))
+    cells = {
+        (labels(str(r["kpi"])), str(r["policy"])): _interval(r, str(r["kpi"]), labels)
+        for r in diff.to_dict("records")
+    }
+    index = pd.MultiIndex.from_tuples(list(cells), names=[labels("kpi"), labels("policy")])
+    table = pd.Series(list(cells.values()), index=index).unstack(labels("policy"))
+    table = table.reindex(index.get_level_values(0).unique())
+    table.columns.name = f"{labels('difference')} ({c.base}), 95% CI"
+    return table
+
+
+def _interval(row: Mapping[Hashable, Any], kpi: str, labels: Labels) -> str:
+    mean, lo, hi = (_fmt(float(row[k]), kpi, labels) for k in ("difference", "lo", "hi"))
+    return f"{mean} [{lo}, {hi}]"
 
 
 def _statements_section(c: Comparison, labels: Labels) -> str:

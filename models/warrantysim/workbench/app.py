@@ -63,9 +63,14 @@ def voila_command(notebook: Path, port: int) -> list[str]:
 
 
 def start(
-    port: int, notebook: Path | None = None, folder: Path | None = None
+    port: int,
+    notebook: Path | None = None,
+    folder: Path | None = None,
+    *,
+    new_session: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """Start Voila in the background (tests); the caller stops it."""
+    """Start Voila in the background; the caller stops it (``new_session``: in its own process
+    group, so a test can stop Voila and its kernels together)."""
     folder = folder or Path(tempfile.mkdtemp(prefix="warrantysim-app-"))
     ipynb = to_ipynb(notebook or default_notebook(), folder)
     jupyter_path = os.pathsep.join(
@@ -76,7 +81,9 @@ def start(
         SCENARIOS_ENV: str(scenarios_dir().resolve()),
         "JUPYTER_PATH": jupyter_path,
     }
-    return subprocess.Popen(voila_command(ipynb, port), cwd=folder, env=env)
+    return subprocess.Popen(
+        voila_command(ipynb, port), cwd=folder, env=env, start_new_session=new_session
+    )
 
 
 def serve(port: int, notebook: Path | None = None) -> int:

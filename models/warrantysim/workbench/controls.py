@@ -47,7 +47,12 @@ class LeverControls:
         )
         self.pricing = w.Dropdown(options=list(PricingPolicy), description="Pricing", **kw)
         self.markup = _slider("Markup", 0.0, 1.0, 0.01)
-        self.include_warranty = w.Checkbox(description="Warranty cost in price", indent=True, **kw)
+        self.include_warranty = w.Checkbox(
+            description="Warranty cost in price",
+            indent=True,
+            style=_STYLE,
+            layout=w.Layout(width="30em"),
+        )
         self.chargeback = _slider("Chargeback share", 0.0, 1.0, 0.05)
         self.age_writedown = w.Dropdown(
             options=WRITEDOWN_CHOICES, description="Age write-down", **kw

@@ -1,0 +1,141 @@
+"""``warrantysim app`` in a real browser: Voila on a free port, Debian's chromium via Playwright.
+
+The page must load, draw every chart as SVG, follow a lever (the treatment dropdown, then the
+chargeback slider) to the numbers a direct ``simulate`` call gives for the same settings, and
+never ask anything of a host other than the local server.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from warrantysim.api import simulate
+from warrantysim.report.figures import FIGURE_NAMES
+from warrantysim.scenario_files import load_scenario
+from warrantysim.workbench import app, policy_files
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# The notebook's defaults (notebooks/workbench.py): these policies, 5 replications, seed 2026.
+REPLICATIONS, SEED = 5, 2026
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = app.free_port()
+    process = app.start(port, folder=tmp_path_factory.mktemp("app"), new_session=True)
+    yield f"http://127.0.0.1:{port}/"
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _expected(kpi: str, overrides: dict[str, object]) -> float:
+    scenario = load_scenario(policy_files()["status-quo"], overrides)
+    return float(simulate(scenario, replications=REPLICATIONS, seed=SEED).kpis[kpi].mean())
+
+
+def _kpi(page, kpi: str, policy: str) -> float:
+    cell = page.locator(f"td[data-kpi='{kpi}'][data-policy='{policy}']")
+    return float(cell.get_attribute("data-value"))
+
+
+def _wait_for_new_kpi(page, kpi: str, policy: str, old: float) -> float:
+    selector = f"td[data-kpi='{kpi}'][data-policy='{policy}']"
+    page.wait_for_function(
+        "([sel, old]) => { const c = document.querySelector(sel);"
+        " return c && Number(c.dataset.value) !== old"
+        " && document.querySelector('.ws-ready') !== null; }",
+        arg=[selector, old],
+        timeout=180_000,
+    )
+    return _kpi(page, kpi, policy)
+
+
+def _chart_svg(page, index: int) -> str:
+    return page.locator(".vega-embed > svg").nth(index).inner_html()
+
+
+def test_app_follows_levers_offline(server):
+    from playwright.sync_api import sync_playwright
+
+    urls: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.on("request", lambda r: urls.append(r.url))
+        page.on("websocket", lambda ws: urls.append(ws.url))
+        _goto_when_up(page, server)
+        page.wait_for_selector(".ws-ready", timeout=180_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}",
+            timeout=60_000,
+        )
+        _screenshot(page, "workbench.png")
+        cumulative_before = _chart_svg(page, 1)
+
+        # The treatment dropdown of the edited policy (status-quo) -> expense on purchase.
+        npv_before = _kpi(page, "npv_profit", "status-quo")
+        page.locator(".widget-dropdown", has_text="Spares cost").locator("select").select_option(
+            label="expense on purchase"
+        )
+        npv_after = _wait_for_new_kpi(page, "npv_profit", "status-quo", npv_before)
+        treatment = {"accounting.spares_treatment": "expense_on_purchase"}
+        assert npv_after == _expected("npv_profit", treatment)
+        page.wait_for_function(
+            f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
+        )
+        assert _chart_svg(page, 1) != cumulative_before
+
+        # The chargeback slider, through its editable readout -> 0.5 for every supplier.
+        profit_before = _kpi(page, "lifetime_profit", "status-quo")
+        readout = page.locator(".widget-slider", has_text="Chargeback share").locator(
+            ".widget-readout"
+        )
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("0.5")
+        page.keyboard.press("Enter")
+        profit_after = _wait_for_new_kpi(page, "lifetime_profit", "status-quo", profit_before)
+        suppliers = load_scenario(policy_files()["status-quo"]).suppliers
+        chargeback = {f"suppliers.{s}.chargeback_share": 0.5 for s in suppliers}
+        assert profit_after == _expected("lifetime_profit", {**treatment, **chargeback})
+        browser.close()
+    # data: and blob: URLs are the page's own bytes, not requests to anyone.
+    network = [u for u in urls if urlparse(u).scheme not in ("data", "blob")]
+    outside = [u for u in network if urlparse(u).hostname != "127.0.0.1"]
+    assert network and outside == []
+
+
+def _goto_when_up(page, url: str) -> None:
+    """Voila takes a few seconds to listen; retry until it answers."""
+    for _ in range(120):
+        try:
+            page.goto(url, timeout=120_000)
+            return
+        except Exception:  # connection refused while Voila starts
+            page.wait_for_timeout(500)
+    page.goto(url, timeout=120_000)
+
+
+def _screenshot(page, name: str) -> None:
+    """Screenshots for docs/ when WARRANTYSIM_SCREENSHOTS names a folder (else none)."""
+    folder = os.environ.get("WARRANTYSIM_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=False)
