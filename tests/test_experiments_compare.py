@@ -106,3 +106,23 @@ def test_cli_compare_prints_paired_differences(
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["scenario"]) == {"baseline", "fewer-ssd"}
     assert len(ex.load_results(out)) == 8
+
+
+def test_cli_sweep_prints_each_point(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(f"""
+scenario: {BASELINE}
+set: {{product.units_per_month: 300, product.sales_months: 12, product.warranty_months: 12,
+       simulation.horizon_months: 24}}
+replications: 2
+parameters:
+  parts.ssd.stocking.level: {{values: [1, 20]}}
+kpis: [fill_rate]
+""")  # fmt: skip
+    code = main(["sweep", str(spec), "--executor", "serial", "--progress", "quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "2 design points x 2 replications; 4 runs" in printed
+    rows = [line.split() for line in printed.splitlines()[2:4]]
+    assert [row[:2] for row in rows] == [["0", "1"], ["1", "20"]]
+    assert float(rows[0][2]) < float(rows[1][2])  # more SSDs in stock, higher fill rate

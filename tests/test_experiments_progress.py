@@ -43,3 +43,15 @@ def test_format_seconds() -> None:
         "1h02m",
         "--",
     ]
+
+
+def test_widget_bar_counts_runs() -> None:
+    # Outside a notebook ``display`` prints the widget's text form; the widget still updates.
+    from warrantysim.experiments.progress import WidgetProgress
+
+    bar = WidgetProgress()
+    bar.start(total_runs=8, done_runs=2)
+    bar.advance(6)
+    bar.close()
+    assert (bar._bar.value, bar._bar.max, bar._bar.bar_style) == (8, 8, "success")
+    assert bar._label.value.startswith("8/8 runs")

@@ -129,6 +129,7 @@ class DaskExecutor:
         else:
             self.client = Client(self.address)
         self.workers = max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
+        self.client.run(_preload)  # every worker imports the model now, all at once
         self._job: Job | None = None
         self._job_future: Any = None
 
@@ -152,6 +153,10 @@ class DaskExecutor:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _preload() -> None:
+    import warrantysim.api  # noqa: F401  (imported for its side effect: a warm worker)
 
 
 def _dask_submitter(client: Any, job_future: Any) -> Any:
