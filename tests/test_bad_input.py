@@ -1,8 +1,8 @@
 """Broken scenarios through the real CLI: exit code 2, one short stderr line, no traceback.
 
 Each case writes a small scenario into a temporary directory, runs ``warrantysim validate``
-(or ``run``) in a subprocess there, and checks that the one line names the file, the path inside
-it and what was expected.
+(or ``run``) there, and checks that the one line names the file, the path inside it and what was
+expected.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from warrantysim.cli import main
 
 GOOD = """\
 name: tiny
@@ -199,23 +201,60 @@ def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_bad_input_is_one_line_and_exit_code_2(case: Case, tmp_path: Path) -> None:
+IN_A_SUBPROCESS = (
+    "unknown key",
+    "not UTF-8",
+    "extends loop",
+    "YAML syntax error",
+    "min >= max",
+    "bad --set path",
+    "run: bad scenario",
+    "run: bad option",
+)
+"""One per source of errors, through a real process (exit status, stderr, no traceback); every
+case also runs in-process through the same ``main`` (a process start costs about 2 s)."""
+
+
+def _write_files(case: Case, directory: Path) -> None:
     for name, content in case.files.items():
-        target = tmp_path / name
+        target = directory / name
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-    done = _cli(tmp_path, case.command, case.target, *case.args)
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
+
+
+def _check_one_line(case: Case, status: int, stdout: str, stderr: str) -> None:
+    assert status == 2, stderr
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
     assert len(lines[0]) < 160, lines[0]
     for fragment in case.expected:
         assert fragment in lines[0]
-    assert done.stdout == ""
+    assert stdout == ""
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_bad_input_is_one_line_and_exit_code_2(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write_files(case, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    try:
+        status = main([case.command, case.target, *case.args])
+    except SystemExit as stop:  # argparse's own errors end the process
+        status = int(stop.code or 0)
+    out = capsys.readouterr()
+    _check_one_line(case, status, out.out, out.err)
+
+
+@pytest.mark.parametrize("name", IN_A_SUBPROCESS)
+def test_bad_input_through_the_installed_command(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    _write_files(case, tmp_path)
+    done = _cli(tmp_path, case.command, case.target, *case.args)
+    _check_one_line(case, done.returncode, done.stdout, done.stderr)
 
 
 def test_good_file_of_the_bad_input_cases_is_valid(tmp_path: Path) -> None:
