@@ -316,3 +316,16 @@ def test_yaml_dump_is_plain_yaml(base: Path) -> None:
         "max": 6,
         "review_days": 7.0,
     }
+
+
+def test_yaml_anchors_and_merge_keys_are_not_duplicates(base: Path) -> None:
+    text = BASE.replace(
+        "  - name: fan\n    unit_cost: 70\n    life: {shape: 2.0, scale_months: 270}\n"
+        "    lead_time_days: 21\n    stocking: {policy: min_max, min: 2, max: 6}\n",
+        "  - &fan\n    name: fan\n    unit_cost: 70\n    life: {shape: 2.0, scale_months: 270}\n"
+        "    lead_time_days: 21\n    stocking: {policy: min_max, min: 2, max: 6}\n"
+        "  - <<: *fan\n    name: fan2\n    unit_cost: 75\n",
+    )
+    scenario = load_scenario(_write(base.parent, "anchors.yaml", text))
+    assert scenario.part("fan2").unit_cost == 75
+    assert scenario.part("fan2").life == scenario.part("fan").life

@@ -247,9 +247,10 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
     first_line: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # keys a `<<: *anchor` brings in may be overridden; that is its purpose
         key = loader.construct_object(key_node)
         if isinstance(key, str | int | float | bool) and key in first_line:
             raise yaml.constructor.ConstructorError(
