@@ -25,7 +25,13 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 POLICIES = [f for f in FILES if f.stem != "baseline"]
 SHORT = ("simulation.horizon_months=6", "product.units_per_month=500")
-ACCOUNTING_ONLY = ("status-quo", "expense-on-purchase", "age-writedown-cap", "cap-share")
+ACCOUNTING_ONLY = (
+    "status-quo",
+    "absorb-cost",
+    "expense-on-purchase",
+    "age-writedown-cap",
+    "cap-share",
+)
 """Policies that change only the books: same physics, so the same claims on the same days."""
 
 
@@ -37,6 +43,7 @@ def test_the_brief_s_policies_are_all_shipped() -> None:
     expected = {
         "baseline",
         "status-quo",
+        "absorb-cost",
         "absorb-cost-plus",
         "expense-on-purchase",
         "age-writedown-cap",

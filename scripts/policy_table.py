@@ -1,0 +1,83 @@
+"""The brief's policies side by side: one Markdown table from one paired comparison.
+
+    .venv/bin/python scripts/policy_table.py [--replications N] [--out DIR]
+
+Every policy scenario runs against the status quo with common random numbers; each cell is the
+policy's mean over replications in million CNY (± its 95 % half-width), and for lifetime
+profit the paired difference from the status quo.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from warrantysim import experiments, load_scenario
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+BASE = "status-quo.yaml"
+POLICIES = [
+    "absorb-cost.yaml",
+    "expense-on-purchase.yaml",
+    "absorb-cost-plus.yaml",
+    "age-writedown-cap.yaml",
+    "cap-share.yaml",
+    "supplier-chargeback.yaml",
+    "salvage-refurbish.yaml",
+    "quality-programme.yaml",
+]
+MILLION = 1e6
+COLUMNS = {  # KPI: (heading, divisor, decimals)
+    "first_year_profit": ("year-1 profit", MILLION, 1),
+    "lifetime_profit": ("lifetime profit", MILLION, 1),
+    "npv_profit": ("NPV of profit", MILLION, 1),
+    "peak_spares_book_value": ("peak spares book value", MILLION, 2),
+    "max_year_end_spares_book_value": ("max year-end book value", MILLION, 2),
+    "lifetime_age_writedown": ("age write-down", MILLION, 2),
+    "lifetime_cap_writedown": ("cap write-down", MILLION, 2),
+    "lifetime_end_of_life_writeoff": ("end-of-life write-off", MILLION, 2),
+    "lifetime_chargeback_income": ("chargeback income", MILLION, 2),
+    "lifetime_salvage_income": ("salvage income", MILLION, 2),
+    "lifetime_screening_cost": ("screening cost", MILLION, 2),
+    "warranty_cost_share_of_revenue": ("warranty cost / revenue %", 0.01, 2),
+    "fill_rate": ("fill rate %", 0.01, 1),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=Path("results/policies"))
+    args = parser.parse_args()
+    base = load_scenario(SCENARIOS / BASE)
+    others = [load_scenario(SCENARIOS / name) for name in POLICIES]
+    result = experiments.compare(base, others, replications=args.replications, out=args.out)
+    print(f"{result.replications} replications each, seed {base.simulation.seed}; "
+          "amounts in million CNY, mean ± 95 % half-width\n")  # fmt: skip
+    print(markdown(result.summary, result.scenarios))
+
+
+def markdown(summary: pd.DataFrame, scenarios: list[str]) -> str:
+    rows = summary.set_index(["scenario", "kpi"])
+    heads = ["policy"] + [COLUMNS[k][0] for k in COLUMNS] + ["lifetime profit vs status quo"]
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    for name in scenarios:
+        cells = [name] + [_cell(rows.loc[(name, kpi)], *COLUMNS[kpi][1:]) for kpi in COLUMNS]
+        diff = rows.loc[(name, "lifetime_profit")] / MILLION
+        low, high = diff["difference_low"], diff["difference_high"]
+        cells.append(f"{diff['difference']:+,.1f} [{low:+,.1f}, {high:+,.1f}]")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(row: pd.Series, divisor: float, decimals: int) -> str:
+    mean, half = row["mean"] / divisor, row["mean_half_width"] / divisor
+    if abs(half) < 0.5 * 10**-decimals:
+        return f"{mean:,.{decimals}f}"
+    return f"{mean:,.{decimals}f} ± {half:,.{decimals}f}"
+
+
+if __name__ == "__main__":
+    main()
