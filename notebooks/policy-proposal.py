@@ -42,6 +42,9 @@ from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, wri
 from warrantysim.report import tables
 from warrantysim.scenario_files import load_scenario
 from warrantysim.workbench import policy_files
+from warrantysim.charts import render_offline_in_notebooks
+
+render_offline_in_notebooks()
 
 files = policy_files()
 scenarios = {name: load_scenario(files[name], OVERRIDES) for name in POLICIES}

@@ -42,6 +42,8 @@ from warrantysim.experiments.sweep import load_base, run_design
 from warrantysim.workbench import policy_files, scenarios_dir
 from warrantysim.workbench import sensitivity as sens
 
+charts.render_offline_in_notebooks()
+
 specs = scenarios_dir() / "experiments"
 sweep_spec = load_sweep_spec(SWEEP_SPEC or specs / "sweep-example.yaml")
 if SWEEP_REPLICATIONS:

@@ -139,11 +139,18 @@ def test_sensitivity_charts_validate():
             "hi": [1.5, 2.5],
         }
     )
-    grid = pd.DataFrame({"a": [1, 1, 2, 2], "b": [1, 2, 1, 2], "winner": ["p", "q", "p", "p"]})
+    # Parameter names are dotted scenario paths; Vega-Lite must not read them as nested fields.
+    grid = pd.DataFrame(
+        {"parts.a.x": [1, 1, 2, 2], "b.y": [1, 2, 1, 2], "winner": ["p", "q", "p", "p"]}
+    )
     for chart in (
         charts.tornado(tornado),
         charts.sobol(sobol),
         charts.sweep(sweep),
-        charts.winner_map(grid, "a", "b"),
+        charts.winner_map(grid, "parts.a.x", "b.y"),
     ):
         chart.to_dict(validate=True)
+    spec = charts.winner_map(grid, "parts.a.x", "b.y").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert rows[0][spec["encoding"]["x"]["field"]] == 1
+    assert spec["encoding"]["x"]["title"] == "parts.a.x"

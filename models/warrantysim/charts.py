@@ -168,7 +168,11 @@ def tornado(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerCh
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("outcome:Q", title=labels.money_axis("lifetime_profit")),
+            x=alt.X(
+                "outcome:Q",
+                title=labels.money_axis("lifetime_profit"),
+                scale=alt.Scale(zero=False),
+            ),
             x2="base:Q",
             color=alt.Color("end:N", title=labels("value")),
         )
@@ -207,7 +211,7 @@ def sweep(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.FacetChar
     )
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
     line = base.mark_line(point=True).encode(
-        y=alt.Y("mean:Q", title=labels.money_axis("lifetime_profit"))
+        y=alt.Y("mean:Q", title=labels.money_axis("lifetime_profit"), scale=alt.Scale(zero=False))
     )
     layered = alt.layer(area, line, data=data).properties(width=WIDTH * 0.8, height=HEIGHT)
     facet = layered.facet(facet=alt.Facet("parameter:N", title=None), columns=3)
@@ -219,14 +223,25 @@ def winner_map(frame: pd.DataFrame, x: str, y: str, labels: Labels = DEFAULT_LAB
 
     ``frame``: columns ``x``, ``y`` (named by the arguments) and ``winner``.
     """
+    # Parameter names are dotted paths, which Vega-Lite would read as nested fields.
+    data = _plain(frame).rename(columns={x: "x", y: "y"})
     return (
-        alt.Chart(_plain(frame))
+        alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X(f"{x}:O", title=x),
-            y=alt.Y(f"{y}:O", title=y, sort="descending"),
+            x=alt.X("x:O", title=x, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("y:O", title=y, sort="descending"),
             color=alt.Color("winner:N", title=labels("winner")),
-            tooltip=[f"{x}:O", f"{y}:O", "winner:N"],
+            tooltip=[alt.Tooltip("x:O", title=x), alt.Tooltip("y:O", title=y), "winner:N"],
         )
         .properties(width=WIDTH, height=HEIGHT, title=labels("winner"))
     )
+
+
+def render_offline_in_notebooks() -> None:
+    """Show charts in notebooks as static SVG drawn by vl-convert.
+
+    Altair's default notebook renderer loads Vega from a CDN; SVG needs no network, is kept in
+    the saved notebook (papermill runs stay readable) and shows in any viewer.
+    """
+    alt.renderers.enable("svg")
