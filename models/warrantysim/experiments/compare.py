@@ -29,6 +29,7 @@ from warrantysim.experiments.options import (
 from warrantysim.experiments.overrides import scenario_hash
 from warrantysim.experiments.runner import Session, plan_replication_batch
 from warrantysim.experiments.stats import (
+    Interval,
     mean_interval,
     paired_interval,
     replications_for_half_width,
@@ -132,8 +133,6 @@ def _sequential(
 
 
 def _needed(status: PrecisionStatus, n: int) -> int:
-    from warrantysim.experiments.stats import Interval
-
     return replications_for_half_width(
         Interval(0.0, status.half_width, n), status.target_half_width
     )

@@ -162,7 +162,7 @@ class Session:
 
     def _keep(self, result: ChunkResult) -> None:
         if self.store is not None:
-            self.store.write_chunk(result.chunk, result.tables, result.seconds, result.worker_pid)
+            self.store.write_chunk(result)
         else:
             self.memory[result.chunk.id] = dict(result.tables)
 

@@ -22,9 +22,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from warrantysim.experiments.work import ChunkResult  # work imports this module
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -138,14 +141,12 @@ class ResultsStore:
         for temp in (self.root / CHUNKS).glob(".*.tmp-*"):
             temp.unlink(missing_ok=True)
 
-    def write_chunk(
-        self, chunk: Chunk, tables: Mapping[Table, pd.DataFrame], seconds: float, worker_pid: int
-    ) -> None:
+    def write_chunk(self, result: ChunkResult) -> None:
         """Write the chunk's tables, ``kpis`` last: its presence marks the chunk finished."""
-        for table in sorted(tables, key=lambda t: t is Table.KPIS):
-            frame = parquet_safe(tables[table])
-            write_atomic(self.chunk_path(chunk.id, table), frame.to_parquet)
-        self._log(chunk, seconds, worker_pid)
+        for table in sorted(result.tables, key=lambda t: t is Table.KPIS):
+            frame = parquet_safe(result.tables[table])
+            write_atomic(self.chunk_path(result.chunk.id, table), frame.to_parquet)
+        self._log(result)
 
     def load(self, table: Table | str = Table.KPIS) -> pd.DataFrame:
         """Every finished chunk's rows of ``table`` as one DataFrame, in chunk order."""
@@ -167,13 +168,14 @@ class ResultsStore:
         lines = path.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
-    def _log(self, chunk: Chunk, seconds: float, worker_pid: int) -> None:
+    def _log(self, result: ChunkResult) -> None:
         entry = {
-            "chunk": chunk.id,
-            "runs": chunk.runs,
-            "seconds": round(seconds, 4),
+            "chunk": result.chunk.id,
+            "runs": result.chunk.runs,
+            "seconds": round(result.seconds, 4),
+            "cpu_seconds": round(result.cpu_seconds, 4),
             "pid": os.getpid(),
-            "worker_pid": worker_pid,
+            "worker_pid": result.worker_pid,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         # One short line in append mode: POSIX appends it whole.

@@ -76,11 +76,13 @@ class ChunkResult(NamedTuple):
     tables: dict[Table, pd.DataFrame]
     seconds: float
     worker_pid: int
+    cpu_seconds: float
+    """CPU time of the worker on this chunk: below ``seconds`` when cores are shared."""
 
 
 def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
     """Run every (point, replication) of the chunk; the result depends on nothing else."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     rows: dict[Table, list[pd.DataFrame]] = {t: [] for t in job.tables}
     kpi_rows: list[dict[str, Any]] = []
     for point in range(chunk.point_start, chunk.point_stop):
@@ -97,7 +99,8 @@ def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
     }
     if Table.KPIS in job.tables:
         tables[Table.KPIS] = pd.DataFrame(kpi_rows)
-    return ChunkResult(chunk, tables, time.perf_counter() - started, os.getpid())
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return ChunkResult(chunk, tables, seconds, os.getpid(), cpu_seconds)
 
 
 def _labels(job: Job, point: int, replication: int) -> dict[str, Any]:
