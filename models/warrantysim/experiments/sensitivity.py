@@ -21,10 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
 from warrantysim.experiments.design import Parameters, design_from_matrix, design_rng
 from warrantysim.experiments.options import Experiment, RunOptions, chunk_runs, open_session
@@ -71,6 +67,8 @@ def sample(spec: SensitivitySpec, seed: int) -> NDArray[np.float64]:
     """SALib's sample matrix for the spec's method, in the parameters' own units."""
     if spec.method is SensitivityMethod.SOBOL:
         return sobol_matrix(spec.parameters, spec.n, seed, spec.second_order)
+    from SALib.sample import morris as morris_sample  # SALib: the "experiments" extra
+
     return np.asarray(
         morris_sample.sample(
             problem(spec.parameters), spec.n, num_levels=spec.levels, seed=salib_seed(seed)
@@ -82,6 +80,8 @@ def sobol_matrix(
     parameters: Parameters, n: int, seed: int, second_order: bool = False
 ) -> NDArray[np.float64]:
     """N(2D+2) rows with second order, N(D+2) without."""
+    from SALib.sample import sobol as sobol_sample
+
     return np.asarray(
         sobol_sample.sample(
             problem(parameters), n, calc_second_order=second_order, seed=salib_seed(seed)
@@ -97,6 +97,8 @@ def sobol_indices(
     kpi: str = "y",
 ) -> pd.DataFrame:
     """First and total indices with bootstrap intervals; S2 columns when asked."""
+    from SALib.analyze import sobol as sobol_analyze
+
     result = sobol_analyze.analyze(
         problem(parameters),
         np.asarray(outputs, dtype=np.float64),
@@ -125,6 +127,8 @@ def morris_indices(
     seed: int,
     kpi: str = "y",
 ) -> pd.DataFrame:
+    from SALib.analyze import morris as morris_analyze
+
     result = morris_analyze.analyze(
         problem(parameters),
         matrix,
