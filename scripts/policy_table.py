@@ -29,9 +29,11 @@ POLICIES = [
     "quality-programme.yaml",
 ]
 MILLION = 1e6
+DIFFERENCE = ("difference", "difference_low", "difference_high")
 COLUMNS = {  # KPI: (heading, divisor, decimals)
     "first_year_profit": ("year-1 profit", MILLION, 1),
     "lifetime_profit": ("lifetime profit", MILLION, 1),
+    "lifetime_product_cost": ("product cost", MILLION, 1),
     "npv_profit": ("NPV of profit", MILLION, 1),
     "peak_spares_book_value": ("peak spares book value", MILLION, 2),
     "max_year_end_spares_book_value": ("max year-end book value", MILLION, 2),
@@ -53,7 +55,10 @@ def main() -> None:
     args = parser.parse_args()
     base = load_scenario(SCENARIOS / BASE)
     others = [load_scenario(SCENARIOS / name) for name in POLICIES]
-    result = experiments.compare(base, others, replications=args.replications, out=args.out)
+    # resume: a second call reuses every finished run instead of refusing the folder.
+    result = experiments.compare(
+        base, others, replications=args.replications, out=args.out, resume=True
+    )
     print(f"{result.replications} replications each, seed {base.simulation.seed}; "
           "amounts in million CNY, mean ± 95 % half-width\n")  # fmt: skip
     print(markdown(result.summary, result.scenarios))
@@ -66,14 +71,15 @@ def markdown(summary: pd.DataFrame, scenarios: list[str]) -> str:
     for name in scenarios:
         cells = [name] + [_cell(rows.loc[(name, kpi)], *COLUMNS[kpi][1:]) for kpi in COLUMNS]
         diff = rows.loc[(name, "lifetime_profit")] / MILLION
-        low, high = diff["difference_low"], diff["difference_high"]
-        cells.append(f"{diff['difference']:+,.1f} [{low:+,.1f}, {high:+,.1f}]")
+        mean, low, high = (round(diff[k], 1) + 0.0 for k in DIFFERENCE)
+        cells.append(f"{mean:+,.1f} [{low:+,.1f}, {high:+,.1f}]")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def _cell(row: pd.Series, divisor: float, decimals: int) -> str:
     mean, half = row["mean"] / divisor, row["mean_half_width"] / divisor
+    mean = round(mean, decimals) + 0.0  # no "-0.00" from rounding noise
     if abs(half) < 0.5 * 10**-decimals:
         return f"{mean:,.{decimals}f}"
     return f"{mean:,.{decimals}f} ± {half:,.{decimals}f}"
