@@ -74,6 +74,15 @@ def test_relative_parameters_multiply_the_scenario_value() -> None:
     assert len({scenario_hash(s) for s in scenarios}) == 4
 
 
+def test_relative_needs_a_number_in_the_scenario() -> None:
+    base = load_scenario(BASELINE)  # the SSD's stocking level is "auto"
+    parameters = {"parts.ssd.stocking.level": Parameter(values=[0.5], relative=True)}
+    with pytest.raises(
+        ScenarioError, match=r"parts.ssd.stocking.level: relative: true needs a number"
+    ):
+        point_scenarios(base, parameters, grid_design(parameters))
+
+
 def test_overrides_equal_a_scenario_loaded_with_set() -> None:
     base = load_scenario(BASELINE)
     changed = apply_overrides(

@@ -22,6 +22,7 @@ from scipy.stats import qmc
 from warrantysim.experiments.overrides import apply_overrides, get_path
 from warrantysim.experiments.spec import DesignKind, Parameter
 from warrantysim.scenario import Scenario
+from warrantysim.scenario_errors import ScenarioError
 from warrantysim.sim.rng import stream_key
 
 Parameters = Mapping[str, Parameter]
@@ -128,9 +129,10 @@ def _number(x: float, integer: bool) -> float | int:
 
 
 def _base_number(base: Scenario, path: str) -> float:
-    value = get_path(base, path)
+    value = get_path(base, path, "relative parameter")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"relative needs a number at {path}, but the scenario has {value!r}")
+        message = f"relative: true needs a number here, but the scenario has {value!r}"
+        raise ScenarioError("relative parameter", path, message)
     return float(value)
 
 

@@ -58,10 +58,8 @@ def run(args: argparse.Namespace) -> int:
         return INTERRUPTED
     available = [k for k in kpi_columns(result.kpis) if k not in result.design.columns]
     kpis = kpi_list(args.kpis or (",".join(spec.kpis) or None), available)
-    print(
-        f"{len(result.design)} design points x {spec.replications or 'scenario'} replications; "
-        f"{len(result.kpis)} runs"
-    )
+    points, replications = len(result.design), result.kpis["replication"].nunique()
+    print(f"{points} design points x {replications} replications; {len(result.kpis)} runs")
     print_table(result.summary(kpis), list(spec.parameters), kpis)
     if args.out is not None:
         print(f"\nresults: {args.out} (load with warrantysim.experiments.load_results)")
