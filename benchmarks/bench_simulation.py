@@ -173,10 +173,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "one":
         print(json.dumps(measure(args.model, args.units, args.replications)))
         return
-    print(f"machine: {machine()}\n")
+    print(f"machine: {machine()}")
+    print(f"load average before (1, 5, 15 min): {os.getloadavg()}\n")
     if not args.skip_naive:
         report_baseline(args.replications)
     report_scaling(FLEET_SIZES, () if args.skip_naive else NAIVE_SIZES, args.replications)
+    print(f"load average after (1, 5, 15 min): {os.getloadavg()}")
 
 
 if __name__ == "__main__":
