@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,7 +31,7 @@ from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import Scenario
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.renewal import expected_monthly_claims
-from warrantysim.sim.stocking import plan_stock
+from warrantysim.sim.stocking import StockPlan, plan_stock
 
 REPLICATIONS = 24
 SEED = 20261127
@@ -111,16 +113,25 @@ def small_scenario() -> Scenario:
 STATISTICS = ("claims", "fill_rate", "on_hand", "backorders")
 
 
-def _fast_stats(scenario: Scenario, replication: int, price: float, plan: object) -> NDArray:
-    log = run_replication(scenario, SEED, replication, price=price, plan=plan)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class Runs:
+    scenario: Scenario
+    fast: NDArray[np.float64]
+    """Shape (replications, parts, statistics), statistics in the order of STATISTICS."""
+    naive: NDArray[np.float64]
+    naive_units_sold: list[NDArray[np.int64]]
+    naive_claims: list[NDArray[np.int64]]
+
+
+def _fast_stats(scenario: Scenario, replication: int, price: float, plan: StockPlan) -> NDArray:
+    log = run_replication(scenario, SEED, replication, price=price, plan=plan)
     rows = []
     for p in range(log.n_parts):
         mine = log.claims.part == p
-        filled = log.claims.filled_from_stock[mine]
         rows.append(
             [
                 mine.sum(),
-                filled.mean(),
+                log.claims.filled_from_stock[mine].mean(),
                 log.on_hand_end[p, :-1].mean(),  # the last month-end follows end-of-life scrapping
                 log.backorders_end[p, :-1].mean(),
             ]
@@ -128,7 +139,7 @@ def _fast_stats(scenario: Scenario, replication: int, price: float, plan: object
     return np.array(rows, dtype=float)
 
 
-def _naive_stats(counts: naive.NaiveCounts) -> NDArray:  # type: ignore[name-defined]
+def _naive_stats(counts: Any) -> NDArray:
     rows = []
     for p in range(len(counts.part_names)):
         rows.append(
@@ -143,20 +154,21 @@ def _naive_stats(counts: naive.NaiveCounts) -> NDArray:  # type: ignore[name-def
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, object]:
+def runs() -> Runs:
     scenario = small_scenario()
     price = unit_price(scenario)
     plan = plan_stock(scenario, price)
     fast = np.stack([_fast_stats(scenario, r, price, plan) for r in range(REPLICATIONS)])
-    naive_counts = [
+    counts = [
         naive.run_naive(scenario, SEED, r, price=price, plan=plan) for r in range(REPLICATIONS)
     ]
-    return {
-        "scenario": scenario,
-        "fast": fast,
-        "naive": np.stack([_naive_stats(c) for c in naive_counts]),
-        "naive_counts": naive_counts,
-    }
+    return Runs(
+        scenario,
+        fast,
+        np.stack([_naive_stats(c) for c in counts]),
+        [c.units_sold for c in counts],
+        [c.claims for c in counts],
+    )
 
 
 def _z_scores(a: NDArray, b: NDArray) -> NDArray:
@@ -166,30 +178,29 @@ def _z_scores(a: NDArray, b: NDArray) -> NDArray:
     return np.divide(gap, se, out=np.where(gap == 0, 0.0, np.inf), where=se > 0)
 
 
-def test_the_scenario_exercises_shortage_and_plenty(runs: dict[str, object]) -> None:
+def test_the_scenario_exercises_shortage_and_plenty(runs: Runs) -> None:
     """A comparison of fill rates all at 1 (or 0) would prove nothing about the stock logic."""
-    fill = runs["naive"][:, :, 1].mean(axis=0)  # type: ignore[index]
+    fill = runs.naive[:, :, 1].mean(axis=0)
     assert np.all(fill > 0.1) and np.all(fill < 0.95), fill
-    assert runs["naive"][:, :, 3].mean() > 0.5  # type: ignore[index]
+    assert runs.naive[:, :, 3].mean() > 0.5
 
 
 @pytest.mark.parametrize("statistic", STATISTICS)
-def test_fast_and_naive_agree_in_distribution(runs: dict[str, object], statistic: str) -> None:
+def test_fast_and_naive_agree_in_distribution(runs: Runs, statistic: str) -> None:
     k = STATISTICS.index(statistic)
-    fast, slow = runs["fast"][:, :, k], runs["naive"][:, :, k]  # type: ignore[index]
+    fast, slow = runs.fast[:, :, k], runs.naive[:, :, k]
     z = _z_scores(fast, slow)
     assert np.all(np.abs(z) < Z_LIMIT), (
         f"{statistic}: fast {fast.mean(axis=0)}, naive {slow.mean(axis=0)}, z {z}"
     )
 
 
-def test_naive_claims_follow_the_renewal_function(runs: dict[str, object]) -> None:
+def test_naive_claims_follow_the_renewal_function(runs: Runs) -> None:
     """E[claims | units sold] = Σ_m units_m · M(min(W, H − t_m)), per part (renewal.py)."""
-    scenario = runs["scenario"]
     gaps = []
-    for counts in runs["naive_counts"]:  # type: ignore[attr-defined]
-        expected = expected_monthly_claims(scenario, counts.units_sold.astype(float)).sum(axis=1)
-        gaps.append(counts.claims.sum(axis=1) - expected)
+    for units, claims in zip(runs.naive_units_sold, runs.naive_claims, strict=True):
+        expected = expected_monthly_claims(runs.scenario, units.astype(float)).sum(axis=1)
+        gaps.append(claims.sum(axis=1) - expected)
     gap = np.array(gaps)
     z = gap.mean(axis=0) / (gap.std(axis=0, ddof=1) / np.sqrt(len(gap)))
     assert np.all(np.abs(z) < Z_LIMIT), (gap.mean(axis=0), z)
