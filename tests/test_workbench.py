@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 
+import pandas as pd
 import pytest
 
 from warrantysim.api import prepare, simulate
@@ -134,3 +135,20 @@ def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
     dashboard.edit.value = "supplier-chargeback"
     assert dashboard.levers.treatment.value == SparesTreatment.CAPITALISE
     assert dashboard.policies["status-quo"].levers.spares_treatment == "expense_on_purchase"
+
+
+def test_accounting_levers_rebook_cached_logs_to_the_api_numbers(scenarios):
+    from warrantysim.workbench.engine import ResultsCache
+
+    cache = ResultsCache()
+    scenario = scenarios["status-quo"]
+    levers = Levers.of(scenario).replace(
+        spares_treatment=SparesTreatment.ACCRUE_PER_UNIT, age_writedown_months=36
+    )
+    rebooked = apply_levers(scenario, levers)
+    cache.simulate(scenario, REPS, SEED)
+    got = cache.simulate(rebooked, REPS, SEED)
+    assert len(cache._logs) == REPS  # the second policy reused the first one's event logs
+    direct = simulate(rebooked, replications=REPS, seed=SEED)
+    for table in ("kpis", "monthly", "annual"):
+        pd.testing.assert_frame_equal(getattr(got, table), getattr(direct, table))

@@ -58,7 +58,7 @@ def voila_command(notebook: Path, port: int) -> list[str]:
         "--Voila.port_retries=0",
         f"--template={TEMPLATE}",
         # jupytext's lab extension is for JupyterLab's file browser; under Voila it only fails.
-        "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
+        "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
     ]
 
 

@@ -15,12 +15,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import pandas as pd
+
+from warrantysim.api import Prepared, ReplicationTables, Results, prepare, tables_from_log
 from warrantysim.report.figures import Comparison
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Accounting, Scenario
 from warrantysim.scenario_files import scenario_hash
+from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.model import run_replication
 from warrantysim.workbench.levers import Levers, apply_levers
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -39,26 +46,70 @@ class Policy:
 
 
 class ResultsCache:
-    """``simulate`` results by (scenario content, replications, seed); thread-safe, bounded."""
+    """``simulate`` results by (scenario content, replications, seed); thread-safe, bounded.
 
-    def __init__(self, max_entries: int = 32) -> None:
-        self._entries: dict[tuple[str, int, int], object] = {}
+    Event logs are cached too, keyed by the scenario without its ``accounting`` section: the
+    simulation never reads it (DESIGN.md, "book" is a pure function of the log), so moving an
+    accounting lever (treatment, write-down, cap) re-books the logs instead of re-simulating.
+    """
+
+    def __init__(self, max_results: int = 32, max_logs: int = 400) -> None:
+        self._results: dict[tuple[str, int, int], Results] = {}
+        self._logs: dict[tuple[str, int, int], EventLog] = {}
         self._lock = threading.Lock()
-        self._max = max_entries
+        self._max_results, self._max_logs = max_results, max_logs
 
-    def simulate(self, scenario: Scenario, replications: int, seed: int) -> object:
-        from warrantysim.api import simulate
-
+    def simulate(self, scenario: Scenario, replications: int, seed: int) -> Results:
         key = (scenario_hash(scenario), replications, seed)
         with self._lock:
-            if key in self._entries:
-                return self._entries[key]
-        result = simulate(scenario, replications=replications, seed=seed)
+            if key in self._results:
+                return self._results[key]
+        result = self._run(scenario, replications, seed)
         with self._lock:
-            if len(self._entries) >= self._max:
-                self._entries.pop(next(iter(self._entries)))
-            self._entries[key] = result
+            _put(self._results, key, result, self._max_results)
         return result
+
+    def _run(self, scenario: Scenario, replications: int, seed: int) -> Results:
+        prepared = prepare(scenario)
+        physical = scenario_hash(scenario.model_copy(update={"accounting": Accounting()}))
+        runs = []
+        for r in range(replications):
+            log = self._log(scenario, prepared, (physical, seed, r))
+            runs.append(tables_from_log(log, scenario, prepared.price))
+        return _results(scenario, seed, runs)
+
+    def _log(self, scenario: Scenario, prepared: Prepared, key: tuple[str, int, int]) -> EventLog:
+        with self._lock:
+            if key in self._logs:
+                return self._logs[key]
+        _, seed, r = key
+        log = run_replication(scenario, seed, r, price=prepared.price, plan=prepared.plan)
+        with self._lock:
+            _put(self._logs, key, log, self._max_logs)
+        return log
+
+
+def _put(cache: dict[K, V], key: K, value: V, max_entries: int) -> None:
+    if len(cache) >= max_entries:
+        cache.pop(next(iter(cache)))  # oldest first
+    cache[key] = value
+
+
+def _results(scenario: Scenario, seed: int, runs: list[ReplicationTables]) -> Results:
+    """The same tables as :func:`warrantysim.api.simulate` builds from its replications."""
+    return Results(
+        scenario=scenario,
+        seed=seed,
+        kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
+        monthly=_stack([run.monthly for run in runs]),
+        annual=_stack([run.annual for run in runs]),
+    )
+
+
+def _stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    framed = [t.assign(replication=r) for r, t in enumerate(tables)]
+    stacked = pd.concat(framed, ignore_index=True)
+    return stacked[["replication", *[c for c in stacked.columns if c != "replication"]]]
 
 
 def compare(
@@ -68,7 +119,7 @@ def compare(
     resolved = {name: p.resolved() for name, p in policies.items()}
     results = {n: cache.simulate(s, replications, seed) for n, s in resolved.items()}
     descriptions = {n: s.description for n, s in resolved.items()}
-    return Comparison.of(results, descriptions)  # type: ignore[arg-type]
+    return Comparison.of(results, descriptions)
 
 
 @dataclass(frozen=True)
