@@ -74,7 +74,7 @@ def resolve(path: str | Path, overrides: Overrides = ()) -> dict[str, Any]:
 def dump_scenario(scenario: Scenario) -> str:
     """The resolved scenario as YAML; ``load_scenario`` of it gives an equal Scenario."""
     data = scenario.model_dump(mode="json", by_alias=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -240,6 +240,19 @@ def _origin(origins: Origins, path: Sequence[str]) -> str:
 
 
 # --- YAML ---------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes text with Unicode line breaks, which PyYAML's plain and
+    single-quoted styles do not read back unchanged (found by the round-trip property test)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(c in text for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 class _StrictLoader(yaml.SafeLoader):
