@@ -137,3 +137,23 @@ def test_write_atomic_replaces_whole_or_not_at_all(tmp_path: Path) -> None:
         write_atomic(target, broken)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]
+
+
+def test_run_names_the_first_problem_and_validate_lists_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "two.yaml").write_text(
+        f"extends: {BASELINE}\nproduct: {{unit_cost: -1}}\nquality: {{screening_coverage: 2}}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", "two.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "two.yaml: product.unit_cost: expected a number >= 0, got -1"
+        " (and 1 more; see warrantysim validate)\n"
+    )
+    assert main(["validate", "two.yaml"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "two.yaml: product.unit_cost: expected a number >= 0, got -1",
+        "two.yaml: quality.screening_coverage: expected a number from 0 to 1, got 2",
+    ]

@@ -59,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except ScenarioError as e:
         more = len(e.errors) - 1
-        print(str(e) + (f" (and {more} more problems)" if more else ""), file=sys.stderr)
+        suffix = f" (and {more} more; see warrantysim validate)" if more else ""
+        print(f"{e}{suffix}", file=sys.stderr)
     except UsageError as e:
         print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
     return USER_ERROR
