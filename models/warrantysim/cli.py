@@ -63,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{e}{suffix}", file=sys.stderr)
     except UsageError as e:
         print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
+    except OSError as e:
+        if e.filename is None:
+            raise  # not about a file the user named: a bug, keep the traceback
+        print(f"warrantysim {args.command}: error: {e.filename}: {e.strerror}", file=sys.stderr)
     return USER_ERROR
 
 
