@@ -40,6 +40,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     for extra in ((), ("--out", "again"), ("--out", "other", "--seed", "7")):
         done = _cli(cwd, *args, *extra)
         assert done.returncode == 0, done.stderr
+        (cwd / f"stdout{len(extra)}.txt").write_text(done.stdout, encoding="utf-8")
     return cwd / "results" / "baseline", cwd / "again", cwd / "other"
 
 
@@ -84,20 +85,18 @@ def test_the_same_seed_gives_identical_tables(
         assert not claims.equals(pd.read_parquet(other / f"{table}.parquet")["claims"])
 
 
-def test_run_prints_a_kpi_summary(tmp_path: Path) -> None:
-    done = _cli(tmp_path, "run", str(BASELINE), *SHORT, "--replications", "2", "--out", "o")
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0] == "baseline: 2 replications, seed 2026 -> o/"
+def test_run_prints_a_kpi_summary(two_runs: tuple[Path, Path, Path]) -> None:
+    _, again, _ = two_runs
+    lines = (again.parent / "stdout2.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "baseline: 2 replications, seed 2026 -> again/"
     assert "95% CI" in lines[1]
     claims = next(line for line in lines if line.startswith("claims "))
     assert "[" in claims and "]" in claims
 
 
-def test_validate_prints_ok_with_the_scenario_name(tmp_path: Path) -> None:
-    done = _cli(tmp_path, "validate", str(BASELINE), "--set", "simulation.seed=1")
-    assert done.returncode == 0
-    assert done.stdout == f"ok: {BASELINE} (baseline)\n"
+def test_validate_prints_ok_with_the_scenario_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(BASELINE), "--set", "simulation.seed=1"]) == 0
+    assert capsys.readouterr().out == f"ok: {BASELINE} (baseline)\n"
 
 
 def test_every_listed_command_is_wired() -> None:
