@@ -58,8 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    extra = [f"simulation.{k}={getattr(args, k)}" for k in ("replications", "seed")]
-    scenario = load_from_args(args.scenario, args, *[e for e in extra if not e.endswith("None")])
+    chosen = {k: getattr(args, k) for k in ("replications", "seed")}
+    extra = [f"simulation.{k}={v}" for k, v in chosen.items() if v is not None]
+    scenario = load_from_args(args.scenario, args, *extra)  # so scenario.yaml reproduces the run
     out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
     from warrantysim.api import simulate  # heavy: imported only when simulating
 
