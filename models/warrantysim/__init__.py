@@ -7,10 +7,16 @@ The public API is small: load a scenario, simulate it, read aligned tables.
 >>> results.kpis[["lifetime_profit", "fill_rate"]].mean()  # doctest: +SKIP
 """
 
-from warrantysim.api import ReplicationTables, Results, run_one, simulate
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from warrantysim.scenario import Scenario
 from warrantysim.scenario_errors import ScenarioError
 from warrantysim.scenario_files import load_scenario
+
+if TYPE_CHECKING:
+    from warrantysim.api import ReplicationTables, Results, run_one, simulate
 
 __version__ = "0.1.0"
 
@@ -24,3 +30,15 @@ __all__ = [
     "run_one",
     "simulate",
 ]
+
+_FROM_API = {"ReplicationTables", "Results", "run_one", "simulate"}
+
+
+def __getattr__(name: str) -> Any:
+    # The simulation API pulls in pandas and scipy; `warrantysim validate` and the scenario tools
+    # should not pay for that at every start, so it is imported on first use.
+    if name in _FROM_API:
+        from warrantysim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'warrantysim' has no attribute {name!r}")
