@@ -97,7 +97,7 @@ def test_app_follows_levers_offline(server):
         )
         npv_after = _wait_for_new_kpi(page, "npv_profit", "status-quo", npv_before)
         treatment = {"accounting.spares_treatment": "expense_on_purchase"}
-        assert npv_after == _expected("npv_profit", treatment)
+        assert npv_after == pytest.approx(_expected("npv_profit", treatment), rel=1e-12)
         page.wait_for_function(
             f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
         )
@@ -115,7 +115,9 @@ def test_app_follows_levers_offline(server):
         profit_after = _wait_for_new_kpi(page, "lifetime_profit", "status-quo", profit_before)
         suppliers = load_scenario(policy_files()["status-quo"]).suppliers
         chargeback = {f"suppliers.{s}.chargeback_share": 0.5 for s in suppliers}
-        assert profit_after == _expected("lifetime_profit", {**treatment, **chargeback})
+        assert profit_after == pytest.approx(
+            _expected("lifetime_profit", {**treatment, **chargeback}), rel=1e-12
+        )
         browser.close()
     # data: and blob: URLs are the page's own bytes, not requests to anyone.
     network = [u for u in urls if urlparse(u).scheme not in ("data", "blob")]

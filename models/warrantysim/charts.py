@@ -34,12 +34,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _policy_color(labels: Labels, order: Sequence[str]) -> alt.Color:
-    return alt.Color("policy:N", title=labels("policy"), sort=list(order))
-
-
-def _no_legend() -> alt.Color:
-    # A band's faint colour would otherwise become the legend's symbol.
-    return alt.Color("policy:N", legend=None)
+    # Opaque legend symbols: a band layer would otherwise lend them its faint opacity.
+    legend = alt.Legend(symbolOpacity=1.0)
+    return alt.Color("policy:N", title=labels("policy"), sort=list(order), legend=legend)
 
 
 def _order(frame: pd.DataFrame) -> list[str]:
@@ -86,7 +83,7 @@ def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) ->
     base = alt.Chart(data).encode(
         x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
     )
-    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("profit")))
     title = labels("cumulative_profit")
     return (area + line).properties(width=2 * WIDTH, height=HEIGHT, title=title)
@@ -99,7 +96,7 @@ def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.To
     base = alt.Chart(data).encode(
         x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
     )
-    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("book_value_axis")))
     layers = [area, line]
     if CAP in data and data[CAP].notna().any():
@@ -209,7 +206,7 @@ def sweep(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.FacetChar
         x=alt.X("value:Q", title=labels("value")),
         color=alt.Color("policy:N", title=labels("policy")),
     )
-    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q", color=_no_legend())
+    area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", title=labels.money_axis("lifetime_profit"), scale=alt.Scale(zero=False))
     )
