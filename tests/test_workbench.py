@@ -153,3 +153,24 @@ def test_accounting_levers_rebook_cached_logs_to_the_api_numbers(scenarios):
     direct = simulate(rebooked, replications=REPS, seed=SEED)
     for table in ("kpis", "monthly", "annual"):
         pd.testing.assert_frame_equal(getattr(got, table), getattr(direct, table))
+
+
+def test_any_scenario_file_can_join_the_comparison(scenarios, tmp_path):
+    from warrantysim.workbench.dashboard import Dashboard
+
+    board = Dashboard(scenarios, ["status-quo"], replications=REPS, seed=SEED)
+    scenarios_dir = policy_files()["status-quo"].parent
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        f"extends: {scenarios_dir / 'status-quo.yaml'}\nname: mine\n"
+        "product: {units_per_month: 1500, sales_months: 12}\n"
+        "accounting: {age_writedown_months: 24}\n"
+    )
+    assert board.add_scenario_file(str(mine)) == "mine"
+    board.wait(timeout_s=300)
+    assert board.selected == ["status-quo", "mine"]
+    assert board.comparison is not None and board.comparison.policies == ["status-quo", "mine"]
+    # A bad path is reported in the status line (a click handler must not raise).
+    board.file.value = str(tmp_path / "missing.yaml")
+    board._add_clicked()
+    assert "⚠" in board.status.value

@@ -16,6 +16,7 @@ import ipywidgets as w
 from warrantysim.report.figures import Comparison
 from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario
+from warrantysim.scenario_files import load_scenario
 from warrantysim.workbench.controls import LeverControls
 from warrantysim.workbench.engine import Background, Outcome, Policy, ResultsCache, compare
 from warrantysim.workbench.views import ChartsView, differences_html, kpi_html
@@ -63,6 +64,8 @@ class Dashboard:
             continuous_update=False,
         )
         self.seed = w.IntText(value=seed, description="Seed", style=style)
+        self.file = w.Text(placeholder="path/to/scenario.yaml", description="Scenario file")
+        self.add_file = w.Button(description="Add policy")
         self.levers = LeverControls()
         self.status = w.HTML()
         self.kpis = w.HTML()
@@ -76,6 +79,7 @@ class Dashboard:
         self.select.observe(lambda _: self._selection_changed(), names="value")
         self.edit.observe(lambda _: self._show_levers(), names="value")
         self.levers.on_change(self._lever_changed)
+        self.add_file.on_click(lambda _: self._add_clicked())
         for control in (self.replications, self.seed):
             control.observe(lambda _: self.refresh(), names="value")
 
@@ -83,6 +87,7 @@ class Dashboard:
         left = w.VBox(
             [
                 self.select,
+                w.HBox([self.file, self.add_file]),
                 self.edit,
                 w.HTML("<b>Levers</b>"),
                 *self.levers.widgets,
@@ -102,6 +107,12 @@ class Dashboard:
         self.edit.options = chosen
         self.refresh()
 
+    def _add_clicked(self) -> None:
+        try:
+            self.add_scenario_file(self.file.value.strip())
+        except Exception as exc:  # shown, not raised: ipywidgets swallows click errors
+            self._failed(exc)
+
     def _show_levers(self) -> None:
         if self.edit.value in self.policies:
             self.levers.set(self.policies[self.edit.value].levers)
@@ -115,6 +126,18 @@ class Dashboard:
         current = self.policies[policy]
         self.policies[policy] = Policy(current.scenario, levers)  # type: ignore[arg-type]
         self.refresh()
+
+    def add_scenario_file(self, path: str) -> str:
+        """Load a scenario file (any path) as one more policy, select it and recompute."""
+        scenario = load_scenario(path)
+        name = scenario.name
+        while name in self.policies:
+            name += "+"  # a second file of the same name stays a separate policy
+        self.policies[name] = Policy.of(scenario)
+        chosen = [*self.selected, name][-MAX_POLICIES:]
+        self.select.options = [*self.select.options, name]  # clears the selection
+        self.select.value = chosen
+        return name
 
     @property
     def selected(self) -> list[str]:
