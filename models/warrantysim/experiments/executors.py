@@ -24,6 +24,21 @@ IN_FLIGHT_PER_WORKER = 2
 """Chunks queued per worker: enough to keep it busy, few enough to stop quickly on Ctrl-C."""
 
 
+LOCAL_WORKER_CONFIG = {
+    # Dask samples every worker thread's stack each 10 ms for its profiler: CPU and GIL time
+    # taken from a deep SimPy/pandas stack. Off for the clusters we start.
+    "distributed.worker.profile.enabled": False,
+    # Dask's default also sets MALLOC_TRIM_THRESHOLD_, which turns off glibc's dynamic mmap
+    # threshold: every large numpy/pandas buffer becomes an mmap/munmap pair. Keep the rest.
+    "distributed.nanny.pre-spawn-environ": {
+        "OMP_NUM_THREADS": 1,
+        "MKL_NUM_THREADS": 1,
+        "OPENBLAS_NUM_THREADS": 1,
+    },
+}
+"""Worker settings for ``--cluster local:N``; measured 0.61 -> 0.51 CPU s per baseline run."""
+
+
 class ExecutorKind(StrEnum):
     SERIAL = "serial"
     PROCESSES = "processes"
@@ -117,14 +132,16 @@ class DaskExecutor:
     kind = ExecutorKind.DASK
 
     def __post_init__(self) -> None:
+        import dask
         from distributed import Client, LocalCluster  # optional: only this executor needs it
 
         self._cluster: Any = None
         if self.address.startswith("local:"):
             n = _local_workers(self.address)
-            self._cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                self._cluster = LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
+                )
             self.client = Client(self._cluster)
         else:
             self.client = Client(self.address)
