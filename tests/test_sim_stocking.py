@@ -75,3 +75,11 @@ def test_last_buy_covers_the_expected_rest_at_its_service_level() -> None:
         log = run_replication(spec, 9, r)
         short += int((log.purchases.kind == 3).any())  # an emergency order: the cover ran out
     assert short / runs <= 0.1 + 4 * math.sqrt(0.09 / runs)
+
+
+def test_poisson_quantile_matches_scipy_stats() -> None:
+    from warrantysim.sim.stocking import poisson_quantile
+
+    for mean in (0.01, 0.3, 4.0, 49.3, 210.0, 5000.5):
+        for q in (0.5, 0.8, 0.9, 0.95, 0.99, 0.999):
+            assert poisson_quantile(q, mean) == int(stats.poisson.ppf(q, mean))

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from warrantysim.accounting import account
 from warrantysim.accounting.pricing import unit_price
@@ -123,5 +123,5 @@ def kpi_summary(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     n = len(kpis)
     mean = kpis.mean()
     sem = kpis.std(ddof=1) / np.sqrt(n) if n > 1 else kpis.mean() * np.nan
-    half = sem * (stats.t.ppf(0.5 + confidence / 2, n - 1) if n > 1 else np.nan)
+    half = sem * (special.stdtrit(n - 1, 0.5 + confidence / 2) if n > 1 else np.nan)
     return pd.DataFrame({"mean": mean, "sem": sem, "ci_low": mean - half, "ci_high": mean + half})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from warrantysim.scenario import DAYS_PER_MONTH, BaseStock, Part, Scenario
 from warrantysim.sim.renewal import expected_monthly_claims
@@ -26,14 +26,14 @@ from warrantysim.sim.sales import planned_units
 
 def palm_fill_rate(level: int, mean_on_order: float) -> float:
     """P(O ≤ S − 1), O ~ Poisson(λL)."""
-    return float(stats.poisson.cdf(level - 1, mean_on_order)) if level > 0 else 0.0
+    return float(special.pdtr(level - 1, mean_on_order)) if level > 0 else 0.0
 
 
 def palm_base_stock_level(mean_on_order: float, target_fill_rate: float) -> int:
     """The smallest S with P(O ≤ S − 1) ≥ target; 0 when there is no demand."""
     if mean_on_order <= 0:
         return 0
-    return int(stats.poisson.ppf(target_fill_rate, mean_on_order)) + 1
+    return poisson_quantile(target_fill_rate, mean_on_order) + 1
 
 
 @dataclass(frozen=True)
@@ -78,4 +78,14 @@ def _last_buy_cover(part: Part, monthly_claims: NDArray[np.float64]) -> int | No
     remaining = float(monthly_claims[part.last_buy.month - 1 :].sum())
     refurb_yield = part.refurbish.yield_ if part.refurbish is not None else 0.0
     net = remaining * (1.0 - refurb_yield)
-    return int(stats.poisson.ppf(part.last_buy.service_level, net)) if net > 0 else 0
+    return poisson_quantile(part.last_buy.service_level, net) if net > 0 else 0
+
+
+def poisson_quantile(q: float, mean: float) -> int:
+    """The smallest k with P(Poisson(mean) ≤ k) ≥ q (scipy.special, not scipy.stats, whose
+    import alone costs a worker process more than a replication)."""
+    top = int(mean + 10.0 * math.sqrt(mean) + 10)
+    while special.pdtr(top, mean) < q:
+        top *= 2
+    cdf = special.pdtr(np.arange(top + 1), mean)
+    return int(np.searchsorted(cdf, q, side="left"))
