@@ -21,6 +21,7 @@
 # `papermill policy-proposal.ipynb out.ipynb -p REPLICATIONS 50 -p LANG zh`.
 
 # %% tags=["parameters"]
+# ruff: noqa: E402, B018  (a notebook: imports below this cell; bare expressions display)
 POLICIES = ["status-quo", "expense-on-purchase", "age-writedown-cap", "supplier-chargeback"]
 REPLICATIONS = 30
 SEED = 2026
@@ -38,11 +39,10 @@ from pathlib import Path
 import pandas as pd
 
 from warrantysim.api import simulate
-from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, write_report
-from warrantysim.report import tables
+from warrantysim.charts import render_offline_in_notebooks
+from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, tables, write_report
 from warrantysim.scenario_files import load_scenario
 from warrantysim.workbench import policy_files
-from warrantysim.charts import render_offline_in_notebooks
 
 render_offline_in_notebooks()
 
