@@ -15,7 +15,8 @@
 # # Policy proposal
 #
 # For finance: the chosen policies simulated with common random numbers and enough replications
-# for tight intervals, their annual statements side by side, and the report (HTML, and on request
+# for tight intervals (replications are added until the precision target is met), their annual
+# statements side by side, and the report (HTML, and on request
 # PDF, Excel and PNG/SVG charts) written to `OUT_DIR`. Run it with papermill to change the
 # parameters, e.g.
 # `papermill policy-proposal.ipynb out.ipynb -p REPLICATIONS 50 -p LANG zh`.
@@ -23,9 +24,12 @@
 # %% tags=["parameters"]
 # ruff: noqa: E402, B018  (a notebook: imports below this cell; bare expressions display)
 POLICIES = ["status-quo", "expense-on-purchase", "age-writedown-cap", "supplier-chargeback"]
-REPLICATIONS = 30
+REPLICATIONS = 20  # to start with; more are added until PRECISION is met
+PRECISION = {"lifetime_profit": 0.002}  # 95 % half-width of each difference / |base mean|
+MAX_REPLICATIONS = 200
 SEED = 2026
 OVERRIDES: dict = {}  # dotted path -> value, applied to every policy (like --set)
+EXECUTOR = "processes"  # serial | processes | dask
 LANG = "en"  # en | zh
 MONEY_UNIT = "wan"  # yuan | wan (万元)
 OUT_DIR = "../out/policy-proposal"
@@ -38,7 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warrantysim.api import simulate
+from warrantysim import experiments as ex
 from warrantysim.charts import render_offline_in_notebooks
 from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, tables, write_report
 from warrantysim.scenario_files import load_scenario
@@ -47,13 +51,25 @@ from warrantysim.workbench import policy_files
 render_offline_in_notebooks()
 
 files = policy_files()
-scenarios = {name: load_scenario(files[name], OVERRIDES) for name in POLICIES}
-results = {name: simulate(s, replications=REPLICATIONS, seed=SEED) for name, s in scenarios.items()}
-comparison = Comparison.of(results, {n: s.description for n, s in scenarios.items()})
+scenarios = [load_scenario(files[name], OVERRIDES) for name in POLICIES]
+result = ex.compare(
+    scenarios[0],
+    scenarios[1:],
+    replications=REPLICATIONS,
+    seed=SEED,
+    precision=PRECISION,
+    max_replications=MAX_REPLICATIONS,
+    executor=EXECUTOR,
+)
+comparison = Comparison.from_experiment(result, {s.name: s.description for s in scenarios})
+print(
+    f"{result.replications} replications per policy; precision met: "
+    f"{all(p.met for p in result.precision)}"
+)
 labels = Labels(Lang(LANG), MoneyUnit(MONEY_UNIT))
 
 # %% [markdown]
-# ## Difference from the status quo (paired by replication, 95 % CI)
+# ## Difference from the base policy (paired by replication, 95 % CI)
 
 # %%
 comparison.differences().set_index(["kpi", "policy"]).round(2)
@@ -63,7 +79,10 @@ comparison.differences().set_index(["kpi", "policy"]).round(2)
 
 # %%
 statements = pd.concat(
-    {p: tables.annual_statement(comparison.annual, p, tables.STATEMENT_LINES) for p in POLICIES},
+    {
+        p: tables.annual_statement(comparison.annual, p, tables.STATEMENT_LINES)
+        for p in comparison.policies
+    },
     axis=1,
 )
 statements.round(0)

@@ -175,3 +175,29 @@ def _screenshot(page, name: str) -> None:
         top = page.locator("h2").nth(1).bounding_box()["y"] - 10
         clip = {"x": 0, "y": top, "width": 1200, "height": 1400}
         page.screenshot(path=str(Path(folder) / name), clip=clip, full_page=True)
+
+
+def test_comparison_from_experiments_equals_one_from_simulate():
+    # experiments.compare and api.simulate run the same replications (s, r) of each scenario.
+    from warrantysim import experiments as ex
+    from warrantysim.api import simulate
+    from warrantysim.report import Comparison
+    from warrantysim.scenario_files import load_scenario
+
+    small = {"product.units_per_month": 1500, "product.sales_months": 12}
+    folder = Path(__file__).parents[1] / "scenarios"
+    scenarios = [load_scenario(folder / f"{n}.yaml", small) for n in ("status-quo", "cap-share")]
+    result = ex.compare(
+        scenarios[0], scenarios[1:], replications=2, seed=3, executor="serial", progress="quiet"
+    )
+    got = Comparison.from_experiment(result)
+    direct = Comparison.of({s.name: simulate(s, replications=2, seed=3) for s in scenarios})
+    assert got.policies == direct.policies
+    for table in ("kpis", "annual"):
+        columns = list(getattr(direct, table).columns)
+        pd.testing.assert_frame_equal(
+            getattr(got, table)[columns].reset_index(drop=True),
+            getattr(direct, table).reset_index(drop=True),
+            check_dtype=False,
+            rtol=1e-12,
+        )

@@ -30,6 +30,23 @@ class ResultFrames(Protocol):
     def annual(self) -> pd.DataFrame: ...
 
 
+class ExperimentFrames(Protocol):
+    """``warrantysim.experiments.compare``'s result: every run, a ``scenario`` column."""
+
+    @property
+    def scenarios(self) -> list[str]: ...
+    @property
+    def kpis(self) -> pd.DataFrame: ...
+    @property
+    def monthly(self) -> pd.DataFrame: ...
+    @property
+    def annual(self) -> pd.DataFrame: ...
+
+
+EXPERIMENT_LABELS = ("point", "seed", "scenario", "scenario_hash", "version")
+REPLICATION = tables.REPLICATION
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Results of several policies, stacked with a ``policy`` column; the first is the base."""
@@ -47,6 +64,24 @@ class Comparison:
             kpis=tables.stack({k: r.kpis for k, r in results.items()}),
             monthly=tables.stack({k: r.monthly for k, r in results.items()}),
             annual=tables.stack({k: r.annual for k, r in results.items()}),
+            descriptions=dict(descriptions or {}),
+        )
+
+    @classmethod
+    def from_experiment(
+        cls, result: ExperimentFrames, descriptions: Mapping[str, str] | None = None
+    ) -> Comparison:
+        """From ``experiments.compare``'s result: one table of all runs, keyed by ``scenario``."""
+
+        def split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+            runs = frame.sort_values(["scenario", REPLICATION])
+            drop = [c for c in EXPERIMENT_LABELS if c in runs]
+            return {s: runs[runs["scenario"] == s].drop(columns=drop) for s in result.scenarios}
+
+        return cls(
+            kpis=tables.stack(split(result.kpis)),
+            monthly=tables.stack(split(result.monthly)),
+            annual=tables.stack(split(result.annual)),
             descriptions=dict(descriptions or {}),
         )
 
