@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from warrantysim.experiments.overrides import apply_overrides, get_path
 from warrantysim.experiments.spec import DesignKind, Parameter
@@ -47,6 +46,8 @@ def sampled_design(
     """A random or Latin-hypercube design of ``samples`` points."""
     rng = design_rng(seed)
     if kind is DesignKind.LHS:
+        from scipy.stats import qmc  # heavy; only Latin-hypercube designs need it
+
         unit = qmc.LatinHypercube(d=len(parameters), rng=rng).random(samples)
     elif kind is DesignKind.RANDOM:
         unit = rng.random((samples, len(parameters)))

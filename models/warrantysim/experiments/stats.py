@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special  # not scipy.stats: a worker process need not import it
 
 LEVEL = 0.95
 
@@ -41,7 +41,7 @@ class Interval:
 
 
 def t_quantile(df: float, level: float = LEVEL) -> float:
-    return float(stats.t.ppf(0.5 + level / 2.0, df))
+    return float(special.stdtrit(df, 0.5 + level / 2.0))
 
 
 def mean_interval(values: ArrayLike, level: float = LEVEL) -> Interval:
