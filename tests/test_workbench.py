@@ -123,8 +123,10 @@ def test_update_shows_what_the_api_gives(dashboard, scenarios):
 def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
     dashboard.edit.value = "status-quo"
     dashboard.levers.treatment.value = SparesTreatment.EXPENSE_ON_PURCHASE
+    assert "ws-stale" in dashboard.results._dom_classes  # faded until the answer is in
     dashboard.wait(timeout_s=300)
     assert not dashboard.busy
+    assert "ws-stale" not in dashboard.results._dom_classes
     expected_scenario = load_scenario(
         policy_files()["status-quo"],
         {**SMALL, "accounting.spares_treatment": "expense_on_purchase"},

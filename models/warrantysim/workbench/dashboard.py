@@ -24,6 +24,9 @@ from warrantysim.workbench.views import ChartsView, differences_html, kpi_html
 MAX_POLICIES = 4
 WORKBENCH_LABELS = Labels(money_unit=MoneyUnit.WAN)
 BUSY_HTML = "<span class='ws-status ws-busy'>⏳ Computing…</span>"
+STALE_CLASS = "ws-stale"
+# Charts and tables fade while a newer answer is being computed (in JupyterLab and in Voila).
+STYLE_HTML = f"<style>.{STALE_CLASS} {{ opacity: 0.45; transition: opacity 0.2s; }}</style>"
 
 
 class Dashboard:
@@ -96,7 +99,8 @@ class Dashboard:
             ],
             layout=w.Layout(min_width="26em"),
         )
-        right = w.VBox([self.status, self.kpis, self.charts.widget, self.differences])
+        self.results = w.VBox([self.kpis, self.charts.widget, self.differences])
+        right = w.VBox([w.HTML(STYLE_HTML), self.status, self.results])
         return w.HBox([left, right], layout=w.Layout(align_items="flex-start"))
 
     # -- callbacks (thin) ----------------------------------------------------------------------
@@ -175,3 +179,6 @@ class Dashboard:
         self.busy = busy
         if busy:
             self.status.value = BUSY_HTML
+            self.results.add_class(STALE_CLASS)
+        else:
+            self.results.remove_class(STALE_CLASS)
