@@ -102,10 +102,16 @@ def simulate(
     base_seed = scenario.simulation.seed if seed is None else seed
     if n < 1:
         raise ValueError(f"replications must be >= 1, got {n}")
-    runs = [run_one(scenario, base_seed, r) for r in range(n)]
+    return results_from_tables(
+        scenario, base_seed, [run_one(scenario, base_seed, r) for r in range(n)]
+    )
+
+
+def results_from_tables(scenario: Scenario, seed: int, runs: list[ReplicationTables]) -> Results:
+    """Replications 0, 1, ... of one scenario stacked into :class:`Results`."""
     return Results(
         scenario=scenario,
-        seed=base_seed,
+        seed=seed,
         kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
         monthly=_stack([run.monthly for run in runs]),
         annual=_stack([run.annual for run in runs]),

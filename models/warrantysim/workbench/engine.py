@@ -15,9 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import pandas as pd
-
-from warrantysim.api import Prepared, ReplicationTables, Results, prepare, tables_from_log
+from warrantysim.api import Prepared, Results, prepare, results_from_tables, tables_from_log
 from warrantysim.report.figures import Comparison
 from warrantysim.scenario import Accounting, Scenario
 from warrantysim.scenario_files import scenario_hash
@@ -76,7 +74,7 @@ class ResultsCache:
         for r in range(replications):
             log = self._log(scenario, prepared, (physical, seed, r))
             runs.append(tables_from_log(log, scenario, prepared.price))
-        return _results(scenario, seed, runs)
+        return results_from_tables(scenario, seed, runs)
 
     def _log(self, scenario: Scenario, prepared: Prepared, key: tuple[str, int, int]) -> EventLog:
         with self._lock:
@@ -93,23 +91,6 @@ def _put(cache: dict[K, V], key: K, value: V, max_entries: int) -> None:
     if len(cache) >= max_entries:
         cache.pop(next(iter(cache)))  # oldest first
     cache[key] = value
-
-
-def _results(scenario: Scenario, seed: int, runs: list[ReplicationTables]) -> Results:
-    """The same tables as :func:`warrantysim.api.simulate` builds from its replications."""
-    return Results(
-        scenario=scenario,
-        seed=seed,
-        kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
-        monthly=_stack([run.monthly for run in runs]),
-        annual=_stack([run.annual for run in runs]),
-    )
-
-
-def _stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    framed = [t.assign(replication=r) for r, t in enumerate(tables)]
-    stacked = pd.concat(framed, ignore_index=True)
-    return stacked[["replication", *[c for c in stacked.columns if c != "replication"]]]
 
 
 def compare(
