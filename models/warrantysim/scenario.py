@@ -114,6 +114,8 @@ class BaseStock(_Model):
     policy: Literal["base_stock"]
     level: Annotated[int, Field(ge=0)] | Literal["auto"] = "auto"
     target_fill_rate: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
+    level_multiplier: Annotated[float, Field(ge=0.0)] = 1.0
+    """Every month's S (fixed or auto) × this, rounded: a what-if on stocking depth."""
 
 
 class MinMax(_Model):

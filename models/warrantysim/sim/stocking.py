@@ -62,13 +62,14 @@ def _levels(part: Part, monthly_claims: NDArray[np.float64]) -> NDArray[np.int64
     if not isinstance(stocking, BaseStock):
         return None
     if stocking.level != "auto":
-        return np.full(len(monthly_claims), stocking.level, dtype=np.int64)
-    ahead = math.ceil(part.lead_time_days / DAYS_PER_MONTH)
-    rates = sliding_window_view(np.append(monthly_claims, np.zeros(ahead)), ahead + 1).max(axis=1)
-    on_order = rates / DAYS_PER_MONTH * part.lead_time_days
-    return np.array(
-        [palm_base_stock_level(m, stocking.target_fill_rate) for m in on_order], dtype=np.int64
-    )
+        levels = np.full(len(monthly_claims), stocking.level, dtype=np.float64)
+    else:
+        ahead = math.ceil(part.lead_time_days / DAYS_PER_MONTH)
+        window = np.append(monthly_claims, np.zeros(ahead))
+        rates = sliding_window_view(window, ahead + 1).max(axis=1)
+        on_order = rates / DAYS_PER_MONTH * part.lead_time_days
+        levels = np.array([palm_base_stock_level(m, stocking.target_fill_rate) for m in on_order])
+    return np.rint(levels * stocking.level_multiplier).astype(np.int64)
 
 
 def _last_buy_cover(part: Part, monthly_claims: NDArray[np.float64]) -> int | None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import numpy as np
-
 from warrantysim.scenario import BaseStock, MinMax, PricingPolicy, Scenario, SparesTreatment
 from warrantysim.scenario_files import apply_overrides
 
@@ -93,18 +91,15 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
 def stocking_overrides(scenario: Scenario, multiplier: float) -> dict[str, object]:
     """Every part's stocking level × ``multiplier``.
 
-    ``level: auto`` plans a level per month (Palm); the scenario schema holds one number, so an
-    auto part gets its planned peak level × multiplier, held for the whole run.
+    Base stock keeps its plan (``level: auto`` plans a level per month) and scales it through
+    ``stocking.level_multiplier``; min/max scales both bounds.
     """
-    from warrantysim.api import prepare  # the simulation is heavy; only needed here
-
-    planned = prepare(scenario).plan.base_stock_level
     out: dict[str, object] = {}
-    for part, levels in zip(scenario.parts, planned, strict=True):
+    for part in scenario.parts:
         stocking = part.stocking
-        if isinstance(stocking, BaseStock) and levels is not None:
-            peak = int(np.max(levels)) if np.size(levels) else 0
-            out[f"parts.{part.name}.stocking.level"] = max(0, round(peak * multiplier))
+        if isinstance(stocking, BaseStock):
+            scaled = stocking.level_multiplier * multiplier
+            out[f"parts.{part.name}.stocking.level_multiplier"] = scaled
         elif isinstance(stocking, MinMax):
             low = max(-1, round(stocking.min * multiplier))
             out[f"parts.{part.name}.stocking.min"] = low
