@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,7 +142,7 @@ def test_lifetime_spare_cost_is_what_entered_stock(seed: int) -> None:
 
 @pytest.fixture(scope="module")
 def baseline() -> tuple[EventLog, Scenario]:
-    scenario = load_scenario("scenarios/baseline.yaml")
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
     return run_replication(scenario, 2026, 0), scenario
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import warrantysim
 
 
@@ -22,7 +26,7 @@ def test_exported_members() -> None:
 
 def test_simulate_tables_line_up(tmp_path) -> None:
     scenario = warrantysim.load_scenario(
-        "scenarios/baseline.yaml",
+        Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml",
         ["simulation.horizon_months=8", "product.units_per_month=300", "product.sales_months=6"],
     )
     results = warrantysim.simulate(scenario, replications=2, seed=3)
@@ -34,10 +38,14 @@ def test_simulate_tables_line_up(tmp_path) -> None:
     by_rep = results.monthly.groupby("replication")
     assert (by_rep["claims"].sum().to_numpy() == results.kpis["claims"].to_numpy()).all()
     assert (by_rep["units_sold"].sum().to_numpy() == results.kpis["units_sold"].to_numpy()).all()
+    # Two replications: half-width = t(0.975, 1) · s / √2 = 12.706 · |x₁ − x₀| / 2.
     summary = results.summary()
-    assert (summary["ci_low"] <= summary["mean"]).all() and (
-        summary["mean"] <= summary["ci_high"]
-    ).all()
+    profits = results.kpis["lifetime_profit"].to_numpy()
+    half = 12.7062047 * abs(profits[1] - profits[0]) / 2
+    row = summary.loc["lifetime_profit"]
+    assert row["mean"] == pytest.approx(profits.mean())
+    assert row["ci_high"] - row["mean"] == pytest.approx(half, rel=1e-6)
+    assert row["mean"] - row["ci_low"] == pytest.approx(half, rel=1e-6)
 
 
 def test_every_command_has_working_help(capsys) -> None:
