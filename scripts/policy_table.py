@@ -10,6 +10,7 @@ profit the paired difference from the status quo.
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -55,13 +56,20 @@ def main() -> None:
     args = parser.parse_args()
     base = load_scenario(SCENARIOS / BASE)
     others = [load_scenario(SCENARIOS / name) for name in POLICIES]
-    # resume: a second call reuses every finished run instead of refusing the folder.
-    result = experiments.compare(
-        base, others, replications=args.replications, out=args.out, resume=True
-    )
+    _clear_previous_table(args.out)
+    result = experiments.compare(base, others, replications=args.replications, out=args.out)
     print(f"{result.replications} replications each, seed {base.simulation.seed}; "
           "amounts in million CNY, mean ± 95 % half-width\n")  # fmt: skip
     print(markdown(result.summary, result.scenarios))
+
+
+def _clear_previous_table(out: Path) -> None:
+    """This script owns its folder: the table is recomputed from scratch every time, so runs
+    made by an older version of the code (or of the scenarios) never reach it."""
+    if (out / "manifest.json").exists():
+        shutil.rmtree(out)
+    elif out.exists() and any(out.iterdir()):
+        raise SystemExit(f"{out} is not a policy-table folder; choose another with --out")
 
 
 def markdown(summary: pd.DataFrame, scenarios: list[str]) -> str:
