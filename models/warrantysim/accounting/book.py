@@ -142,15 +142,15 @@ def _book_accrual(entries: list[Entry], log: EventLog, scenario: Scenario, v: Va
     accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
     post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
     drawn = v.issued_value + ops.labour_logistics(log, scenario)
-    release = np.zeros(log.horizon_months)
-    release[-1] = accrued.sum() - drawn.sum()
-    post(
-        entries,
-        "provision released at end of life",
-        A.WARRANTY_PROVISION,
-        A.PROVISION_RELEASE,
-        release,
-    )
+    left = accrued.sum() - drawn.sum()
+    at_end = np.zeros(log.horizon_months)
+    at_end[-1] = abs(left)
+    if left >= 0:
+        post(entries, "provision released at end of life", A.WARRANTY_PROVISION,
+             A.PROVISION_RELEASE, at_end)  # fmt: skip
+    else:  # under-accrued: the shortfall is more warranty expense, not a negative income
+        post(entries, "provision shortfall at end of life", A.WARRANTY_ACCRUAL,
+             A.WARRANTY_PROVISION, at_end)  # fmt: skip
 
 
 def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
