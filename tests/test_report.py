@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -207,3 +208,12 @@ def test_comparison_from_experiments_equals_one_from_simulate():
             check_dtype=False,
             rtol=1e-12,
         )
+
+
+def test_one_replication_reports_no_interval_rather_than_a_zero_width_one() -> None:
+    from warrantysim.report.tables import t_halfwidth
+
+    half = t_halfwidth(pd.Series([3.0, float("nan")]), pd.Series([4, 1]))
+    # n = 4: t(0.975, 3) · 3 / √4 = 3.18245 · 1.5
+    assert half.iloc[0] == pytest.approx(3.1824463 * 1.5, rel=1e-6)
+    assert np.isnan(half.iloc[1])

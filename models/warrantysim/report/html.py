@@ -14,6 +14,7 @@ import json
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
@@ -97,6 +98,8 @@ def _comparison_section(c: Comparison, labels: Labels) -> str:
 
 
 def _fmt(value: float, metric: str, labels: Labels) -> str:
+    if not np.isfinite(value):
+        return "n/a"  # an interval from a single replication
     if tables.is_money(metric):
         return labels.amount(value)
     return f"{value:,.3f}"

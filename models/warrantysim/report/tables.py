@@ -67,11 +67,12 @@ def stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def t_halfwidth(sd: pd.Series, n: pd.Series, level: float = CONFIDENCE) -> pd.Series:
-    """Half-width of the Student-t interval of a mean: t(1−α/2, n−1)·s/√n (0 for n = 1)."""
+    """Half-width of the Student-t interval of a mean: t(1−α/2, n−1)·s/√n; unknown (NaN) for
+    n = 1, where one replication says nothing about the spread."""
     dof = np.maximum(n.to_numpy() - 1, 1)
     t = stats.t.ppf(0.5 + level / 2.0, dof)
-    half = t * sd.fillna(0.0).to_numpy() / np.sqrt(n.to_numpy())
-    return pd.Series(np.where(n.to_numpy() > 1, half, 0.0), index=sd.index)
+    half = t * sd.to_numpy() / np.sqrt(n.to_numpy())
+    return pd.Series(np.where(n.to_numpy() > 1, half, np.nan), index=sd.index)
 
 
 def mean_ci(frame: pd.DataFrame, by: Sequence[str], value: str) -> pd.DataFrame:
