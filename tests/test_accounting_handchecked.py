@@ -186,11 +186,12 @@ def test_receivable_days_on_a_hand_built_ledger() -> None:
 
 def test_inventory_turnovers_on_a_hand_built_ledger() -> None:
     # No write-down: month-end book value 1000 − 20 m for m = 1..23, then 0 after end of life:
-    # average (23,000 − 20 × 276)/24 = 728.33. Sales 60,000 over 2 years: 30,000 / 728.33 = 41.19
-    # a year. Spares issued at cost: 48 × 10 = 480 over 2 years: 240 / 728.33 = 0.3295.
+    # average (23,000 − 20 × 276)/24 = 728.33. Sales 60,000, all in months 1..12, whose
+    # average book value is 870: the brief's turnover over the selling months is 60,000 / 870.
+    # Spares issued at cost: 48 × 10 = 480 over 2 years: 240 / 728.33 = 0.3295.
     books = account(sales_log(), scenario(), 50.0)
     turns = inventory_turnovers(books.monthly)
-    assert turns["inventory_turnover_sales"] == pytest.approx(30_000 / (17_480 / 24))
+    assert turns["inventory_turnover_sales"] == pytest.approx(60_000 / 870)
     assert turns["inventory_turnover_cost"] == pytest.approx(240 / (17_480 / 24))
     # fiscal year 1: average of 1000 − 20 m over m = 1..12 is 870; 60,000 / 870
     assert books.annual["inventory_turnover_sales"].iloc[0] == pytest.approx(60_000 / 870)

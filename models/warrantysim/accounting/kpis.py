@@ -87,16 +87,23 @@ def _share(part: float, whole: float) -> float:
 
 
 def inventory_turnovers(monthly: pd.DataFrame) -> dict[str, float]:
-    """The brief's turnover, annual sales / average month-end spares book value, and the cost-based
-    one, spares issued to repairs at cost per year / the same average; over the whole horizon."""
-    years = len(monthly) / 12.0
+    """The brief's turnover, annual sales / average month-end spares book value, over the months
+    with sales (the run-off years have stock but no sales and would halve it); and the cost-based
+    one, spares issued to repairs at cost per year / the average book value, over the horizon."""
+    selling = monthly.loc[monthly["revenue"] > 0]
+    sales_average = float(selling["spares_book_value_end"].mean()) if len(selling) else 0.0
     average = float(monthly["spares_book_value_end"].mean())
-    if average <= 1e-9:
-        return {"inventory_turnover_sales": float("nan"), "inventory_turnover_cost": float("nan")}
     return {
-        "inventory_turnover_sales": float(monthly["revenue"].sum()) / years / average,
-        "inventory_turnover_cost": float(monthly["spares_issued_cost"].sum()) / years / average,
+        "inventory_turnover_sales": _per_year(selling["revenue"], sales_average),
+        "inventory_turnover_cost": _per_year(monthly["spares_issued_cost"], average),
     }
+
+
+def _per_year(flow: pd.Series, average_stock: float) -> float:
+    """Yearly flow over average stock; undefined without stock (e.g. expense_on_purchase)."""
+    if average_stock <= 1e-9 or flow.empty:
+        return float("nan")
+    return float(flow.sum()) / (len(flow) / 12.0) / average_stock
 
 
 def receivable_days(monthly: pd.DataFrame) -> float:
