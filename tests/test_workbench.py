@@ -180,3 +180,18 @@ def test_any_scenario_file_can_join_the_comparison(scenarios, tmp_path):
     board.file.value = str(tmp_path / "missing.yaml")
     board._add_clicked()
     assert "⚠" in board.status.value
+
+
+def test_age_writedown_off_is_shown_and_read_back(scenarios):
+    from warrantysim.workbench.controls import LeverControls
+
+    controls = LeverControls()
+    levers = Levers.of(scenarios["status-quo"])
+    assert levers.age_writedown_months is None
+    controls.set(levers)
+    # ipywidgets renders a None value as an empty box; "off" must be what the user sees.
+    assert controls.age_writedown.label == "off"
+    assert controls.get().age_writedown_months is None
+    controls.set(levers.replace(age_writedown_months=48))
+    assert controls.age_writedown.label == "48 months"
+    assert controls.get().age_writedown_months == 48

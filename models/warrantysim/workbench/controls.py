@@ -17,8 +17,9 @@ TREATMENT_LABELS = {
     SparesTreatment.EXPENSE_ON_PURCHASE: "expense on purchase",
     SparesTreatment.ACCRUE_PER_UNIT: "accrue per unit sold",
 }
-WRITEDOWN_CHOICES: list[tuple[str, int | None]] = [
-    ("off", None),
+# ipywidgets shows a Dropdown whose value is None as an empty box, so "off" is 0 here.
+WRITEDOWN_CHOICES: list[tuple[str, int]] = [
+    ("off", 0),
     ("24 months", 24),
     ("36 months", 36),
     ("48 months", 48),
@@ -99,7 +100,7 @@ class LeverControls:
             markup=round(self.markup.value, 4),
             include_warranty_cost=bool(self.include_warranty.value),
             chargeback_share=round(self.chargeback.value, 4),
-            age_writedown_months=self.age_writedown.value,
+            age_writedown_months=self.age_writedown.value or None,
             cap_absolute_yuan=cap if cap > 0 else None,
             screening_coverage=round(self.screening.value, 4),
             stocking_multiplier=round(self.stocking.value, 4),
@@ -120,14 +121,15 @@ class LeverControls:
         self.markup.value = levers.markup
         self.include_warranty.value = levers.include_warranty_cost
         self.chargeback.value = levers.chargeback_share
-        self._ensure_writedown_choice(levers.age_writedown_months)
-        self.age_writedown.value = levers.age_writedown_months
+        months = levers.age_writedown_months or 0
+        self._ensure_writedown_choice(months)
+        self.age_writedown.value = months
         self.cap_wan.value = (levers.cap_absolute_yuan or 0.0) / WAN_YUAN
         self.stocking.value = levers.stocking_multiplier
         self.reliability.value = levers.reliability_multiplier
         self.screening.value = levers.screening_coverage
 
-    def _ensure_writedown_choice(self, months: int | None) -> None:
+    def _ensure_writedown_choice(self, months: int) -> None:
         values = [v for _, v in self.age_writedown.options]
         if months not in values:
             self.age_writedown.options = [*self.age_writedown.options, (f"{months} months", months)]
