@@ -130,7 +130,8 @@ def bench_sobol() -> list[str]:
     return [f"Sobol, 8 parameters, N = 256 ({runs} runs of the baseline, "
             f"`scenarios/experiments/sensitivity-example.yaml`), local processes: "
             f"{seconds:.0f} s wall ({runs / seconds:.2f} runs/s). Largest total indices of "
-            f"lifetime profit: {ranked}. Warnings: {len(result.warnings)}"]  # fmt: skip
+            f"lifetime profit: {ranked}.", *(f"- warning: {w}" for w in result.warnings),
+            result.indices.to_string(index=False, float_format=lambda x: f"{x:.3f}")]  # fmt: skip
 
 
 def main() -> None:
