@@ -36,7 +36,7 @@ LOCAL_WORKER_CONFIG = {
         "OPENBLAS_NUM_THREADS": 1,
     },
 }
-"""Worker settings for ``--cluster local:N``; measured 0.61 -> 0.51 CPU s per baseline run."""
+"""Worker settings for ``--cluster local:N`` (benchmarks/README.md, "Experiments")."""
 
 
 class ExecutorKind(StrEnum):
