@@ -64,7 +64,7 @@ def throughput(scenario: Scenario, runs: int, make: Callable[[], Executor]) -> T
     size = default_chunk_runs(runs, executor.workers)
     chunks = plan_chunks(1, 0, runs, size, len(warm))
     started = time.perf_counter()
-    results = list(executor.run(job, chunks))
+    results = [r for r in executor.run(job, chunks) if r is not None]
     seconds = time.perf_counter() - started
     executor.close()
     kpis = pd.concat([r.tables[Table.KPIS] for r in results]).sort_values("replication")

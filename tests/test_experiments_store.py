@@ -115,7 +115,11 @@ def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(spec: Path, tmp_pat
     )
     process = start_and_wait_for_chunks(command, out, chunks=2)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
-    _, stderr = process.communicate(timeout=60)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError(f"no exit after Ctrl-C: {process.communicate()}") from None
     assert process.returncode == 130, stderr
     assert "interrupted:" in stderr and "--resume" in stderr and str(out) in stderr
     done = ResultsStore(out).done_ids()

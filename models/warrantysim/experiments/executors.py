@@ -9,10 +9,12 @@ any number of workers give bit-identical results; only the order of arrival diff
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -22,6 +24,8 @@ from warrantysim.experiments.work import ChunkResult, Job, run_chunk
 
 IN_FLIGHT_PER_WORKER = 2
 """Chunks queued per worker: enough to keep it busy, few enough to stop quickly on Ctrl-C."""
+TICK_SECONDS = 0.2
+"""While waiting for workers, ``run`` yields ``None`` this often so its caller can stop."""
 
 
 LOCAL_WORKER_CONFIG = {
@@ -49,7 +53,9 @@ class Executor(Protocol):
     kind: ExecutorKind
     workers: int
 
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]: ...
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult | None]:
+        """Each chunk's result as it finishes, and ``None`` now and then while waiting."""
+        ...
 
     def close(self) -> None: ...
 
@@ -58,7 +64,7 @@ class SerialExecutor:
     kind = ExecutorKind.SERIAL
     workers = 1
 
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult | None]:
         for chunk in chunks:
             yield run_chunk(job, chunk)
 
@@ -92,9 +98,13 @@ class ProcessExecutor:
         self._pool: cf.ProcessPoolExecutor | None = None
         self._job: Job | None = None
 
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult | None]:
         pool = self._pool_for(job)
-        yield from _windowed(lambda c: pool.submit(_run_installed, c), chunks, self.workers)
+
+        def submit(chunk: Chunk) -> cf.Future[ChunkResult]:
+            return pool.submit(_run_installed, chunk)
+
+        yield from _windowed(submit, _first_done, chunks, self.workers)
 
     def close(self) -> None:
         if self._pool is None:
@@ -138,7 +148,7 @@ class DaskExecutor:
         self._cluster: Any = None
         if self.address.startswith("local:"):
             n = _local_workers(self.address)
-            with dask.config.set(LOCAL_WORKER_CONFIG):
+            with dask.config.set(LOCAL_WORKER_CONFIG), _workers_ignore_ctrl_c():
                 self._cluster = LocalCluster(
                     n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
                 )
@@ -150,26 +160,32 @@ class DaskExecutor:
         self._job: Job | None = None
         self._job_future: Any = None
 
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        from distributed import as_completed
-
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult | None]:
         if self._job is not job:
             self._job_future = self.client.scatter(job, broadcast=True, hash=False)
             self._job = job
         submit = _dask_submitter(self.client, self._job_future)
-        futures = iter(chunks)
-        window = as_completed(
-            [submit(c) for c in _take(futures, self.workers * IN_FLIGHT_PER_WORKER)]
-        )
-        for future in window:
-            yield future.result()
-            for chunk in _take(futures, 1):
-                window.add(submit(chunk))
+        yield from _windowed(submit, _first_done_dask, chunks, self.workers)
 
     def close(self) -> None:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start processes with SIGINT ignored: they inherit it, and Python then installs no
+    KeyboardInterrupt handler, so a terminal's Ctrl-C reaches only this process, which stops
+    the workers itself (a worker killed by it would fail its chunk with a traceback)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _preload() -> None:
@@ -183,15 +199,38 @@ def _dask_submitter(client: Any, job_future: Any) -> Any:
     return submit
 
 
-def _windowed(submit: Any, chunks: Sequence[Chunk], workers: int) -> Iterator[ChunkResult]:
-    """Keep ``workers × IN_FLIGHT_PER_WORKER`` chunks queued; yield results as they finish."""
+def _windowed(
+    submit: Callable[[Chunk], Any],
+    first_done: Callable[[set[Any]], tuple[set[Any], set[Any]]],
+    chunks: Sequence[Chunk],
+    workers: int,
+) -> Iterator[ChunkResult | None]:
+    """Keep ``workers × IN_FLIGHT_PER_WORKER`` chunks queued; yield results as they finish and
+    ``None`` after each ``TICK_SECONDS`` without one."""
     pending_chunks = iter(chunks)
     running = {submit(c) for c in _take(pending_chunks, workers * IN_FLIGHT_PER_WORKER)}
     while running:
-        done, running = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+        done, running = first_done(running)
+        if not done:
+            yield None
         for future in done:
             yield future.result()
             running |= {submit(c) for c in _take(pending_chunks, 1)}
+
+
+def _first_done(running: set[Any]) -> tuple[set[Any], set[Any]]:
+    done, not_done = cf.wait(running, timeout=TICK_SECONDS, return_when=cf.FIRST_COMPLETED)
+    return set(done), set(not_done)
+
+
+def _first_done_dask(running: set[Any]) -> tuple[set[Any], set[Any]]:
+    from distributed import wait
+
+    try:
+        done, not_done = wait(list(running), timeout=TICK_SECONDS, return_when="FIRST_COMPLETED")
+    except TimeoutError:
+        return set(), running
+    return set(done), set(not_done)
 
 
 def _take(iterator: Iterator[Chunk], n: int) -> list[Chunk]:

@@ -8,11 +8,14 @@ of workers. Ctrl-C stops the workers, keeps every finished chunk and raises
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+import signal
+import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,9 +132,13 @@ class Session:
             sum(c.runs for c in wanted), sum(c.runs for c in wanted if self._done(c))
         )
         try:
-            for result in self.executor.run(job, pending):
-                self._keep(result)
-                self.progress.advance(result.chunk.runs)
+            with deferred_interrupt() as interrupted:
+                for result in self.executor.run(job, pending):
+                    if result is not None:
+                        self._keep(result)
+                        self.progress.advance(result.chunk.runs)
+                    if interrupted():
+                        raise KeyboardInterrupt
         except KeyboardInterrupt as interrupt:
             self.executor.close()
             raise Interrupted(self._interrupted_message(wanted)) from interrupt
@@ -189,6 +196,31 @@ class Session:
             f"interrupted: {done} of {len(wanted)} chunks finished and kept{where}. "
             f"To continue: {self.resume_hint}"
         )
+
+
+@contextlib.contextmanager
+def deferred_interrupt() -> Iterator[Callable[[], bool]]:
+    """Turn the first Ctrl-C into a flag the run loop checks between results.
+
+    A KeyboardInterrupt raised at an arbitrary point could land inside an executor's locks
+    (``concurrent.futures`` takes them around every wait) and hang the shutdown; checked here,
+    it is raised only in our own loop. A second Ctrl-C interrupts at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    requested = threading.Event()
+
+    def handler(signum: int, frame: object) -> None:
+        if requested.is_set():
+            raise KeyboardInterrupt
+        requested.set()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield requested.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def sort_runs(frame: pd.DataFrame) -> pd.DataFrame:
