@@ -108,11 +108,15 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(spec: Path, tmp_path: P
     assert len(ex.load_results(out, "monthly")) == RUNS * 24
 
 
-def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(spec: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "executor", [["--executor", "processes", "--workers", "2"], ["--cluster", "local:2"]],
+    ids=["processes", "dask"],
+)  # fmt: skip
+def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(
+    spec: Path, tmp_path: Path, executor: list[str]
+) -> None:
     out = tmp_path / "interrupted"
-    command = sweep_command(
-        spec, out, "--executor", "processes", "--workers", "2", "--chunk-runs", "1"
-    )
+    command = sweep_command(spec, out, *executor, "--chunk-runs", "1")
     process = start_and_wait_for_chunks(command, out, chunks=2)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     try:
