@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from warrantysim import __version__
 from warrantysim.cli import COMMANDS, build_parser, main
 from warrantysim.commands import write_atomic
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario_files import load_scenario, scenario_hash
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")
@@ -60,13 +59,14 @@ def test_the_resolved_scenario_and_manifest_describe_the_run(
     two_runs: tuple[Path, Path, Path],
 ) -> None:
     first, _, other = two_runs
-    text = (first / "scenario.yaml").read_text(encoding="utf-8")
     expected = load_scenario(BASELINE, [*SHORT[1::2], "simulation.replications=2"])
     assert load_scenario(first / "scenario.yaml") == expected
     manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["version"] == __version__
     assert (manifest["seed"], manifest["replications"]) == (2026, 2)
-    assert manifest["scenario_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # the same identity as sweep and compare rows carry, so runs can be joined with them
+    assert manifest["scenario_hash"] == scenario_hash(load_scenario(first / "scenario.yaml"))
+    assert manifest["scenario_hash"] == scenario_hash(expected)
     assert manifest["created_utc"].endswith("+00:00")
     assert manifest["wall_seconds"] > 0
     assert json.loads((other / "manifest.json").read_text(encoding="utf-8"))["seed"] == 7

@@ -102,7 +102,7 @@ def manifest(scenario: Scenario, args: argparse.Namespace, wall_seconds: float) 
         "overrides": list(args.set),
         "seed": scenario.simulation.seed,
         "replications": scenario.simulation.replications,
-        "scenario_sha256": scenario_hash(scenario),
+        "scenario_hash": scenario_hash(scenario),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "python": platform.python_version(),

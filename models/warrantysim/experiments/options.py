@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ class Experiment:
             "bases": [scenario_hash(b) for b in self.job.bases],
             "points": [[p.base, dict(p.overrides)] for p in self.job.points],
             "tables": [t.value for t in self.job.tables],
+            "model_code": model_code_hash(),
         })  # fmt: skip
 
     def manifest(self, chunks: Sequence[Any]) -> dict[str, Any]:
@@ -62,6 +65,24 @@ class Experiment:
             "tables": [t.value for t in self.job.tables],
             "chunks": [c.to_json() for c in chunks],
         }  # fmt: skip
+
+
+MODEL_SOURCES = ("api.py", "scenario.py", "sim", "accounting")
+"""What computes a run's numbers; a change there makes stored runs another experiment."""
+
+
+@lru_cache(maxsize=1)
+def model_code_hash() -> str:
+    """sha256 of the model's source files, so ``--resume`` never mixes runs of older code."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for source in MODEL_SOURCES:
+        for path in (
+            sorted((root / source).rglob("*.py")) if (root / source).is_dir() else [root / source]
+        ):
+            digest.update(str(path.relative_to(root)).encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def make_job(

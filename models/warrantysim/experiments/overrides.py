@@ -8,7 +8,6 @@ a new, re-validated :class:`Scenario`; a bad value raises a one-line
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,21 +15,10 @@ from pydantic import ValidationError
 
 from warrantysim.scenario import Scenario
 from warrantysim.scenario_errors import ScenarioError, translate
+from warrantysim.scenario_files import scenario_hash
 from warrantysim.scenario_paths import PathError, find_item, format_path, parse_path, set_value
 
 __all__ = ["ScenarioError", "apply_overrides", "get_path", "scenario_hash"]
-
-HASH_DIGITS = 16
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON, shortened: equal scenarios hash alike.
-
-    Not ``scenario_files.scenario_hash`` (of the YAML dump): that takes ~20 ms, too slow for
-    thousands of design points; this takes well under one.
-    """
-    text = scenario.model_dump_json(by_alias=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_DIGITS]
 
 
 def raw(scenario: Scenario) -> dict[str, Any]:
