@@ -47,7 +47,7 @@ def test_format_seconds() -> None:
 
 def test_widget_bar_counts_runs() -> None:
     # Outside a notebook ``display`` prints the widget's text form; the widget still updates.
-    from warrantysim.experiments.progress import WidgetProgress
+    from warrantysim.workbench.progress import WidgetProgress
 
     bar = WidgetProgress()
     bar.start(total_runs=8, done_runs=2)

@@ -10,7 +10,7 @@ import math
 import sys
 import time
 from enum import StrEnum
-from typing import Any, Protocol, TextIO
+from typing import Protocol, TextIO
 
 BAR_WIDTH = 28
 MIN_SECONDS_BETWEEN_LINES = 0.2
@@ -102,41 +102,14 @@ class TextProgress(Meter):
         self._last_draw = time.monotonic()
 
 
-class WidgetProgress(Meter):
-    """An ipywidgets bar and label, shown in the notebook cell that runs the experiment."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        import ipywidgets as widgets  # notebooks only
-        from IPython.display import display  # notebooks only: the one place experiments shows UI
-
-        self._bar: Any = widgets.IntProgress(min=0, max=1, description="runs")
-        self._label: Any = widgets.Label()
-        display(widgets.HBox([self._bar, self._label]))
-
-    def start(self, total_runs: int, done_runs: int = 0) -> None:
-        super().start(total_runs, done_runs)
-        self._bar.max = max(total_runs, 1)
-        self._update()
-
-    def advance(self, runs: int) -> None:
-        super().advance(runs)
-        self._update()
-
-    def close(self) -> None:
-        self._update()
-        self._bar.bar_style = "success" if self.done >= self.total else "warning"
-
-    def _update(self) -> None:
-        self._bar.value = self.done
-        self._label.value = self.describe()
-
-
 def make_progress(mode: ProgressMode | str = ProgressMode.AUTO) -> Progress:
     mode = ProgressMode(mode)
     if mode is ProgressMode.AUTO:
         mode = _detect_mode()
     if mode is ProgressMode.WIDGET:
+        # presentation lives in workbench/; only a notebook asks for it
+        from warrantysim.workbench.progress import WidgetProgress
+
         return WidgetProgress()
     if mode is ProgressMode.TEXT:
         return TextProgress()
