@@ -111,19 +111,16 @@ def manifest(scenario: Scenario, args: argparse.Namespace, wall_seconds: float) 
 
 def summary_table(kpis: pd.DataFrame) -> str:
     """Mean and Student-t 95 % interval across replications (a row per replication)."""
-    from scipy import stats
+    from warrantysim.api import kpi_summary
 
     columns = _summary_columns(kpis)
-    n = len(kpis)
-    t = float(stats.t.ppf(0.975, n - 1)) if n > 1 else math.nan
+    summary = kpi_summary(kpis[columns].astype(float))
     width = max([len(c) for c in columns] + [3])
     lines = [f"{'KPI':<{width}}  {'mean':>16}  {'95% CI':>35}"]
-    for column in columns:
-        values = kpis[column].astype(float)
-        half = t * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-        mean = float(values.mean())
-        ci = "n/a (1 replication)" if n < 2 else f"[{_num(mean - half)}, {_num(mean + half)}]"
-        lines.append(f"{column:<{width}}  {_num(mean):>16}  {ci:>35}")
+    for column, row in summary.iterrows():
+        low, high = row["ci_low"], row["ci_high"]
+        ci = "n/a (1 replication)" if len(kpis) < 2 else f"[{_num(low)}, {_num(high)}]"
+        lines.append(f"{column:<{width}}  {_num(row['mean']):>16}  {ci:>35}")
     return "\n".join(lines)
 
 

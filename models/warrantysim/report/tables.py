@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 POLICY = "policy"
 REPLICATION = "replication"
@@ -70,7 +70,7 @@ def t_halfwidth(sd: pd.Series, n: pd.Series, level: float = CONFIDENCE) -> pd.Se
     """Half-width of the Student-t interval of a mean: t(1−α/2, n−1)·s/√n; unknown (NaN) for
     n = 1, where one replication says nothing about the spread."""
     dof = np.maximum(n.to_numpy() - 1, 1)
-    t = stats.t.ppf(0.5 + level / 2.0, dof)
+    t = special.stdtrit(dof, 0.5 + level / 2.0)  # the t quantile, as experiments.stats
     half = t * sd.to_numpy() / np.sqrt(n.to_numpy())
     return pd.Series(np.where(n.to_numpy() > 1, half, np.nan), index=sd.index)
 
