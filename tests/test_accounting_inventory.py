@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from test_accounting_factories import random_log
 from warrantysim.accounting.inventory import CapRule, StockUnits, stock_units, value_stock
 from warrantysim.accounting.operations import layers
-from warrantysim.accounting.periods import month_of
 from warrantysim.scenario import DAYS_PER_MONTH
+from warrantysim.sim.eventlog import month_of
 
 
 def naive_fifo_exit_months(units: StockUnits, issue_part, issue_day, horizon: int) -> np.ndarray:

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from warrantysim.accounting.periods import month_of, sum_by
+from warrantysim.accounting.periods import sum_by
 from warrantysim.scenario import DAYS_PER_MONTH
+from warrantysim.sim.eventlog import month_of
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -25,10 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from warrantysim.accounting.inventory import Layers
-from warrantysim.accounting.periods import delayed, month_of, sum_by
+from warrantysim.accounting.periods import delayed, sum_by
 from warrantysim.accounting.pricing import product_unit_cost, spare_unit_cost
 from warrantysim.scenario import Part, Scenario
-from warrantysim.sim.eventlog import EventLog, PurchaseKind
+from warrantysim.sim.eventlog import EventLog, PurchaseKind, month_of
 
 FloatArray = NDArray[np.float64]
 

@@ -51,10 +51,3 @@ def discount_factors(horizon_months: int, annual_rate: float) -> FloatArray:
     """(1 + r)^(−m/12) for the end of months m = 1..H: amounts are taken to flow at month ends."""
     months = np.arange(1, horizon_months + 1, dtype=np.float64)
     return np.power(1.0 + annual_rate, -months / 12.0)
-
-
-def month_of(days: FloatArray, horizon_months: int) -> IntArray:
-    """0-based month of each day (DESIGN.md: month m covers [(m−1)·D, m·D)); later days fall in
-    the last month, as the event log does for events closed at the horizon's end."""
-    index = np.floor(np.asarray(days, dtype=np.float64) / DAYS_PER_MONTH).astype(np.int64)
-    return np.clip(index, 0, horizon_months - 1)

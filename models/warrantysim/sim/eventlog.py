@@ -37,6 +37,13 @@ class ScrapReason(IntEnum):
     """Stock left over (on hand, arriving or in refurbishment) when the horizon ends."""
 
 
+def month_of(days: FloatArray, horizon_months: int) -> IntArray:
+    """0-based month of each day (month m covers [(m−1)·D, m·D)); later days, i.e. events closed
+    at the horizon's end, fall in the last month."""
+    index = np.floor(np.asarray(days, dtype=np.float64) / DAYS_PER_MONTH).astype(np.int64)
+    return np.clip(index, 0, horizon_months - 1)
+
+
 @dataclass(frozen=True)
 class Claims:
     """One row per warranty claim, sorted by (part, claim_day)."""
@@ -121,8 +128,7 @@ class EventLog:
 
     def month_index(self, days: FloatArray) -> IntArray:
         """0-based month of each day; the horizon's end falls in the last month."""
-        index = np.floor(np.asarray(days) / DAYS_PER_MONTH).astype(np.int64)
-        return np.clip(index, 0, self.horizon_months - 1)
+        return month_of(days, self.horizon_months)
 
     def by_part_month(
         self, part: IntArray, days: FloatArray, weights: NDArray[np.generic] | None = None
