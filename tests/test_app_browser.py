@@ -17,18 +17,12 @@ import pytest
 
 from warrantysim.api import simulate
 from warrantysim.report.figures import FIGURE_NAMES
+from warrantysim.report.pdf import OFFLINE_FLAGS
 from warrantysim.scenario_files import load_scenario
 from warrantysim.workbench import app, policy_files
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(OFFLINE_FLAGS)
 # The notebook's defaults (notebooks/workbench.py): these policies, 5 replications, seed 2026.
 REPLICATIONS, SEED = 5, 2026
 # CI (CI=true) installs chromium via scripts/setup: there a missing browser fails, not skips.

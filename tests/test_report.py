@@ -17,17 +17,11 @@ from openpyxl import load_workbook
 from warrantysim.cli import main
 from warrantysim.report import Labels, Lang, MoneyUnit
 from warrantysim.report.figures import FIGURE_NAMES
+from warrantysim.report.pdf import OFFLINE_FLAGS
 from warrantysim.report.xlsx import ANNUAL_SHEET, CHARTS_SHEET
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(OFFLINE_FLAGS)
 SMALL = ["--set", "product.units_per_month=1500", "--set", "product.sales_months=12"]
 EVIL = '<script>document.title="pwned"</script> & <b>bold</b>'
 # CI (CI=true) installs these through scripts/setup: there, a missing tool must fail, not skip.

@@ -26,18 +26,24 @@ def find_chromium() -> str:
     )
 
 
+OFFLINE_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+)
+"""Headless Chromium that makes no request of its own (no updates, sync or background calls)."""
+
+
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print ``html_path`` to ``pdf_path`` with headless Chromium."""
     with tempfile.TemporaryDirectory(prefix="warrantysim-chromium-") as profile:
         command = [
             find_chromium(),
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
+            *OFFLINE_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--virtual-time-budget={_VIRTUAL_TIME_MS}",

@@ -118,11 +118,9 @@ def _purchases(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Purchase
             qty.append(amounts)
             kind.append(np.full(len(days), chunk_kind))
         if o.emergency_at_close:
-            part.append(np.array([p]))
-            order_day.append(np.array([scenario.horizon_days]))
-            receipt_day.append(np.array([scenario.horizon_days]))
-            qty.append(np.array([o.emergency_at_close]))
-            kind.append(np.array([PurchaseKind.EMERGENCY]))
+            end = scenario.horizon_days
+            row = (p, end, end, o.emergency_at_close, PurchaseKind.EMERGENCY)
+            _append_row((part, order_day, receipt_day, qty, kind), row)
     return Purchases(
         part=_cat(part, np.int64),
         order_day=_cat(order_day, np.float64),
@@ -130,6 +128,12 @@ def _purchases(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Purchase
         qty=_cat(qty, np.int64),
         kind=_cat(kind, np.int64),
     )
+
+
+def _append_row(columns: Sequence[list[np.ndarray]], values: Sequence[float]) -> None:
+    """One row, given column by column, onto lists of column chunks."""
+    for column, value in zip(columns, values, strict=True):
+        column.append(np.array([value]))
 
 
 def _cat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -147,10 +151,8 @@ def _scrap(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Scrap:
         reason.append(np.full(int(lost.sum()), ScrapReason.RETURN_UNREPAIRABLE))
     for p, o in enumerate(outcomes):
         if o.end_scrap:
-            parts.append(np.array([p]))
-            days.append(np.array([scenario.horizon_days]))
-            qty.append(np.array([o.end_scrap]))
-            reason.append(np.array([ScrapReason.END_OF_HORIZON]))
+            row = (p, scenario.horizon_days, o.end_scrap, ScrapReason.END_OF_HORIZON)
+            _append_row((parts, days, qty, reason), row)
     return Scrap(
         part=_cat(parts, np.int64),
         day=_cat(days, np.float64),
