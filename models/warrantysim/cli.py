@@ -22,6 +22,7 @@ from warrantysim.scenario_files import ScenarioError
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
+    ("verify", "warrantysim.commands.verify"),
     ("compare", "warrantysim.experiments.commands.compare"),
     ("sweep", "warrantysim.experiments.commands.sweep"),
     ("sensitivity", "warrantysim.experiments.commands.sensitivity"),

@@ -2,7 +2,8 @@
 
 Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a row per
 replication and month), ``OUT/annual.parquet``, ``OUT/scenario.yaml`` (the resolved scenario,
-with the seed and replications used) and ``OUT/manifest.json``, each atomically; then prints the
+with the seed and replications used) and ``OUT/manifest.json`` (with each table's rows and
+SHA-256, which ``warrantysim verify`` and ``report`` check), each atomically; then prints the
 mean and 95 % confidence interval of a few KPIs across replications.
 """
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet"
 
+TABLES = ("kpis", "monthly", "annual")
 SUMMARY_KPIS = (
     "claims",
     "claims_per_unit",
@@ -63,15 +65,18 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_from_args(args.scenario, args, *extra)  # so scenario.yaml reproduces the run
     out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
     from warrantysim.api import simulate  # heavy: imported only when simulating
+    from warrantysim.experiments.integrity import records_of
 
     start = time.perf_counter()
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed)
     wall_seconds = time.perf_counter() - start
-    for table in ("kpis", "monthly", "annual"):
-        _write_parquet(out / f"{table}.parquet", getattr(results, table))
+    files = {f"{table}.parquet": out / f"{table}.parquet" for table in TABLES}
+    for table in TABLES:
+        _write_parquet(files[f"{table}.parquet"], getattr(results, table))
     _write_text(out / "scenario.yaml", dump_scenario(scenario))
-    _write_text(out / "manifest.json", json.dumps(manifest(scenario, args, wall_seconds), indent=2))
+    record = {**manifest(scenario, args, wall_seconds), "files": records_of(files)}
+    _write_text(out / "manifest.json", json.dumps(record, indent=2))  # last: it vouches for them
     print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
     print(summary_table(results.kpis))
     return 0
