@@ -97,19 +97,23 @@ def chunk_runs(options: RunOptions, executor: Executor, total_runs: int) -> int:
 
 @contextlib.contextmanager
 def open_session(options: RunOptions) -> Iterator[Session]:
-    """A session with its executor, closing the executor afterwards if it made it here."""
-    owned = isinstance(options.executor, str)  # a kind (ExecutorKind is a str), not an executor
-    executor = (
-        make_executor(options.executor, options.workers, options.cluster)
-        if isinstance(options.executor, str)
-        else options.executor
-    )
-    progress = (
-        make_progress(options.progress) if isinstance(options.progress, str) else options.progress
-    )
+    """A session holding its results folder's lock (taken first, before any worker starts) and
+    its executor, which it closes afterwards if it made it here."""
     store = ResultsStore(options.out) if options.out is not None else None
-    try:
-        yield Session(executor, progress, store, options.resume_hint)
-    finally:
-        if owned:
-            executor.close()
+    with store.lock() if store is not None else contextlib.nullcontext():
+        owned = isinstance(options.executor, str)  # a kind (ExecutorKind is a str)
+        executor = (
+            make_executor(options.executor, options.workers, options.cluster)
+            if isinstance(options.executor, str)
+            else options.executor
+        )
+        progress = (
+            make_progress(options.progress)
+            if isinstance(options.progress, str)
+            else options.progress
+        )
+        try:
+            yield Session(executor, progress, store, options.resume_hint)
+        finally:
+            if owned:
+                executor.close()

@@ -18,10 +18,12 @@ chunk proves its files match the record; a damaged one is refused, and recompute
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,6 +42,7 @@ DESIGN = "design.parquet"
 SCENARIOS = "scenarios.json"
 RUNLOG = "runlog.jsonl"
 CHUNKS = "chunks"
+LOCK = ".lock"
 DELETED = "deleted (the run log says it was computed; its record is gone)"
 FORMAT_VERSION = 2
 """2: every finished chunk has a record with its files' rows and SHA-256."""
@@ -124,6 +127,35 @@ class ResultsStore:
                 f"checksums; this version reads format {FORMAT_VERSION}: run the experiment again"
             )
         return data
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder's exclusive lock while writing: one writer per results folder.
+
+        ``flock`` on ``.lock``, which holds the owner's pid and start time for the message a
+        second writer gets. The kernel drops the lock when its holder dies however it dies, so
+        a lock file left by a killed run is stale and simply taken over.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK, "a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(self._locked_message(handle)) from None
+            handle.truncate(0)
+            handle.write(json.dumps({"pid": os.getpid(), "since": _now()}) + "\n")
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.truncate(0)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _locked_message(self, handle: Any) -> str:
+        handle.seek(0)
+        owner = _json_line(handle.read().strip()) or {}
+        who = f"process {owner.get('pid', '?')} (since {owner.get('since', '?')})"
+        return f"{self.root} is being written by {who}; wait for it to finish or stop it"
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -284,11 +316,15 @@ class ResultsStore:
             "cpu_seconds": round(result.cpu_seconds, 4),
             "pid": os.getpid(),
             "worker_pid": result.worker_pid,
-            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "finished": _now(),
         }
         # One short line in append mode: POSIX appends it whole.
         with open(self.root / RUNLOG, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
 def read_json(path: Path) -> Any:
