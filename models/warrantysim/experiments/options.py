@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from warrantysim.experiments.executors import Executor, ExecutorKind, make_executor
-from warrantysim.experiments.overrides import scenario_hash
+from warrantysim.experiments.overrides import apply_overrides, scenario_hash
 from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
 from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint
+from warrantysim.experiments.spec import SpecError
 from warrantysim.experiments.store import ResultsStore, Table
 from warrantysim.experiments.work import Job, Model, Point
 from warrantysim.scenario import Scenario
@@ -50,8 +51,9 @@ class Experiment:
 
     @property
     def fingerprint(self) -> str:
+        spec = {k: v for k, v in self.spec.items() if k not in NOT_IN_FINGERPRINT}
         return fingerprint({
-            "kind": self.kind, "spec": self.spec, "seed": self.job.seed,
+            "kind": self.kind, "spec": spec, "seed": self.job.seed,
             "bases": [scenario_hash(b) for b in self.job.bases],
             "points": [[p.base, dict(p.overrides)] for p in self.job.points],
             "tables": [t.value for t in self.job.tables],
@@ -65,6 +67,24 @@ class Experiment:
             "tables": [t.value for t in self.job.tables],
             "chunks": [c.to_json() for c in chunks],
         }  # fmt: skip
+
+
+NOT_IN_FINGERPRINT = ("description", "kpis")
+"""Spec fields that change no stored number: editing them leaves an experiment resumable."""
+
+
+def check_kpis(names: Sequence[str], job: Job, label: str = "the spec") -> None:
+    """Refuse KPI names the model does not produce, before the first run rather than after
+    the last. The names are those of one run of the first point shrunk to one unit a month
+    (the KPI set does not depend on the scenario's size)."""
+    if not names:
+        return
+    tiny = apply_overrides(job.scenario(0), {"product.units_per_month": 1}, "KPI check")
+    available = list(job.run_model(tiny, job.seed, 0).kpis)
+    unknown = [k for k in names if k not in available]
+    if unknown:
+        known = ", ".join(available)
+        raise SpecError(f"{label}: kpis: unknown {', '.join(unknown)}; the KPIs: {known}")
 
 
 MODEL_SOURCES = ("api.py", "scenario.py", "sim", "accounting")

@@ -23,7 +23,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from warrantysim.experiments.design import Parameters, design_from_matrix, design_rng
-from warrantysim.experiments.options import Experiment, RunOptions, chunk_runs, open_session
+from warrantysim.experiments.options import (
+    Experiment,
+    RunOptions,
+    check_kpis,
+    chunk_runs,
+    open_session,
+)
 from warrantysim.experiments.runner import plan_chunks
 from warrantysim.experiments.spec import SensitivityMethod, SensitivitySpec
 from warrantysim.experiments.store import Table, write_atomic
@@ -164,6 +170,7 @@ def run_study(base: Scenario, spec: SensitivitySpec, options: RunOptions) -> Sen
     job, design = design_job(
         base, spec.parameters, design_from_matrix(spec.parameters, matrix), seed, options
     )
+    check_kpis(spec.kpis, job, spec.label)
     experiment = Experiment(
         "sensitivity", job, {**spec.model_dump(mode="json"), "replications": reps}
     )

@@ -26,6 +26,7 @@ from warrantysim.experiments.design import (
 from warrantysim.experiments.options import (
     Experiment,
     RunOptions,
+    check_kpis,
     chunk_runs,
     make_job,
     open_session,
@@ -66,6 +67,7 @@ def run_design(base: Scenario, spec: SweepSpec, options: RunOptions) -> SweepRes
     reps = spec.replications or base.simulation.replications
     design = make_design(spec.parameters, spec.design, spec.samples, seed)
     job, design = design_job(base, spec.parameters, design, seed, options)
+    check_kpis(spec.kpis, job, spec.label)
     experiment = Experiment("sweep", job, {**spec.model_dump(mode="json"), "replications": reps})
     with open_session(options) as session:
         size = chunk_runs(options, session.executor, len(design) * reps)

@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with user_errors():
             spec = load_sweep_spec(args.spec)
+            if args.kpis not in (None, "all"):  # checked before the first run, like the spec's
+                spec = spec.model_copy(update={"kpis": _names(args.kpis)})
             result = sweep(spec, run_options(args), args.set)
     except Interrupted as stop:
         print(stop, file=sys.stderr)
@@ -64,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"\nresults: {args.out} (load with warrantysim.experiments.load_results)")
     return 0
+
+
+def _names(text: str) -> list[str]:
+    return [k.strip() for k in text.split(",") if k.strip()]
 
 
 def print_table(summary: pd.DataFrame, parameters: list[str], kpis: list[str]) -> None:
