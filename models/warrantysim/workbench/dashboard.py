@@ -10,6 +10,7 @@ in :meth:`Dashboard.compute` and :meth:`Dashboard.update`, which tests call dire
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import ipywidgets as w
 
@@ -19,6 +20,7 @@ from warrantysim.scenario import Scenario
 from warrantysim.scenario_files import load_scenario
 from warrantysim.workbench.controls import LeverControls
 from warrantysim.workbench.engine import Background, Outcome, Policy, ResultsCache, compare
+from warrantysim.workbench.files import checked_path, choices, readable_folders
 from warrantysim.workbench.views import ChartsView, differences_html, kpi_html
 
 MAX_POLICIES = 4
@@ -40,8 +42,11 @@ class Dashboard:
         replications: int = 5,
         seed: int = 2026,
         labels: Labels = WORKBENCH_LABELS,
+        folders: Sequence[Path] | None = None,
     ) -> None:
         self.labels = labels
+        self.folders = list(folders) if folders is not None else readable_folders()
+        """Where "Scenario file" may read (``scenarios/`` and the working folder)."""
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.cache = ResultsCache()
         self.comparison: Comparison | None = None
@@ -67,7 +72,12 @@ class Dashboard:
             continuous_update=False,
         )
         self.seed = w.IntText(value=seed, description="Seed", style=style)
-        self.file = w.Text(placeholder="path/to/scenario.yaml", description="Scenario file")
+        self.file = w.Combobox(
+            options=choices(self.folders),
+            placeholder="a .yaml in scenarios/ or the working folder",
+            description="Scenario file",
+            ensure_option=False,
+        )
         self.add_file = w.Button(description="Add policy")
         self.levers = LeverControls()
         self.status = w.HTML()
@@ -132,8 +142,9 @@ class Dashboard:
         self.refresh()
 
     def add_scenario_file(self, path: str) -> str:
-        """Load a scenario file (any path) as one more policy, select it and recompute."""
-        scenario = load_scenario(path)
+        """Load a scenario file as one more policy, select it and recompute. Only files in
+        :attr:`folders` are read (:class:`~warrantysim.workbench.files.FileRefused`)."""
+        scenario = load_scenario(checked_path(path, self.folders))
         name = scenario.name
         while name in self.policies:
             name += "+"  # a second file of the same name stays a separate policy
