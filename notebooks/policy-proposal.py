@@ -45,7 +45,7 @@ import pandas as pd
 from warrantysim import experiments as ex
 from warrantysim.charts import render_offline_in_notebooks
 from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, tables, write_report
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 
 render_offline_in_notebooks()

@@ -33,7 +33,6 @@ OUT_DIR = "../out/sensitivity"
 EXECUTOR = "processes"  # serial | processes | dask
 
 # %%
-import json
 from pathlib import Path
 
 from warrantysim import charts
@@ -52,7 +51,7 @@ if SWEEP_REPLICATIONS:
 sobol_spec = load_sensitivity_spec(SENSITIVITY_SPEC or specs / "sensitivity-example.yaml")
 if SOBOL_N:
     sobol_spec = sobol_spec.model_copy(update={"n": SOBOL_N})
-overrides = [f"{k}={json.dumps(v)}" for k, v in OVERRIDES.items()]
+overrides = OVERRIDES
 parameters = list(sweep_spec.parameters)
 out = Path(OUT_DIR)
 

@@ -14,7 +14,7 @@ import pytest
 from warrantysim import __version__
 from warrantysim.cli import COMMANDS, build_parser, main
 from warrantysim.commands import write_atomic
-from warrantysim.scenario_files import load_scenario, scenario_hash
+from warrantysim.scenario import load_scenario, scenario_hash
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")

@@ -13,7 +13,6 @@ from warrantysim.experiments.design import (
     point_scenarios,
     sampled_design,
 )
-from warrantysim.experiments.overrides import apply_overrides, raw, scenario_hash
 from warrantysim.experiments.spec import (
     DesignKind,
     Parameter,
@@ -21,7 +20,13 @@ from warrantysim.experiments.spec import (
     load_sensitivity_spec,
     load_sweep_spec,
 )
-from warrantysim.scenario_files import ScenarioError, load_scenario
+from warrantysim.scenario import (
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_hash,
+    to_raw,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -86,7 +91,7 @@ def test_relative_needs_a_number_in_the_scenario() -> None:
 def test_overrides_equal_a_scenario_loaded_with_set() -> None:
     base = load_scenario(BASELINE)
     changed = apply_overrides(
-        base, {"parts.ssd.life.shape": 1.3, "pricing.markup": 0.2}, "p", raw(base)
+        base, {"parts.ssd.life.shape": 1.3, "pricing.markup": 0.2}, "p", to_raw(base)
     )
     direct = load_scenario(BASELINE, ["parts.ssd.life.shape=1.3", "pricing.markup=0.2"])
     assert changed == direct

@@ -183,7 +183,7 @@ def test_comparison_from_experiments_equals_one_from_simulate():
     from warrantysim import experiments as ex
     from warrantysim.api import simulate
     from warrantysim.report import Comparison
-    from warrantysim.scenario_files import load_scenario
+    from warrantysim.scenario import load_scenario
 
     small = {"product.units_per_month": 1500, "product.sales_months": 12}
     folder = Path(__file__).parents[1] / "scenarios"

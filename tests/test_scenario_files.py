@@ -9,9 +9,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from warrantysim.scenario import MinMax, SparesTreatment
-from warrantysim.scenario_files import (
+from warrantysim.scenario import (
+    MinMax,
     ScenarioError,
+    SparesTreatment,
     apply_overrides,
     dump_scenario,
     load_scenario,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from warrantysim.commands import UsageError
-from warrantysim.scenario_files import ScenarioError
+from warrantysim.scenario import ScenarioError
 
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),

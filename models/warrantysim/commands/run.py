@@ -25,7 +25,7 @@ from warrantysim.commands import (
     positive_int,
     write_atomic,
 )
-from warrantysim.scenario_files import dump_scenario, scenario_hash
+from warrantysim.scenario import dump_scenario, scenario_hash
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -42,8 +42,7 @@ from warrantysim.experiments.spec import (
 from warrantysim.experiments.store import ResultsStore, StoreError, Table, query
 from warrantysim.experiments.sweep import SweepResult
 from warrantysim.experiments.sweep import sweep as _sweep
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Overrides, Scenario, load_scenario
 
 __all__ = [
     "Comparison",
@@ -108,25 +107,25 @@ def replicate(
 def sweep(
     spec: SweepSpec | str | Path,
     *,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     options: RunOptions | None = None,
     **run_options: Any,
 ) -> SweepResult:
     """``warrantysim sweep``: R replications at every design point, CRN across points."""
     loaded = spec if isinstance(spec, SweepSpec) else load_sweep_spec(spec)
-    return _sweep(loaded, options or RunOptions(**run_options), list(overrides))
+    return _sweep(loaded, options or RunOptions(**run_options), overrides)
 
 
 def sensitivity(
     spec: SensitivitySpec | str | Path,
     *,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     options: RunOptions | None = None,
     **run_options: Any,
 ) -> SensitivityResult:
     """``warrantysim sensitivity``: Morris or Sobol indices of the spec's KPIs."""
     loaded = spec if isinstance(spec, SensitivitySpec) else load_sensitivity_spec(spec)
-    return _sensitivity(loaded, options or RunOptions(**run_options), list(overrides))
+    return _sensitivity(loaded, options or RunOptions(**run_options), overrides)
 
 
 def load_results(out: str | Path, table: Table | str = Table.KPIS) -> pd.DataFrame:

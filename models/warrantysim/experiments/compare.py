@@ -26,7 +26,6 @@ from warrantysim.experiments.options import (
     make_job,
     open_session,
 )
-from warrantysim.experiments.overrides import scenario_hash
 from warrantysim.experiments.runner import Session, plan_replication_batch
 from warrantysim.experiments.stats import (
     Interval,
@@ -37,7 +36,7 @@ from warrantysim.experiments.stats import (
 )
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Point
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Scenario, scenario_hash
 
 LABEL_COLUMNS = frozenset({"point", "replication", "seed", "scenario", "scenario_hash", "version"})
 MIN_REPLICATIONS = 2

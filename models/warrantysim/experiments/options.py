@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from warrantysim.experiments.executors import Executor, ExecutorKind, make_executor
-from warrantysim.experiments.overrides import scenario_hash
 from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
 from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint
 from warrantysim.experiments.store import ResultsStore, Table
 from warrantysim.experiments.work import Job, Model, Point
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Scenario, scenario_hash
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class Experiment:
         }  # fmt: skip
 
 
-MODEL_SOURCES = ("api.py", "scenario.py", "sim", "accounting")
+MODEL_SOURCES = ("api.py", "scenario", "sim", "accounting")
 """What computes a run's numbers; a change there makes stored runs another experiment."""
 
 

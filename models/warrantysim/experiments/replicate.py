@@ -17,11 +17,10 @@ from warrantysim.experiments.options import (
     make_job,
     open_session,
 )
-from warrantysim.experiments.overrides import raw, scenario_hash
 from warrantysim.experiments.runner import plan_chunks
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Point
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Scenario, scenario_hash, to_raw
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def replicate(
     with open_session(options) as session:
         plan = plan_chunks(1, 0, n, chunk_runs(options, session.executor, n))
         session.open(
-            experiment.manifest(plan), options.resume, {"scenarios": {"base": raw(scenario)}}
+            experiment.manifest(plan), options.resume, {"scenarios": {"base": to_raw(scenario)}}
         )
         session.run(job)
         tables = session.tables(options.tables)

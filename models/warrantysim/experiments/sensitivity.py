@@ -28,7 +28,7 @@ from warrantysim.experiments.runner import plan_chunks
 from warrantysim.experiments.spec import SensitivityMethod, SensitivitySpec
 from warrantysim.experiments.store import Table, write_atomic
 from warrantysim.experiments.sweep import design_job, load_base
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Overrides, Scenario
 
 CONFIDENCE = 0.95
 WIDE_INTERVAL = 0.1
@@ -150,7 +150,7 @@ def morris_indices(
 
 
 def sensitivity(
-    spec: SensitivitySpec, options: RunOptions | None = None, overrides: Sequence[str] | None = None
+    spec: SensitivitySpec, options: RunOptions | None = None, overrides: Overrides = ()
 ) -> SensitivityResult:
     """Sample, run every point R times (CRN), analyse each KPI of the spec."""
     options = options or RunOptions()

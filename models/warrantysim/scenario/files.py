@@ -14,35 +14,18 @@ expected.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_errors import ScenarioError, show, translate
-from warrantysim.scenario_paths import (
-    PathError,
-    find_item,
-    format_path,
-    item_name,
-    parse_path,
-    set_value,
-)
+from warrantysim.scenario.errors import ScenarioError, show, translate
+from warrantysim.scenario.overrides import Overrides, override, parse_overrides, to_raw
+from warrantysim.scenario.paths import find_item, format_path, item_name, readable_path
+from warrantysim.scenario.schema import Scenario
+from warrantysim.scenario.yamlio import dump_yaml, read_mapping
 
-__all__ = [
-    "ScenarioError",
-    "apply_overrides",
-    "dump_scenario",
-    "load_scenario",
-    "parse_overrides",
-    "resolve",
-    "scenario_hash",
-]
-
-Overrides = Mapping[str, object] | Sequence[str]
 Origins = dict[tuple[str, ...], str]
 
 
@@ -55,17 +38,6 @@ def load_scenario(path: str | Path, overrides: Overrides = ()) -> Scenario:
         raise translate(exc, raw, lambda p: _origin(origins, p)) from None
 
 
-def apply_overrides(scenario: Scenario, overrides: Overrides, label: str = "--set") -> Scenario:
-    """A new, validated scenario with the overrides applied (experiments' design points)."""
-    raw: dict[str, Any] = scenario.model_dump(mode="json", by_alias=True)
-    for segments, value in parse_overrides(overrides, label):
-        raw = _override(raw, segments, value, label)
-    try:
-        return Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise translate(exc, raw, lambda _: label) from None
-
-
 def resolve(path: str | Path, overrides: Overrides = ()) -> dict[str, Any]:
     """The merged raw mapping (extends chain and overrides applied), not yet validated."""
     return _resolve(Path(path), overrides)[0]
@@ -73,8 +45,7 @@ def resolve(path: str | Path, overrides: Overrides = ()) -> dict[str, Any]:
 
 def dump_scenario(scenario: Scenario) -> str:
     """The resolved scenario as YAML; ``load_scenario`` of it gives an equal Scenario."""
-    data = scenario.model_dump(mode="json", by_alias=True)
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(to_raw(scenario))
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -82,34 +53,6 @@ def scenario_hash(scenario: Scenario) -> str:
     them. One identity for run manifests, sweep rows and caches (well under a millisecond)."""
     text = scenario.model_dump_json(by_alias=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def parse_overrides(items: Overrides, label: str = "--set") -> list[tuple[tuple[str, ...], Any]]:
-    """``PATH=VALUE`` strings (VALUE read as YAML) or a mapping of dotted paths to values."""
-    if isinstance(items, Mapping):
-        return [(_path(text, label), value) for text, value in items.items()]
-    parsed = []
-    for item in items:
-        text, eq, value_text = str(item).partition("=")
-        if not eq:
-            raise ScenarioError(label, "", f"expected PATH=VALUE, got {show(str(item))}")
-        parsed.append((_path(text.strip(), label), _yaml_value(value_text, label, text.strip())))
-    return parsed
-
-
-def _path(text: str, label: str) -> tuple[str, ...]:
-    try:
-        return parse_path(text)
-    except PathError as e:
-        raise ScenarioError(label, "", e.message) from None
-
-
-def _yaml_value(text: str, label: str, path: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as e:
-        problem = getattr(e, "problem", None) or "cannot be read"
-        raise ScenarioError(label, path, f"value is not valid YAML: {problem}") from None
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -124,8 +67,8 @@ def _resolve(path: Path, overrides: Overrides) -> tuple[dict[str, Any], Origins]
     origins[()] = label
     set_label = f"{label} --set"
     for segments, value in parse_overrides(overrides, set_label):
-        merged = _override(merged, segments, value, set_label)
-        readable = _readable(merged, segments)
+        merged = override(merged, segments, value, set_label)
+        readable = readable_path(merged, segments)
         for n in range(1, len(readable)):
             origins.setdefault(readable[:n], set_label)  # mappings the override created
         _forget(origins, readable)
@@ -133,31 +76,10 @@ def _resolve(path: Path, overrides: Overrides) -> tuple[dict[str, Any], Origins]
     return merged, origins
 
 
-def _override(raw: dict[str, Any], segments: tuple[str, ...], value: Any, label: str) -> Any:
-    try:
-        return set_value(raw, segments, value)
-    except PathError as e:
-        raise ScenarioError(label, format_path(e.path), e.message) from None
-
-
-def _readable(raw: Any, segments: Sequence[str]) -> tuple[str, ...]:
-    """Segments with list indices replaced by item names, as errors will show them."""
-    out, node = [], raw
-    for segment in segments:
-        if isinstance(node, list):
-            index = find_item(node, segment)
-            node = node[index] if index is not None else None
-            out.append(item_name(node) or segment)
-        else:
-            node = node.get(segment) if isinstance(node, dict) else None
-            out.append(segment)
-    return tuple(out)
-
-
 def _chain(path: Path, seen: list[Path]) -> list[tuple[str, dict[str, Any]]]:
     """[(label, mapping)] from the root ancestor to ``path``; ``extends`` removed."""
     label = _display(path)
-    data = _read_yaml(path, label)
+    data = read_mapping(path, label)
     parent_name = data.pop("extends", None)
     if parent_name is None:
         return [(label, data)]
@@ -239,80 +161,3 @@ def _origin(origins: Origins, path: Sequence[str]) -> str:
         if tuple(path[:n]) in origins:
             return origins[tuple(path[:n])]
     return origins[()]
-
-
-# --- YAML ---------------------------------------------------------------------------------
-
-
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper that double-quotes text with Unicode line breaks, which PyYAML's plain and
-    single-quoted styles do not read back unchanged (found by the round-trip property test)."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = '"' if any(c in text for c in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (YAML says keys are unique)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    first_line: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue  # keys a `<<: *anchor` brings in may be overridden; that is its purpose
-        key = loader.construct_object(key_node)
-        if isinstance(key, str | int | float | bool) and key in first_line:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first at line {first_line[key] + 1})",
-                key_node.start_mark,
-            )
-        if isinstance(key, str | int | float | bool):
-            first_line[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=True)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path, label: str) -> dict[str, Any]:
-    text = _read_text(path, label)
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
-        raise ScenarioError(label, "", f"{where}: {e.problem or e.context}") from None
-    except yaml.YAMLError as e:
-        raise ScenarioError(label, "", f"not valid YAML: {e}") from None
-    if data is None:
-        raise ScenarioError(label, "", "file is empty; expected a mapping of scenario fields")
-    if not isinstance(data, dict):
-        raise ScenarioError(label, "", f"expected a mapping of scenario fields, got {show(data)}")
-    return data
-
-
-def _read_text(path: Path, label: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(label, "", "no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(label, "", "is a directory, expected a YAML file") from None
-    except OSError as e:
-        raise ScenarioError(label, "", f"cannot read: {e.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        bad = raw[e.start]
-        raise ScenarioError(
-            label, "", f"not UTF-8 text (byte 0x{bad:02x} on line {line})"
-        ) from None

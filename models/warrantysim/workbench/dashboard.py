@@ -15,8 +15,7 @@ import ipywidgets as w
 
 from warrantysim.report.figures import Comparison
 from warrantysim.report.i18n import Labels, MoneyUnit
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.workbench.controls import LeverControls
 from warrantysim.workbench.engine import Background, Outcome, Policy, ResultsCache, compare
 from warrantysim.workbench.views import ChartsView, differences_html, kpi_html

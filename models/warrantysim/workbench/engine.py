@@ -17,8 +17,7 @@ from typing import Generic, TypeVar
 
 from warrantysim.api import Prepared, Results, prepare, results_from_tables, tables_from_log
 from warrantysim.report.figures import Comparison
-from warrantysim.scenario import Accounting, Scenario
-from warrantysim.scenario_files import scenario_hash
+from warrantysim.scenario import Accounting, Scenario, scenario_hash
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import run_replication
 from warrantysim.workbench.levers import Levers, apply_levers
