@@ -44,7 +44,7 @@ import pandas as pd
 
 from warrantysim import experiments as ex
 from warrantysim.charts import render_offline_in_notebooks
-from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, tables, write_report
+from warrantysim.report import Labels, Lang, MoneyUnit, PolicyResults, figures, tables, write_report
 from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 
@@ -61,7 +61,7 @@ result = ex.compare(
     max_replications=MAX_REPLICATIONS,
     executor=EXECUTOR,
 )
-comparison = Comparison.from_experiment(result, {s.name: s.description for s in scenarios})
+comparison = PolicyResults.from_experiment(result, {s.name: s.description for s in scenarios})
 print(
     f"{result.replications} replications per policy; precision met: "
     f"{all(p.met for p in result.precision)}"

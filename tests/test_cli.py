@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from warrantysim import __version__
+from warrantysim.atomic import write_atomic
 from warrantysim.cli import COMMANDS, build_parser, main
-from warrantysim.commands import write_atomic
 from warrantysim.scenario import load_scenario, scenario_hash
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"

@@ -23,11 +23,11 @@ from typing import Any
 
 import pandas as pd
 
+from warrantysim.api import Results
 from warrantysim.experiments.compare import DEFAULT_MAX_REPLICATIONS, Comparison
 from warrantysim.experiments.compare import compare as _compare
 from warrantysim.experiments.executors import ExecutorKind, make_executor
 from warrantysim.experiments.options import RunOptions
-from warrantysim.experiments.replicate import Replications
 from warrantysim.experiments.replicate import replicate as _replicate
 from warrantysim.experiments.runner import Interrupted
 from warrantysim.experiments.sensitivity import SensitivityResult
@@ -48,7 +48,6 @@ __all__ = [
     "Comparison",
     "ExecutorKind",
     "Interrupted",
-    "Replications",
     "RunOptions",
     "SensitivityResult",
     "SensitivitySpec",
@@ -99,7 +98,7 @@ def replicate(
     *,
     options: RunOptions | None = None,
     **run_options: Any,
-) -> Replications:
+) -> Results:
     """``simulate`` on every core: replications 0..n-1 of ``seed``, optionally stored."""
     return _replicate(_scenario(scenario), replications, seed, options or RunOptions(**run_options))
 

@@ -27,16 +27,16 @@ from warrantysim.experiments.options import (
     open_session,
 )
 from warrantysim.experiments.runner import Session, plan_replication_batch
-from warrantysim.experiments.stats import (
+from warrantysim.experiments.store import Table
+from warrantysim.experiments.work import Point
+from warrantysim.scenario import Scenario, scenario_hash
+from warrantysim.stats import (
     Interval,
     mean_interval,
     paired_interval,
     replications_for_half_width,
     welch_interval,
 )
-from warrantysim.experiments.store import Table
-from warrantysim.experiments.work import Point
-from warrantysim.scenario import Scenario, scenario_hash
 
 LABEL_COLUMNS = frozenset({"point", "replication", "seed", "scenario", "scenario_hash", "version"})
 MIN_REPLICATIONS = 2

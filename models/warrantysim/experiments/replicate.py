@@ -1,15 +1,13 @@
 """Many replications of one scenario on every core: ``simulate`` at scale, resumable.
 
-The same numbers as :func:`warrantysim.api.simulate` (replication r of seed s), computed by any
-executor and optionally stored in a results directory.
+The same numbers as :func:`warrantysim.api.simulate` (replication r of seed s), in the same
+:class:`~warrantysim.api.Results`, computed by any executor and optionally stored in a results
+directory.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
-
+from warrantysim.api import Results
 from warrantysim.experiments.options import (
     Experiment,
     RunOptions,
@@ -23,21 +21,12 @@ from warrantysim.experiments.work import Point
 from warrantysim.scenario import Scenario, scenario_hash, to_raw
 
 
-@dataclass(frozen=True)
-class Replications:
-    scenario: Scenario
-    seed: int
-    kpis: pd.DataFrame
-    monthly: pd.DataFrame
-    annual: pd.DataFrame
-
-
 def replicate(
     scenario: Scenario,
     replications: int | None = None,
     seed: int | None = None,
     options: RunOptions | None = None,
-) -> Replications:
+) -> Results:
     """Replications 0..n-1 of ``seed`` (defaults: the scenario's ``simulation`` section)."""
     options = options or RunOptions()
     n = replications or scenario.simulation.replications
@@ -52,6 +41,6 @@ def replicate(
         )
         session.run(job)
         tables = session.tables(options.tables)
-    return Replications(
+    return Results(
         scenario, base_seed, tables[Table.KPIS], tables[Table.MONTHLY], tables[Table.ANNUAL]
     )

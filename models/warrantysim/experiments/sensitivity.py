@@ -22,11 +22,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from warrantysim.atomic import write_atomic
 from warrantysim.experiments.design import Parameters, design_from_matrix, design_rng
 from warrantysim.experiments.options import Experiment, RunOptions, chunk_runs, open_session
 from warrantysim.experiments.runner import plan_chunks
 from warrantysim.experiments.spec import SensitivityMethod, SensitivitySpec
-from warrantysim.experiments.store import Table, write_atomic
+from warrantysim.experiments.store import Table
 from warrantysim.experiments.sweep import design_job, load_base
 from warrantysim.scenario import Overrides, Scenario
 

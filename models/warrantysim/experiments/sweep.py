@@ -31,7 +31,6 @@ from warrantysim.experiments.options import (
 )
 from warrantysim.experiments.runner import plan_chunks
 from warrantysim.experiments.spec import SweepSpec
-from warrantysim.experiments.stats import mean_interval
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Job, Point
 from warrantysim.scenario import (
@@ -43,6 +42,7 @@ from warrantysim.scenario import (
     scenario_hash,
     to_raw,
 )
+from warrantysim.stats import mean_interval
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def _line(row: dict[Hashable, Any], base: str) -> str:
 def _write_summary(result: Comparison, out: str) -> None:
     from pathlib import Path
 
-    from warrantysim.experiments.store import write_atomic
+    from warrantysim.atomic import write_atomic
 
     path = Path(out) / "summary.csv"
     write_atomic(path, lambda temp: result.summary.to_csv(temp, index=False))
