@@ -47,6 +47,7 @@ from warrantysim.charts import render_offline_in_notebooks
 from warrantysim.report import Labels, Lang, MoneyUnit, PolicyResults, figures, tables, write_report
 from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
+from warrantysim.workbench.progress import WidgetProgress
 
 render_offline_in_notebooks()
 
@@ -60,6 +61,7 @@ result = ex.compare(
     precision=PRECISION,
     max_replications=MAX_REPLICATIONS,
     executor=EXECUTOR,
+    progress=WidgetProgress(),
 )
 comparison = PolicyResults.from_experiment(result, {s.name: s.description for s in scenarios})
 print(

@@ -41,6 +41,7 @@ from warrantysim.experiments.spec import load_sensitivity_spec, load_sweep_spec
 from warrantysim.experiments.sweep import load_base, run_design
 from warrantysim.workbench import policy_files, scenarios_dir
 from warrantysim.workbench import sensitivity as sens
+from warrantysim.workbench.progress import WidgetProgress
 
 charts.render_offline_in_notebooks()
 
@@ -58,13 +59,20 @@ out = Path(OUT_DIR)
 
 def run_sweep(policy):
     base = load_base(policy_files()[policy], sweep_spec.set, overrides)
-    options = ex.RunOptions(executor=EXECUTOR, out=out / f"sweep-{policy}", resume=True)
+    options = ex.RunOptions(
+        executor=EXECUTOR, out=out / f"sweep-{policy}", resume=True, progress=WidgetProgress()
+    )
     return run_design(base, sweep_spec, options)
 
 
 sweeps = {policy: run_sweep(policy) for policy in POLICIES}
 sobol = ex.sensitivity(
-    sobol_spec, overrides=overrides, executor=EXECUTOR, out=out / "sobol", resume=True
+    sobol_spec,
+    overrides=overrides,
+    executor=EXECUTOR,
+    out=out / "sobol",
+    resume=True,
+    progress=WidgetProgress(),
 )
 
 # %% [markdown]

@@ -25,6 +25,7 @@ from warrantysim.commands import (
     non_negative_int,
     positive_int,
 )
+from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.scenario import dump_scenario, scenario_hash
 
 if TYPE_CHECKING:
@@ -33,21 +34,6 @@ if TYPE_CHECKING:
     from warrantysim.scenario import Scenario
 
 HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet"
-
-SUMMARY_KPIS = (
-    "claims",
-    "claims_per_unit",
-    "fill_rate",
-    "mean_wait_days",
-    "lifetime_revenue",
-    "lifetime_profit",
-    "lifetime_performance_profit",
-    "warranty_cost_share_of_revenue",
-    "peak_spares_book_value",
-    "writedowns_total",
-    "npv_profit",
-)
-"""KPIs the summary shows when the results have them (else the first few numeric columns)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -121,7 +107,7 @@ def summary_table(kpis: pd.DataFrame) -> str:
 
 def _summary_columns(kpis: pd.DataFrame) -> list[str]:
     numeric = [c for c in kpis.select_dtypes("number").columns if c not in ("replication", "seed")]
-    chosen = [c for c in SUMMARY_KPIS if c in numeric]
+    chosen = [c for c in ("claims", "claims_per_unit", *HEADLINE_KPIS) if c in numeric]
     return chosen or numeric[:8]
 
 

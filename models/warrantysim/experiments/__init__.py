@@ -11,8 +11,9 @@ The Python API mirrors the commands ``warrantysim compare``, ``sweep`` and ``sen
 
 Keyword options of every call (see :class:`RunOptions`): ``executor`` ("serial",
 "processes" (default, all cores), "dask"), ``workers``, ``cluster`` ("tcp://HOST:PORT" or
-"local:N"), ``out`` (a results directory), ``resume``, ``progress`` ("auto", "widget", "text",
-"quiet"), ``chunk_runs``, ``tables``.
+"local:N"), ``out`` (a results directory), ``resume``, ``progress`` ("auto", "text",
+"quiet", or a Progress such as ``warrantysim.workbench.progress.WidgetProgress()`` in a
+notebook), ``chunk_runs``, ``tables``.
 """
 
 from __future__ import annotations

@@ -8,14 +8,7 @@ directory.
 from __future__ import annotations
 
 from warrantysim.api import Results
-from warrantysim.experiments.options import (
-    Experiment,
-    RunOptions,
-    chunk_runs,
-    make_job,
-    open_session,
-)
-from warrantysim.experiments.runner import plan_chunks
+from warrantysim.experiments.options import Experiment, RunOptions, make_job, planned_session
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Point
 from warrantysim.scenario import Scenario, scenario_hash, to_raw
@@ -34,11 +27,8 @@ def replicate(
     point = Point(0, {}, {"scenario": scenario.name, "scenario_hash": scenario_hash(scenario)})
     job = make_job([scenario], [point], base_seed, options)
     experiment = Experiment("replicate", job, {"replications": n})
-    with open_session(options) as session:
-        plan = plan_chunks(1, 0, n, chunk_runs(options, session.executor, n))
-        session.open(
-            experiment.manifest(plan), options.resume, {"scenarios": {"base": to_raw(scenario)}}
-        )
+    extra = {"scenarios": {"base": to_raw(scenario)}}
+    with planned_session(experiment, options, n, extra) as session:
         session.run(job)
         tables = session.tables(options.tables)
     return Results(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from warrantysim.atomic import write_atomic, write_json_atomic
+from warrantysim.experiments.errors import StoreError
 
 if TYPE_CHECKING:
     from warrantysim.experiments.work import ChunkResult  # work imports this module
@@ -43,10 +44,6 @@ class Table(StrEnum):
     KPIS = "kpis"
     MONTHLY = "monthly"
     ANNUAL = "annual"
-
-
-class StoreError(RuntimeError):
-    """A results directory that does not fit what was asked of it."""
 
 
 @dataclass(frozen=True)

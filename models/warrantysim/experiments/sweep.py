@@ -22,14 +22,7 @@ from warrantysim.experiments.design import (
     records,
     relative_bases,
 )
-from warrantysim.experiments.options import (
-    Experiment,
-    RunOptions,
-    chunk_runs,
-    make_job,
-    open_session,
-)
-from warrantysim.experiments.runner import plan_chunks
+from warrantysim.experiments.options import Experiment, RunOptions, make_job, planned_session
 from warrantysim.experiments.spec import SweepSpec
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Job, Point
@@ -72,14 +65,8 @@ def run_design(base: Scenario, spec: SweepSpec, options: RunOptions) -> SweepRes
     design = make_design(spec.parameters, spec.design, spec.samples, seed)
     job, design = design_job(base, spec.parameters, design, seed, options)
     experiment = Experiment("sweep", job, {**spec.model_dump(mode="json"), "replications": reps})
-    with open_session(options) as session:
-        size = chunk_runs(options, session.executor, len(design) * reps)
-        plan = plan_chunks(len(design), 0, reps, size)
-        session.open(
-            experiment.manifest(plan),
-            options.resume,
-            {"design": design, "scenarios": {"base": to_raw(base)}},
-        )
+    extra = {"design": design, "scenarios": {"base": to_raw(base)}}
+    with planned_session(experiment, options, reps, extra) as session:
         session.run(job)
         tables = session.tables(options.tables)
     return SweepResult(design, tables[Table.KPIS], tables[Table.MONTHLY], tables[Table.ANNUAL])

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from warrantysim import charts
+from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.report import tables
 from warrantysim.report.i18n import DEFAULT_LABELS, Labels
 
@@ -101,7 +102,7 @@ class PolicyResults:
         return tables.paired_differences(self.kpis, self.base)
 
     def kpi_means(self) -> pd.DataFrame:
-        kpis = [k for k in tables.DIFF_KPIS if k in self.kpis]
+        kpis = [k for k in HEADLINE_KPIS if k in self.kpis]
         return tables.long_mean_ci(self.kpis, [tables.POLICY], kpis)
 
 

@@ -14,23 +14,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.stats import half_width
 
 POLICY = "policy"
 REPLICATION = "replication"
 CONFIDENCE = 0.95
 WRITEDOWN_KINDS = ("age_writedown", "cap_writedown", "end_of_life_writeoff")
-DIFF_KPIS = (
-    "lifetime_profit",
-    "lifetime_performance_profit",
-    "npv_profit",
-    "first_year_profit",
-    "writedowns_total",
-    "peak_spares_book_value",
-    "fill_rate",
-    "mean_wait_days",
-    "warranty_cost_share_of_revenue",
-)
 CAP_COLUMN = "book_value_cap_limit"
 STATEMENT_LINES = (
     "revenue",
@@ -115,7 +105,7 @@ def writedowns_by_kind(annual: pd.DataFrame) -> pd.DataFrame:
 
 
 def paired_differences(
-    kpis: pd.DataFrame, base: str, metrics: Sequence[str] = DIFF_KPIS
+    kpis: pd.DataFrame, base: str, metrics: Sequence[str] = HEADLINE_KPIS
 ) -> pd.DataFrame:
     """Each policy's KPI minus the base policy's, paired by replication, with a 95 % t-interval."""
     rows = []

@@ -16,12 +16,13 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
+from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
 from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
 from warrantysim.report.i18n import Labels
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
-HEADLINE_KPIS = ("lifetime_profit", "lifetime_performance_profit", "npv_profit", "fill_rate")
+SHOWN_KPIS = HEADLINE_KPIS[:FIRST_SCREEN]
 
 
 def _placeholder() -> alt.Chart:
@@ -54,12 +55,12 @@ def _value(metric: str, value: float, labels: Labels) -> str:
 
 def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
     """Headline KPIs per policy: mean and 95 % CI (money in the labels' unit)."""
-    means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(HEADLINE_KPIS))
-    head = "".join(f"<th>{_e(labels(k))}</th>" for k in HEADLINE_KPIS)
+    means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(SHOWN_KPIS))
+    head = "".join(f"<th>{_e(labels(k))}</th>" for k in SHOWN_KPIS)
     rows = []
     for policy in comparison.policies:
         cells = []
-        for kpi in HEADLINE_KPIS:
+        for kpi in SHOWN_KPIS:
             row = means[(means["policy"] == policy) & (means["metric"] == kpi)]
             cells.append(_kpi_cell(policy, kpi, row, labels))
         rows.append(f"<tr><th>{_e(policy)}</th>{''.join(cells)}</tr>")
