@@ -44,7 +44,8 @@ import pandas as pd
 
 from warrantysim import experiments as ex
 from warrantysim.charts import render_offline_in_notebooks
-from warrantysim.report import Labels, Lang, MoneyUnit, PolicyResults, figures, tables, write_report
+from warrantysim.report import Labels, Lang, MoneyUnit, PolicyResults, tables, write_report
+from warrantysim.report.figures import figures
 from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.progress import WidgetProgress

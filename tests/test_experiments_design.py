@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factories import Writer
 from warrantysim.experiments.design import (
     grid_design,
     point_scenarios,
@@ -115,12 +116,6 @@ def test_bad_design_points_name_the_point_and_path(
     assert "design point 3" in str(error.value)
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "spec.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_spec_scenario_is_relative_to_the_spec(tmp_path: Path) -> None:
     spec = load_sweep_spec(ROOT / "scenarios" / "experiments" / "sweep-example.yaml")
     assert spec.scenario == BASELINE
@@ -142,14 +137,16 @@ def test_spec_scenario_is_relative_to_the_spec(tmp_path: Path) -> None:
         ("scenario: [unclosed", "cannot read"),
     ],
 )
-def test_bad_sweep_specs_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
-    path = write(tmp_path, text)
+def test_bad_sweep_specs_say_what_is_wrong(write: Writer, text: str, message: str) -> None:
+    path = write("spec.yaml", text)
     with pytest.raises(SpecError, match=message) as error:
         load_sweep_spec(path)
     assert str(path) in str(error.value)
 
 
-def test_sobol_needs_a_power_of_two(tmp_path: Path) -> None:
-    path = write(tmp_path, "scenario: b.yaml\nn: 100\nkpis: [x]\nparameters: {a: {range: [0, 1]}}")
+def test_sobol_needs_a_power_of_two(write: Writer) -> None:
+    path = write(
+        "spec.yaml", "scenario: b.yaml\nn: 100\nkpis: [x]\nparameters: {a: {range: [0, 1]}}"
+    )
     with pytest.raises(SpecError, match=r"spec: Sobol needs n a power of two .*e.g. 64 or 128"):
         load_sensitivity_spec(path)
