@@ -18,9 +18,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol
 
+from warrantysim.experiments.errors import ExecutorKind, OptionError
 from warrantysim.experiments.store import Chunk
 from warrantysim.experiments.work import ChunkResult, Job, run_chunk
 
@@ -45,12 +45,6 @@ LOCAL_WORKER_CONFIG = {
     },
 }
 """Worker settings for ``--cluster local:N`` (benchmarks/README.md, "Experiments")."""
-
-
-class ExecutorKind(StrEnum):
-    SERIAL = "serial"
-    PROCESSES = "processes"
-    DASK = "dask"
 
 
 class Executor(Protocol):
@@ -294,7 +288,7 @@ def _take(iterator: Iterator[Chunk], n: int) -> list[Chunk]:
 def _local_workers(address: str) -> int:
     count = address.removeprefix("local:")
     if not count.isdigit() or int(count) < 1:
-        raise ValueError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
+        raise OptionError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
     return int(count)
 
 

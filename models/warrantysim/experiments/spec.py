@@ -16,11 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from warrantysim import safe_yaml
-
-
-class SpecError(ValueError):
-    """A spec file that cannot be used; the message names the file and what is wrong."""
-
+from warrantysim.experiments.errors import SpecError
 
 MAX_DESIGN_POINTS = 100_000
 """A design larger than this is a typo (``steps: 100000000``), not a plan: split the study."""
