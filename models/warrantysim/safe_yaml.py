@@ -6,6 +6,7 @@ A hostile or unlucky file must give one line naming the problem, never eat the m
   up to :data:`MAX_FILE_BYTES`;
 - a key written twice in one mapping is an error (YAML says keys are unique);
 - keys are read as text: under YAML 1.1 the supplier ``no:`` would be the key ``False``;
+- ``1e30`` is a number, as in YAML 1.2 (YAML 1.1 wants ``1.0e+30``);
 - aliases may not expand a document beyond :data:`MAX_EXPANDED_NODES` nodes (a "billion
   laughs" file is a few hundred bytes that expand to gigabytes), and nesting is bounded by
   :data:`MAX_DEPTH` levels (a self-referencing alias nests for ever).
@@ -14,6 +15,7 @@ A hostile or unlucky file must give one line naming the problem, never eat the m
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -160,3 +162,10 @@ def _key(loader: _Loader, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 (PyYAML) needs a dot in a float: `1e30` would be the text "1e30", and a stock level
+# of "1e30" a puzzling "expected a whole number". YAML 1.2 reads it as the number it looks like.
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
