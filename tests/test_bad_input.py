@@ -261,4 +261,7 @@ def test_validate_reports_every_file_and_fails_if_any_fails(
     done = cli("validate", "good.yaml", "bad.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout.strip() == "ok: good.yaml (tiny)"
-    assert done.stderr.strip() == "bad.yaml: parts.ssd.life.shape: expected a number from 0.05 to 50, got 0"
+    assert (
+        done.stderr.strip()
+        == "bad.yaml: parts.ssd.life.shape: expected a number from 0.05 to 50, got 0"
+    )

@@ -220,7 +220,10 @@ def test_errors_name_the_file_that_set_the_value(base: Path) -> None:
         load_scenario(child)
     error = caught.value
     assert (error.file, error.path) == ("child.yaml", "parts.ssd.unit_cost")
-    assert str(error) == "child.yaml: parts.ssd.unit_cost: expected a number from 0 to 1000000000, got -1"
+    assert (
+        str(error)
+        == "child.yaml: parts.ssd.unit_cost: expected a number from 0 to 1000000000, got -1"
+    )
 
 
 def test_every_problem_is_listed_one_line_each(base: Path) -> None:
@@ -267,7 +270,9 @@ def test_apply_overrides_on_a_loaded_scenario(base: Path) -> None:
     assert changed == load_scenario(base, ["parts.ssd.stocking.level=9", "simulation.seed=3"])
     assert scenario.part("ssd").stocking.policy == "base_stock"
     assert scenario.simulation.seed == 7  # the original is untouched
-    with pytest.raises(ScenarioError, match=r"^sweep: parts.ssd.life.shape: expected a number from 0.05 to 50"):
+    with pytest.raises(
+        ScenarioError, match=r"^sweep: parts.ssd.life.shape: expected a number from 0.05 to 50"
+    ):
         apply_overrides(scenario, {"parts.ssd.life.shape": -1}, label="sweep")
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warrantysim import workload
 from warrantysim.atomic import write_atomic, write_text_atomic
 from warrantysim.commands import (
     add_scenario_arguments,
@@ -26,6 +27,7 @@ from warrantysim.commands import (
     non_negative_int,
     positive_int,
 )
+from warrantysim.commands.experiment_options import add_limit_arguments, limits
 from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.scenario import dump_scenario, scenario_hash
 
@@ -43,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=positive_int, help="default: the scenario's")
     parser.add_argument("--seed", type=non_negative_int, help="default: the scenario's")
     parser.add_argument("--out", type=Path, help="output directory (default results/<name>/)")
+    add_limit_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,13 +53,16 @@ def run(args: argparse.Namespace) -> int:
     extra = [f"simulation.{k}={v}" for k, v in chosen.items() if v is not None]
     scenario = load_from_args(args.scenario, args, *extra)  # so scenario.yaml reproduces the run
     out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
+    workload.check([scenario], scenario.simulation.replications, limits(args))
     from warrantysim.api import simulate  # heavy: imported only when simulating
     from warrantysim.experiments.integrity import records_of
+    from warrantysim.finite import check_finite
 
     start = time.perf_counter()
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed)
     wall_seconds = time.perf_counter() - start
+    check_finite({t: getattr(results, t) for t in TABLES}, f"{scenario.name}")
     files = {f"{table}.parquet": out / f"{table}.parquet" for table in TABLES}
     for table in TABLES:
         _write_parquet(files[f"{table}.parquet"], getattr(results, table))

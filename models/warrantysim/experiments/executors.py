@@ -287,7 +287,7 @@ def _take(iterator: Iterator[Chunk], n: int) -> list[Chunk]:
 
 def _local_workers(address: str) -> int:
     count = address.removeprefix("local:")
-    if not count.isdigit() or int(count) < 1:
+    if not (count.isascii() and count.isdigit()) or int(count) < 1:
         raise OptionError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
     return int(count)
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from warrantysim import workload
 from warrantysim.experiments.errors import ExecutorKind, SpecError
 from warrantysim.experiments.executors import Executor, make_executor
 from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
@@ -37,6 +38,8 @@ class RunOptions:
     model: Model | None = None
     """(scenario, seed, replication) -> tables; default ``warrantysim.api.run_one``."""
     resume_hint: str = "call it again with resume=True and the same out"
+    limits: workload.Limits = field(default_factory=workload.Limits)
+    """Refuse an experiment estimated above these (memory per run, hours in all)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def planned_session(
 ) -> Iterator[Session]:
     """An opened session of ``experiment``: its executor, its store (new, or resumed when the
     fingerprint matches) and its plan of ``replications`` per point, ready to run."""
+    job = experiment.job
+    workload.check([job.scenario(p) for p in range(len(job.points))], replications, options.limits)
     with open_session(options) as session:
         points = len(experiment.job.points)
         session.chunk_runs = chunk_runs(options, session.executor, points * replications)

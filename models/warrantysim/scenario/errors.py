@@ -138,6 +138,10 @@ def _single(err: Mapping[str, Any], nodes: list[Node]) -> str:
     if wanted is None:
         return str(err["msg"])[:1].lower() + str(err["msg"])[1:]
     got = err["ctx"]["tag"] if kind == "union_tag_invalid" else err["input"]
+    if kind == "string_type" and isinstance(got, bool):  # `supplier: no` is YAML 1.1's false
+        return (
+            f"expected {wanted}, got {show(got)} (unquoted no, yes, on, off are booleans: quote it)"
+        )
     return f"expected {wanted}, got {show(got)}"
 
 

@@ -80,9 +80,7 @@ class Product(_Model):
     growth_per_year: Annotated[float, Field(gt=-1.0, le=MAX_RATE)] = 0.0
     seasonality: Annotated[
         list[Annotated[float, Field(gt=0.0, le=100.0)]], Field(min_length=12, max_length=12)
-    ] = Field(
-        default_factory=lambda: [1.0] * 12
-    )
+    ] = Field(default_factory=lambda: [1.0] * 12)
     demand_noise: DemandNoise = DemandNoise.POISSON
     unit_cost: Amount
     warranty_months: Annotated[float, Field(gt=0.0, le=MAX_MONTHS)]

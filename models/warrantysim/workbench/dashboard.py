@@ -14,6 +14,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from warrantysim import workload
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario, load_scenario
@@ -144,6 +145,7 @@ class Dashboard:
         """Load a scenario file as one more policy, select it and recompute. Only files in
         :attr:`folders` are read (:class:`~warrantysim.workbench.files.FileRefused`)."""
         scenario = load_scenario(checked_path(path, self.folders))
+        workload.check([scenario], int(self.replications.value), workload.Limits())
         name = scenario.name
         while name in self.policies:
             name += "+"  # a second file of the same name stays a separate policy
