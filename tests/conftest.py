@@ -54,6 +54,7 @@ SLOW_MODULES = {
     "test_app_security.py": "browser and raw HTTP against the served app",
     "test_results_lock.py": "real sweep processes killed with SIGKILL",
     "test_report_xlsx_names.py": "five real runs and a report",
+    "test_hostile_input.py": "Hypothesis over random scenarios, real processes",
 }
 SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
 SLOW_TESTS = {

@@ -81,17 +81,17 @@ def check(scenarios: Sequence[Scenario], replications: int, limits: Limits) -> N
     largest = max(estimates, key=lambda e: e.claims)
     if largest.memory_gb > limits.max_memory_gb:
         raise WorkloadTooLarge(
-            f"a run of {_name(sample, estimates, largest)} is estimated at {largest.claims:,.0f} "
-            f"claims, about {largest.memory_gb:,.1f} GB of memory; the limit is "
-            f"{limits.max_memory_gb:g} GB (raise it with --max-memory-gb)"
+            f"a run of {_name(sample, estimates, largest)}: about {largest.claims:.3g} claims, "
+            f"{largest.memory_gb:.3g} GB of memory; the limit is {limits.max_memory_gb:g} GB "
+            "(--max-memory-gb)"
         )
     claims = sum(e.claims for e in estimates) * len(scenarios) / len(sample)
     hours = Estimate(claims).hours(replications)
     if hours > limits.max_hours:
         raise WorkloadTooLarge(
-            f"{replications:,} replications of {len(scenarios):,} scenario(s) are estimated at "
-            f"{claims * replications:,.0f} claims, about {hours:,.1f} hours on one core; the "
-            f"limit is {limits.max_hours:g} hours (raise it with --max-hours)"
+            f"{replications:,} runs of {len(scenarios):,} scenario(s): about "
+            f"{claims * replications:.3g} claims, {hours:.3g} hours on one core; the limit is "
+            f"{limits.max_hours:g} hours (--max-hours)"
         )
 
 
