@@ -86,7 +86,7 @@ CASES = {
     "a million replications": Case(
         {"bad.yaml": _edit("units_per_month: 100", "units_per_month: 1000000")},
         (
-            "1,000,000 runs of 1 scenario(s): about 8.98e+10 claims, 125 hours",
+            "1,000,000 runs of 1 scenario(s): about 8.98e+10 claims, 250 hours",
             "limit is 24 hours (--max-hours)",
         ),
         args=("--replications", "1000000"),

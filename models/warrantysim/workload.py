@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 BASE_BYTES = 250e6
 BYTES_PER_CLAIM = 400.0
-"""Measured 256 B per claim at 1.7 million claims (baseline, 200,000 units a month); rounded up."""
-CLAIMS_PER_SECOND = 2e5
-"""Measured 3.8e5 on a loaded 2-core machine; halved, so the time estimate errs long."""
+"""Measured 256-271 B per claim up to 1.7 million claims (benchmarks/bench_workload.py)."""
+CLAIMS_PER_SECOND = 1e5
+"""Measured 0.77e5 to 3.8e5 on a shared 2-core machine (benchmarks/bench_workload.py): the
+time estimate is a guard against weeks, not a forecast."""
 DEFAULT_MAX_MEMORY_GB = 4.0
 DEFAULT_MAX_HOURS = 24.0
 SAMPLED_POINTS = 64
