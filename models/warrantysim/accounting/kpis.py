@@ -9,30 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from warrantysim.accounting.chart import PNL_COLUMNS
 from warrantysim.accounting.periods import discount_factors
 from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 
-TOTALS = (
-    "revenue",
-    "profit",
-    "performance_profit",
-    "product_cost",
-    "spare_parts_cost",
-    "labour_logistics",
-    "warranty_accrual",
-    "provision_release",
-    "late_penalties",
-    "screening_cost",
-    "age_writedown",
-    "cap_writedown",
-    "end_of_life_writeoff",
-    "salvage_income",
-    "chargeback_income",
-    "chargeback_unrecovered",
-    "bad_debt",
-    "warranty_cost",
-    "net_warranty_cost",
-)
+TOTALS = (*PNL_COLUMNS, "profit", "performance_profit", "warranty_cost", "net_warranty_cost")
+"""The statement columns summed over the horizon into ``lifetime_*`` KPIs."""
 
 
 def finance_kpis(

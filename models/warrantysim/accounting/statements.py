@@ -12,12 +12,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from warrantysim.accounting.chart import COST_OF_SALES, PNL, WRITEDOWNS, Account
+from warrantysim.accounting.chart import COST_OF_SALES, PNL, PNL_COLUMNS, WRITEDOWNS, Account
 from warrantysim.accounting.ledger import FloatArray, Ledger
 from warrantysim.accounting.periods import fiscal_year
 from warrantysim.scenario import Scenario
 
-PNL_COLUMNS = tuple(a.column for a in PNL)
 FLOW_COLUMNS = (
     *PNL_COLUMNS,
     "cost_of_sales",
@@ -38,7 +37,10 @@ BALANCE_COLUMNS = (
     "spares_book_value_end",
     "warranty_provision_end",
     "retained_earnings_end",
+    "book_value_cap_limit",
 )
+YEAR_COLUMNS = ("spares_book_value_average",)
+"""Money columns only the annual statement has."""
 
 
 def monthly_statement(ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
@@ -51,7 +53,6 @@ def monthly_statement(ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
     table |= {a.column: ledger.line(a) for a in PNL}
     table |= _derived_flows(ledger, scenario)
     table |= _balances(ledger)
-    table["book_value_cap_limit"] = ledger.extras["book_value_cap_limit"]
     return pd.DataFrame(table)
 
 
@@ -102,6 +103,7 @@ def _balances(ledger: Ledger) -> dict[str, FloatArray]:
         "spares_book_value_end": gross - writedowns,
         "warranty_provision_end": -ledger.balance(Account.WARRANTY_PROVISION),
         "retained_earnings_end": np.cumsum(ledger.profit()),
+        "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
     }
 
 
@@ -109,7 +111,7 @@ def annual_statement(monthly: pd.DataFrame) -> pd.DataFrame:
     """A row per fiscal year: flows summed, balances (and the cap's limit) at the year's end."""
     grouped = monthly.groupby("fiscal_year", sort=True)
     flows = grouped[list(FLOW_COLUMNS)].sum()
-    ends = grouped[[*BALANCE_COLUMNS, "book_value_cap_limit"]].last()
+    ends = grouped[list(BALANCE_COLUMNS)].last()
     table = flows.join(ends)
     table.insert(0, "months", grouped.size())
     average_book_value = grouped["spares_book_value_end"].mean()
