@@ -220,15 +220,9 @@ class Accounting(_Model):
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
     discount_rate: Annotated[float, Field(gt=-1.0)] = 0.08
     performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
-        Field(
-            default_factory=lambda: [
-                "age_writedown",
-                "cap_writedown",
-                "end_of_life_writeoff",
-                "bad_debt",
-            ]
-        )
+        Field(default_factory=lambda: ["age_writedown", "bad_debt"])
     )
+    """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
 class Scenario(_Model):

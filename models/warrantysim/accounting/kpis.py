@@ -13,7 +13,14 @@ from warrantysim.accounting.chart import PNL_COLUMNS
 from warrantysim.accounting.periods import discount_factors
 from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 
-TOTALS = (*PNL_COLUMNS, "profit", "performance_profit", "warranty_cost", "net_warranty_cost")
+TOTALS = (
+    *PNL_COLUMNS,
+    "profit",
+    "performance_profit",
+    "warranty_cost",
+    "net_warranty_cost",
+    "age_writedown_carried_out",
+)
 """The statement columns summed over the horizon into ``lifetime_*`` KPIs."""
 
 
