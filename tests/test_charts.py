@@ -103,7 +103,7 @@ def test_every_figure_is_valid_vega_lite(lang):
         spec = chart.to_dict(validate=True)
         json.dumps(spec)  # serialisable: the report inlines it as JSON
     text = json.dumps(figs["annual_profit"].to_dict(), ensure_ascii=False)
-    assert ("业绩利润" in text) == (lang is Lang.ZH)
+    assert ("考核利润" in text) == (lang is Lang.ZH)
 
 
 def test_money_in_wan_is_divided_by_ten_thousand():

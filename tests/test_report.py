@@ -121,7 +121,7 @@ def test_pdf_holds_the_key_figures(runs, report_en):
 @needs_pdftotext
 def test_chinese_labels_in_html_and_pdf(runs, report_zh):
     html = (report_zh / "report.html").read_text(encoding="utf-8")
-    for label in ("全周期利润", "业绩利润", "备件库账面价值与上限", "万元"):
+    for label in ("全周期利润", "考核利润", "备件库账面价值与上限", "万元"):
         assert label in html
     text = subprocess.run(
         ["pdftotext", str(report_zh / "report.pdf"), "-"],

@@ -61,7 +61,7 @@ def review(
     balance = 0.0
     for month in range(horizon - 1):
         balance += accrued[month] - drawn[month]
-        if month in year_ends or balance < 0.0:
+        if month in year_ends or balance < -1e-6:  # a micro-yuan: rounding is not a shortfall
             needed = remaining_cost(log, scenario, month) - stock_allowance[month]
             estimate[month] = max(needed, 0.0)
             change = estimate[month] - balance

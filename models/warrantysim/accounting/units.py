@@ -33,6 +33,7 @@ _MONEY_KPIS = (
     "max_year_end_excess_over_cap",
     "writedowns_total",
     "first_year_profit",
+    "first_year_performance_profit",
     "min_cash",
 )
 _COUNTS = (

@@ -22,16 +22,19 @@ REPLICATION = "replication"
 CONFIDENCE = 0.95
 WRITEDOWN_KINDS = WRITEDOWN_COLUMNS
 DIFF_KPIS = (
+    "npv_cash",
     "lifetime_profit",
     "lifetime_performance_profit",
-    "npv_profit",
     "first_year_profit",
+    "first_year_performance_profit",
     "writedowns_total",
     "peak_spares_book_value",
     "fill_rate",
     "mean_wait_days",
     "warranty_cost_share_of_revenue",
 )
+"""The KPIs a comparison shows, the NPV of cash flows first: value is cash; accounting
+treatments move profit between years, not the cash."""
 CAP_COLUMN = "book_value_cap_limit"
 STATEMENT_LINES = (
     *PNL_COLUMNS,

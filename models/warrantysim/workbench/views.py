@@ -22,7 +22,7 @@ from warrantysim.report.figures import FIGURE_NAMES, Comparison, figures
 from warrantysim.report.i18n import Labels
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
-HEADLINE_KPIS = ("lifetime_profit", "lifetime_performance_profit", "npv_profit", "fill_rate")
+HEADLINE_KPIS = ("npv_cash", "lifetime_profit", "lifetime_performance_profit", "fill_rate")
 
 
 def _placeholder() -> alt.Chart:
