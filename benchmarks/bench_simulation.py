@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from warrantysim.api import Prepared, prepare
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.sales import planned_units
 

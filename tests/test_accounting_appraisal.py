@@ -14,8 +14,7 @@ import pytest
 
 from warrantysim.accounting import account
 from warrantysim.accounting.pricing import unit_price
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import run_replication
 

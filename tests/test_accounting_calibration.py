@@ -12,8 +12,7 @@ import pytest
 import warrantysim as ws
 from warrantysim.accounting import account
 from warrantysim.accounting.pricing import unit_price
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.sim.model import run_replication
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

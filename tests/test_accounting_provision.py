@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import sim_factories as sf
+import factories as sf
 from warrantysim.accounting import account, accrual_per_unit
 from warrantysim.accounting.pricing import spare_cost_per_claim, unit_price
 from warrantysim.accounting.provision import remaining_cost
-from warrantysim.scenario import DAYS_PER_MONTH, Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import DAYS_PER_MONTH, Scenario, load_scenario
 from warrantysim.sim.model import run_replication
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-import sim_factories as sf
+import factories as sf
 import warrantysim as ws
 from warrantysim.accounting.chart import EXPENSES, PNL, WRITEDOWNS, Account
 from warrantysim.accounting.kpis import TOTALS
 from warrantysim.accounting.units import UNITS, Unit, is_money, unit_of
 from warrantysim.report import tables
-from warrantysim.scenario_files import ScenarioError
+from warrantysim.scenario import ScenarioError
 
 
 @pytest.fixture(scope="module")

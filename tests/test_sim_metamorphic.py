@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from sim_factories import part, scenario
+from factories import part, scenario
 from warrantysim.sim.model import run_replication
 
 

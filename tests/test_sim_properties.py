@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim_factories import scenario
+from factories import scenario
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind, ScrapReason
 from warrantysim.sim.model import run_replication

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from sim_factories import part, scenario
+from factories import part, scenario
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.renewal import renewal_function
 

@@ -20,7 +20,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from sim_factories import part, scenario
+from factories import part, scenario
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.model import run_replication
 

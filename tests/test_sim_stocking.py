@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from sim_factories import part, scenario
+from factories import part, scenario
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.stocking import palm_base_stock_level, palm_fill_rate, plan_stock

@@ -2,7 +2,7 @@
 
 The schema here is the contract of ``scenarios/README.md``: every field, its unit and its default.
 Loading a YAML file (``extends:``, ``--set`` overrides, error messages that name the file and the
-path) lives in :mod:`warrantysim.scenario_files`.
+path) lives in :mod:`warrantysim.scenario`.
 
 Units are in the field names: ``*_days`` are days, ``*_months`` months, money is CNY, ``*_share``
 and ``*_rate`` are fractions (0.25 = 25 %).
