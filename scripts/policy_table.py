@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from warrantysim import experiments, load_scenario
-from warrantysim.experiments.stats import paired_interval
+from warrantysim.stats import paired_interval
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASE = "status-quo.yaml"
