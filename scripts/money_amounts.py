@@ -34,9 +34,12 @@ def appraisal(log: object) -> None:
         gap = (a["performance_profit"] - a["profit"]) / M
         cap = a["cap_writedown"] / M
         print(f"  {name:24} gap {gap.round(2).tolist()}  cap write-down {cap.round(2).tolist()}")
-    sq = _books(_load("status-quo.yaml"), log)["performance_profit"]
-    cs = _books(_load("cap-share.yaml"), log)["performance_profit"]
-    print(f"  cap-share − status quo, appraisal profit by year {((cs - sq) / M).round(2).tolist()}")
+    sq = _books(_load("status-quo.yaml"), log)
+    for name in ("age-writedown-cap.yaml", "cap-share.yaml"):
+        a = _books(_load(name), log)
+        for line in ("profit", "performance_profit"):
+            gap = ((a[line] - sq[line]) / M).round(2).tolist()
+            print(f"  {name:24} − status quo, {line} by year {gap}")
 
 
 def provision(log: object) -> None:

@@ -84,3 +84,9 @@ def test_npv_of_cash_is_the_same_under_every_treatment_writedown_and_cap() -> No
         profit.append(books.kpis["npv_profit"])
     assert max(npv) - min(npv) < 1.0
     assert max(profit) - min(profit) > 1e6  # while the NPV of accounting profit does move
+
+
+def test_readme_policy_table_leads_with_the_npv_of_cash() -> None:
+    readme = (SCENARIOS.parent / "README.md").read_text(encoding="utf-8")
+    header = next(line for line in readme.splitlines() if line.startswith("| policy |"))
+    assert [c.strip() for c in header.strip("|").split("|")][1] == "NPV of cash"
