@@ -27,20 +27,25 @@ import pandas as pd
 from warrantysim.api import Results
 from warrantysim.experiments.compare import DEFAULT_MAX_REPLICATIONS, Comparison
 from warrantysim.experiments.compare import compare as _compare
-from warrantysim.experiments.executors import ExecutorKind, make_executor
+from warrantysim.experiments.errors import (
+    ExecutorKind,
+    Interrupted,
+    OptionError,
+    SpecError,
+    StoreError,
+)
+from warrantysim.experiments.executors import make_executor
 from warrantysim.experiments.options import RunOptions
 from warrantysim.experiments.replicate import replicate as _replicate
-from warrantysim.experiments.runner import Interrupted
 from warrantysim.experiments.sensitivity import SensitivityResult
 from warrantysim.experiments.sensitivity import sensitivity as _sensitivity
 from warrantysim.experiments.spec import (
     SensitivitySpec,
-    SpecError,
     SweepSpec,
     load_sensitivity_spec,
     load_sweep_spec,
 )
-from warrantysim.experiments.store import ResultsStore, StoreError, Table, query
+from warrantysim.experiments.store import ResultsStore, Table, query
 from warrantysim.experiments.sweep import SweepResult
 from warrantysim.experiments.sweep import sweep as _sweep
 from warrantysim.scenario import Overrides, Scenario, load_scenario
@@ -49,6 +54,7 @@ __all__ = [
     "Comparison",
     "ExecutorKind",
     "Interrupted",
+    "OptionError",
     "RunOptions",
     "SensitivityResult",
     "SensitivitySpec",

@@ -1,7 +1,7 @@
 """Paired policy comparison with common random numbers.
 
 Replication r of every scenario runs with the same (seed, r), so its draws for failures, demand
-and so on are shared wherever the scenarios do not differ (DESIGN.md, "Randomness"). For each
+and so on are shared wherever the scenarios do not differ (docs/design.md, "Randomness"). For each
 KPI the difference from the base scenario is then estimated from the paired differences
 d_r = y_r − x_r, whose variance Var(Y) + Var(X) − 2 Cov(X, Y) is small when the two runs share
 their randomness (Law, *Simulation Modeling and Analysis*, 5th ed., §11.2).

@@ -10,7 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from warrantysim.experiments.executors import Executor, ExecutorKind, make_executor
+from warrantysim.experiments.errors import ExecutorKind
+from warrantysim.experiments.executors import Executor, make_executor
 from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
 from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint, plan_chunks
 from warrantysim.experiments.store import Chunk, ResultsStore, Table

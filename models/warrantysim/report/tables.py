@@ -4,7 +4,7 @@ Inputs are the frames of :func:`warrantysim.api.simulate` (``kpis``, ``monthly``
 one set per policy, stacked with a ``policy`` column by :func:`stack`. Intervals are Student-t
 intervals of a mean over replications: mean ± t(0.975, n−1)·s/√n. Differences between policies are
 paired by replication, because replication r of every policy shares its random numbers (common
-random numbers, DESIGN.md), which is what makes the paired interval the right, tight one.
+random numbers, docs/design.md), which is what makes the paired interval the right, tight one.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Resolution, in order: the ``extends:`` chain from the root ancestor down to the file (paths are
 relative to the file that names them), each layer merged onto the one before it; then the
-overrides, left to right. Merging (DESIGN.md): mappings merge key by key, lists and scalars
+overrides, left to right. Merging (docs/design.md): mappings merge key by key, lists and scalars
 replace. One addition: a mapping written where the parent has a list of named items (``parts:``)
 merges into those items by name, so a child can change one part without repeating the list.
 

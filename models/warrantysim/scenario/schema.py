@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 DAYS_PER_MONTH = 365.25 / 12
-"""D in DESIGN.md: month m (1-based) covers days [(m-1)·D, m·D)."""
+"""D in docs/design.md: month m (1-based) covers days [(m-1)·D, m·D)."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]

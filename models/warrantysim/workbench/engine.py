@@ -46,7 +46,7 @@ class ResultsCache:
     """``simulate`` results by (scenario content, replications, seed); thread-safe, bounded.
 
     Event logs are cached too, keyed by the scenario without its ``accounting`` section: the
-    simulation never reads it (DESIGN.md, "book" is a pure function of the log), so moving an
+    simulation never reads it (docs/design.md, "book" is a pure function of the log), so moving an
     accounting lever (treatment, write-down, cap) re-books the logs instead of re-simulating.
     """
 
