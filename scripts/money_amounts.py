@@ -13,6 +13,7 @@ import pandas as pd
 from warrantysim.accounting import account, accrual_per_unit
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, unit_price
 from warrantysim.scenario import Scenario, load_scenario
+from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import run_replication
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -23,11 +24,11 @@ def _load(name: str, *overrides: str) -> Scenario:
     return load_scenario(SCENARIOS / name, overrides=list(overrides))
 
 
-def _books(sc: Scenario, log: object) -> pd.DataFrame:
-    return account(log, sc, unit_price(sc)).annual  # type: ignore[arg-type]
+def _books(sc: Scenario, log: EventLog) -> pd.DataFrame:
+    return account(log, sc, unit_price(sc)).annual
 
 
-def appraisal(log: object) -> None:
+def appraisal(log: EventLog) -> None:
     print("appraisal profit − profit by fiscal year (million CNY)")
     for name in ("status-quo.yaml", "age-writedown-cap.yaml", "cap-share.yaml"):
         a = _books(_load(name), log)
@@ -38,11 +39,11 @@ def appraisal(log: object) -> None:
     for name in ("age-writedown-cap.yaml", "cap-share.yaml"):
         a = _books(_load(name), log)
         for line in ("profit", "performance_profit"):
-            gap = ((a[line] - sq[line]) / M).round(2).tolist()
-            print(f"  {name:24} − status quo, {line} by year {gap}")
+            by_year = ((a[line] - sq[line]) / M).round(2).tolist()
+            print(f"  {name:24} − status quo, {line} by year {by_year}")
 
 
-def provision(log: object) -> None:
+def provision(log: EventLog) -> None:
     base = _load("absorb-cost.yaml")
     expected = accrual_per_unit(base)
     print(f"provision (absorb-cost; expected cost {expected:.2f} CNY a unit)")
@@ -53,7 +54,7 @@ def provision(log: object) -> None:
         "auto + 36-month write-down": ("accounting.age_writedown_months=36",),
     }.items():
         sc = _load("absorb-cost.yaml", *extra)
-        books = account(log, sc, unit_price(sc))  # type: ignore[arg-type]
+        books = account(log, sc, unit_price(sc))
         m, a = books.monthly, books.annual
         print(
             f"  {label:28} min month-end {m['warranty_provision_end'].min() / M:.3f}; "
