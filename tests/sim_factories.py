@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import Scenario
+from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.model import run_replication
 
 
 def part(name: str = "ssd", **fields: Any) -> dict[str, Any]:
@@ -38,3 +41,9 @@ def scenario(parts: list[dict[str, Any]] | None = None, **sections: Any) -> Scen
     }
     spec.update(sections)
     return Scenario.model_validate(spec)
+
+
+def replicate(spec: Scenario, seed: int, replication: int = 0, **options: Any) -> EventLog:
+    """One replication at the scenario's own price (the price is a finance input, so tests
+    compute it the way ``api.prepare`` does)."""
+    return run_replication(spec, seed, replication, price=unit_price(spec), **options)

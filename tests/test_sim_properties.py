@@ -8,10 +8,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim_factories import scenario
+from sim_factories import replicate, scenario
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind, ScrapReason
-from warrantysim.sim.model import run_replication
 
 floats = st.floats
 
@@ -81,7 +80,7 @@ def per_part(
 @PROPERTY_SETTINGS
 @given(scenarios(), st.integers(0, 2**31))
 def test_invariants(spec: Scenario, seed: int) -> None:
-    log = run_replication(spec, seed)
+    log = replicate(spec, seed)
     c, horizon = log.claims, log.horizon_day
     # Stock never negative, at any month end.
     for table in (log.on_hand_end, log.backorders_end, log.on_order_end, log.in_refurbishment_end):
@@ -113,7 +112,7 @@ def test_invariants(spec: Scenario, seed: int) -> None:
 @settings(max_examples=15, deadline=None)
 @given(scenarios(), st.integers(0, 2**31))
 def test_same_seed_same_results(spec: Scenario, seed: int) -> None:
-    first, second = run_replication(spec, seed), run_replication(spec, seed)
+    first, second = replicate(spec, seed), replicate(spec, seed)
     for table in ("claims", "returns", "purchases", "scrap"):
         a, b = getattr(first, table), getattr(second, table)
         for column in a.__dataclass_fields__:
@@ -152,7 +151,7 @@ def vary_non_demand_levers(spec: Scenario, draw: st.DrawFn) -> Scenario:
 def test_common_random_numbers(spec: Scenario, seed: int, data: st.DataObject) -> None:
     # Levers that do not touch demand or failures must not move a single claim.
     other = vary_non_demand_levers(spec, data.draw)
-    first, second = run_replication(spec, seed), run_replication(other, seed)
+    first, second = replicate(spec, seed), replicate(other, seed)
     np.testing.assert_array_equal(first.units_sold, second.units_sold)
     a, b = first.claims, second.claims
     np.testing.assert_array_equal(a.claim_day, b.claim_day)

@@ -20,9 +20,8 @@ import math
 import numpy as np
 from scipy import stats
 
-from sim_factories import part, scenario
+from sim_factories import part, replicate, scenario
 from warrantysim.scenario import DAYS_PER_MONTH
-from warrantysim.sim.model import run_replication
 
 UNITS, SCALE, LEAD = 300, 24.0, 10.0
 RATE_PER_DAY = 12 * UNITS / (SCALE * DAYS_PER_MONTH)
@@ -41,7 +40,7 @@ def measure(spec, replications: int) -> dict[str, np.ndarray]:
     fill, backorders, on_hand = [], [], []
     start, end = STATIONARY.start * DAYS_PER_MONTH, STATIONARY.stop * DAYS_PER_MONTH
     for r in range(replications):
-        log = run_replication(spec, 11, r)
+        log = replicate(spec, 11, r)
         c = log.claims
         window = (c.claim_day >= start) & (c.claim_day < end)
         fill.append(c.filled_from_stock[window].mean())

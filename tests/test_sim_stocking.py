@@ -7,9 +7,8 @@ import math
 import numpy as np
 from scipy import stats
 
-from sim_factories import part, scenario
+from sim_factories import part, replicate, scenario
 from warrantysim.scenario import DAYS_PER_MONTH
-from warrantysim.sim.model import run_replication
 from warrantysim.sim.stocking import palm_base_stock_level, palm_fill_rate, plan_stock
 
 
@@ -45,7 +44,7 @@ def test_auto_level_meets_its_target_in_a_steady_fleet() -> None:
     spec = auto_fleet()
     fills = []
     for r in range(6):
-        c = run_replication(spec, 5, r).claims
+        c = replicate(spec, 5, r).claims
         steady = (c.claim_day >= 13 * DAYS_PER_MONTH) & (c.claim_day < 35 * DAYS_PER_MONTH)
         fills.append(c.filled_from_stock[steady].mean())
     se = np.std(fills, ddof=1) / math.sqrt(len(fills))
@@ -72,7 +71,7 @@ def test_last_buy_covers_the_expected_rest_at_its_service_level() -> None:
     short = 0
     runs = 40
     for r in range(runs):
-        log = run_replication(spec, 9, r)
+        log = replicate(spec, 9, r)
         short += int((log.purchases.kind == 3).any())  # an emergency order: the cover ran out
     assert short / runs <= 0.1 + 4 * math.sqrt(0.09 / runs)
 

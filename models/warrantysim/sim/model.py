@@ -29,15 +29,12 @@ def run_replication(
     seed: int,
     replication: int = 0,
     *,
-    price: float | None = None,
+    price: float,
     plan: StockPlan | None = None,
 ) -> EventLog:
-    """Simulate one replication. ``price`` defaults to the pricing policy's price; ``plan`` (the
-    stocking levels, which depend only on the scenario and price) may be passed in to reuse it."""
-    if price is None:
-        from warrantysim.accounting.pricing import unit_price  # the price is a finance decision
-
-        price = unit_price(scenario)
+    """Simulate one replication at unit ``price`` (a finance decision, made by the caller:
+    ``accounting.pricing.unit_price``). ``plan`` (the stocking levels, which depend only on the
+    scenario and price) may be passed in to reuse it."""
     plan = plan if plan is not None else plan_stock(scenario, price)
     streams = Streams(seed, replication)
     units = units_sold(scenario, price, streams)
@@ -54,7 +51,7 @@ def _run_stock(
     env = simpy.Environment()
     stocks = []
     for p, part in enumerate(scenario.parts):
-        draws = streams.get(f"refurbish/{part.name}").random(len(claims[p].claim_day))
+        draws = streams.refurbish(part.name).random(len(claims[p].claim_day))
         stock = PartStock(
             env, part, claims[p].claim_day, draws,
             levels=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
