@@ -65,9 +65,11 @@ def make_log(
     refurbished: Sequence[bool] | None = None,
     scrap: Sequence[tuple[int, float, int, ScrapReason]] = (),
     refurbish_days: float = 14.0,
+    repair_days: float = 0.0,
 ) -> EventLog:
     """purchases: (part, receipt_day, qty, kind); claims: (part, claim_day, serve_day); scrap:
-    (part, day, qty, reason). Returns come back refurbished ``refurbish_days`` after service."""
+    (part, day, qty, reason). Returns come back refurbished ``refurbish_days`` after service;
+    each repair starts at service and takes ``repair_days`` (the scenario's, to agree)."""
     n_claims = len(claims)
     cl = np.array(claims, dtype=np.float64).reshape(n_claims, 3)
     part = cl[:, 0].astype(np.int64)
@@ -85,7 +87,8 @@ def make_log(
         units_screened=sold.astype(np.int64),
         defects_screened_out=zeros,
         claims=Claims(part, cl[:, 1], cl[:, 2], fault, np.ones(n_claims, np.int64),
-                      np.zeros(n_claims, bool)),
+                      np.zeros(n_claims, bool), np.zeros(n_claims, bool), cl[:, 2],
+                      cl[:, 2] + repair_days),
         returns=Returns(part, cl[:, 2], back, np.minimum(cl[:, 2] + refurbish_days, horizon_day)),
         purchases=Purchases(buy[:, 0].astype(np.int64), buy[:, 1], buy[:, 1],
                             buy[:, 2].astype(np.int64), buy[:, 3].astype(np.int64)),
@@ -115,7 +118,8 @@ def random_log(seed: int) -> tuple[EventLog, Scenario]:
         claims += [(p, max(s - w, 0.0), s) for s, w in zip(serve, wait, strict=True)]
     claims.sort(key=lambda c: (c[0], c[1]))
     back = rng.random(len(claims)) < 0.3
-    log = make_log(horizon, n_parts=n_parts, units_sold=rng.integers(0, 60, horizon),
+    log = make_log(horizon, n_parts=n_parts, repair_days=2.0,
+                   units_sold=rng.integers(0, 60, horizon),
                    purchases=purchases, claims=claims, supplier_fault=rng.random(len(claims)) < 0.5,
                    refurbished=back)  # fmt: skip
     log = _with_scrap(log, horizon_day)

@@ -154,10 +154,11 @@ def _book_accrual(entries: list[Entry], log: EventLog, scenario: Scenario, v: Va
 
 
 def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+    issued = log.claims.takes_part
     units = stock_units(
         received,
-        log.claims.part.astype(np.int64),
-        log.claims.serve_day,
+        log.claims.part[issued].astype(np.int64),
+        log.claims.serve_day[issued],
         log.n_parts,
         log.horizon_months,
     )

@@ -1,4 +1,6 @@
-"""The spare-parts stock of one part: a SimPy process serving claims first come, first served.
+"""The fast path: one part's stock as window arithmetic, exact for fixed lead times, unlimited
+repair capacity and claims that all take a part (sim/service.py is the SimPy engine, the model's
+semantics; tests/test_sim_engines.py shows both give identical event logs where this applies).
 
 The process advances in windows no longer than the shortest delay by which anything done inside a
 window can come back as supply: the lead time, repair plus refurbishment, the review period. Then
@@ -7,11 +9,10 @@ window's events can be settled exactly, as a batch, when the window closes:
 
 * FCFS matching. Supplies are interchangeable, so the k-th waiting claim (in claim order) gets the
   k-th unit of supply to become available: it is served at max(claim day, k-th supply day).
-* One-for-one ordering (base stock, and after a last buy). A claim orders a replacement unless the
-  inventory position is above its level, i.e. unless a "credit" (a refurbished return that went
-  back to stock) is waiting. With C_k the credits available by claim k, the credits used by the
-  first k claims follow U_k = min(U_{k−1} + 1, C_k), whose solution is
-  U_k = k + min_{0≤j≤k}(C_j − j) (C_0 = 0): a running minimum, vectorised.
+* One-for-one ordering (base stock, and after a last buy). The inventory position counts parts
+  coming back from refurbishment (METRIC, Sherbrooke 1968), so a claim whose part will be
+  refurbished leaves it unchanged and orders nothing; any other claim orders a replacement unless
+  the position is above its level ("credits", left by a cut in S or by the last buy).
 
 Month ends, reviews and the last buy are window boundaries, so stock is counted and decided at
 exactly those instants. Orders that could not arrive before the horizon's end are not placed; at
@@ -42,6 +43,33 @@ class Mode(Enum):
     """One-for-one with level 0: order only what the stock and pipeline cannot cover."""
 
 
+@dataclass(frozen=True)
+class OrderChunk:
+    """Orders placed together or one after another, a row each."""
+
+    order_day: NDArray[np.float64]
+    qty: NDArray[np.int64]
+    kind: NDArray[np.int64]
+    """A :class:`PurchaseKind` per row."""
+    receipt_day: NDArray[np.float64]
+
+
+def control_days(part: Part, horizon_months: int) -> NDArray[np.float64]:
+    """Instants at which a part's stock is counted (month ends) or decided (day 0, reviews,
+    the last buy), sorted; instants a hair apart (within 1e-7 days) count as one, the first."""
+    month_ends = np.arange(1, horizon_months + 1) * DAYS_PER_MONTH
+    horizon_day = horizon_months * DAYS_PER_MONTH
+    days = [np.zeros(1), month_ends]
+    if isinstance(part.stocking, MinMax):
+        days.append(np.arange(0.0, horizon_day, part.stocking.review_days))
+    if part.last_buy is not None:
+        days.append(np.array([(part.last_buy.month - 1) * DAYS_PER_MONTH]))
+    edges = np.unique(np.concatenate(days))
+    edges = edges[edges <= horizon_day]
+    keep = np.concatenate([[True], np.diff(edges) > _TOLERANCE_DAYS])
+    return edges[keep]
+
+
 @dataclass
 class StockOutcome:
     """What the process did; lists of rows become the event log's tables."""
@@ -50,10 +78,8 @@ class StockOutcome:
     refurbished: NDArray[np.bool_]
     return_day: NDArray[np.float64]
     done_day: NDArray[np.float64]
-    orders: list[tuple[NDArray[np.float64], NDArray[np.int64], PurchaseKind]] = field(
-        default_factory=list
-    )
-    """Chunks of (order days, quantities, PurchaseKind); receipt = order day + lead time."""
+    orders: list[OrderChunk] = field(default_factory=list)
+    """Orders in the order placed, in chunks."""
     end_scrap: int = 0
     emergency_at_close: int = 0
     snapshots: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -76,6 +102,7 @@ class PartStock:
         horizon_months: int,
     ) -> None:
         self.env, self.part, self.claim_day = env, part, claim_day
+        self.lead_time_days = part.mean_lead_time_days  # the fast path serves fixed times only
         self.horizon_day = horizon_months * DAYS_PER_MONTH
         self.repair_days = repair_days
         self.levels = levels
@@ -95,6 +122,7 @@ class PartStock:
         self.order_arrivals: NDArray[np.float64] = _EMPTY
         self.refurb_arrivals: NDArray[np.float64] = _EMPTY
         self.month_ends = np.arange(1, horizon_months + 1) * DAYS_PER_MONTH
+        self.control_days = control_days(part, horizon_months)
         self.boundaries = self._boundaries()
 
     # -- the process -------------------------------------------------------------------------
@@ -108,18 +136,17 @@ class PartStock:
         self._close()
 
     def _boundaries(self) -> NDArray[np.float64]:
-        """Window edges: a regular grid no coarser than the shortest feedback delay, plus every
-        instant at which stock is counted or decided."""
-        step = min(self.part.lead_time_days, self._refurb_cycle_days(), self._review_days())
+        """Window edges: every instant at which stock is counted or decided (exactly), plus a
+        regular grid no coarser than the shortest feedback delay, kept off those instants."""
+        step = min(self.lead_time_days, self._refurb_cycle_days(), self._review_days())
+        control = self.control_days
         grid = np.arange(0.0, self.horizon_day, step)
-        extra = [self._review_grid(), self.month_ends]
-        if self.part.last_buy is not None:
-            extra.append(np.array([(self.part.last_buy.month - 1) * DAYS_PER_MONTH]))
-        edges = np.unique(np.concatenate([grid, *extra]))
-        edges = edges[edges <= self.horizon_day]
-        # Mandatory edges (months, reviews) take precedence over grid points a hair away from them.
-        keep = np.concatenate([[True], np.diff(edges) > _TOLERANCE_DAYS])
-        return edges[keep]
+        near = np.searchsorted(control, grid)
+        gap = np.minimum(
+            np.abs(grid - control[np.minimum(near, len(control) - 1)]),
+            np.abs(grid - control[np.maximum(near - 1, 0)]),
+        )
+        return np.union1d(control, grid[gap > _TOLERANCE_DAYS])
 
     def _refurb_cycle_days(self) -> float:
         return self.repair_days + self.refurb_days if self.part.refurbish else np.inf
@@ -127,10 +154,6 @@ class PartStock:
     def _review_days(self) -> float:
         stocking = self.part.stocking
         return stocking.review_days if isinstance(stocking, MinMax) else np.inf
-
-    def _review_grid(self) -> NDArray[np.float64]:
-        review = self._review_days()
-        return np.arange(0.0, self.horizon_day, review) if np.isfinite(review) else _EMPTY
 
     def _initial_stock(self) -> None:
         stocking = self.part.stocking
@@ -146,7 +169,7 @@ class PartStock:
         self.arrived = int(np.searchsorted(self.claim_day, end, side="left"))
         refurb_in, self.refurb_arrivals = _split(self.refurb_arrivals, end)
         if self.mode is not Mode.MIN_MAX:
-            self._order_one_for_one(first_new, refurb_in)
+            self._order_one_for_one(first_new)
         orders_in, self.order_arrivals = _split(self.order_arrivals, end)
         self._match(start, _merge(orders_in, refurb_in))
 
@@ -156,9 +179,9 @@ class PartStock:
         if due and self.mode is not Mode.AFTER_LAST_BUY:
             self._last_buy(day)
             return
-        if self.mode is Mode.MIN_MAX and _on_grid(day, self._review_days()):
+        if self.mode is Mode.MIN_MAX and on_grid(day, self._review_days()):
             self._review(day)
-        if self.mode is Mode.BASE_STOCK and day > 0 and _on_grid(day, DAYS_PER_MONTH):
+        if self.mode is Mode.BASE_STOCK and day > 0 and on_grid(day, DAYS_PER_MONTH):
             self._set_level(day, round(day / DAYS_PER_MONTH))
 
     def _set_level(self, day: float, month_index: int) -> None:
@@ -172,8 +195,12 @@ class PartStock:
             self.credits = 0
 
     def _inventory_position(self) -> int:
+        """On hand + on order + coming back from refurbishment − backorders (METRIC's position
+        for a repairable item: a waiting claim whose part will be refurbished counts too)."""
         backorders = self.arrived - self.served
-        return self.on_hand + len(self.order_arrivals) - backorders
+        coming_back = int(self.refurb_ok[self.served : self.arrived].sum())
+        coming_back += len(self.refurb_arrivals)
+        return self.on_hand + len(self.order_arrivals) + coming_back - backorders
 
     def _review(self, day: float) -> None:
         stocking = self.part.stocking
@@ -192,22 +219,22 @@ class PartStock:
         self.credits = max(0, position + qty)
 
     def _order(self, day: float, qty: int, kind: PurchaseKind) -> bool:
-        receipt = day + self.part.lead_time_days
+        receipt = day + self.lead_time_days
         if receipt >= self.horizon_day:
             return False  # it could only arrive to be scrapped
         self._record(np.array([day]), qty, kind)
         self.order_arrivals = np.concatenate([self.order_arrivals, np.full(qty, receipt)])
         return True
 
-    def _order_one_for_one(self, first_new: int, refurb_in: NDArray[np.float64]) -> None:
-        demand_day = self.claim_day[first_new : self.arrived]
-        if not len(refurb_in) and self.credits == 0:
-            orders_at = demand_day  # nothing to offset: every claim orders
-        elif not len(refurb_in) and self.credits >= len(demand_day):
-            orders_at, self.credits = demand_day[:0], self.credits - len(demand_day)
-        else:
-            orders_at = self._orders_after_credits(demand_day, refurb_in)
-        receipt = orders_at + self.part.lead_time_days
+    def _order_one_for_one(self, first_new: int) -> None:
+        """Each new claim whose part will not come back from refurbishment orders one, unless
+        a credit (IP above S, left by a cut in S or the last buy) absorbs it."""
+        new = slice(first_new, self.arrived)
+        demand_day = self.claim_day[new][~self.refurb_ok[new]]
+        absorbed = min(self.credits, len(demand_day))
+        self.credits -= absorbed
+        orders_at = demand_day[absorbed:]
+        receipt = orders_at + self.lead_time_days
         orders_at = orders_at[receipt < self.horizon_day]
         if len(orders_at):
             kind = (
@@ -218,19 +245,11 @@ class PartStock:
                 [self.order_arrivals, receipt[receipt < self.horizon_day]]
             )
 
-    def _orders_after_credits(
-        self, demand_day: NDArray[np.float64], refurb_in: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        """Claims that find no credit order: U_k = k + min_{j≤k}(C_j − j), see the module doc."""
-        credit = self.credits + np.searchsorted(refurb_in, demand_day, side="right")
-        k = np.arange(len(demand_day) + 1)
-        available = np.concatenate([[0], credit])
-        used = k + np.minimum.accumulate(available - k)
-        self.credits = self.credits + len(refurb_in) - int(used[-1])
-        return demand_day[np.diff(used) == 0]
-
     def _record(self, days: NDArray[np.float64], qty: int, kind: PurchaseKind) -> None:
-        self.out.orders.append((days, np.full(len(days), qty, dtype=np.int64), kind))
+        lead = 0.0 if kind is PurchaseKind.INITIAL else self.lead_time_days
+        amounts = np.full(len(days), qty, dtype=np.int64)
+        kinds = np.full(len(days), kind, dtype=np.int64)
+        self.out.orders.append(OrderChunk(days, amounts, kinds, days + lead))
 
     def _match(self, start: float, arrivals: NDArray[np.float64]) -> None:
         waiting = self.arrived - self.served
@@ -297,7 +316,7 @@ def _merge(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64
     return np.sort(np.concatenate([a, b]))
 
 
-def _on_grid(day: float, step: float) -> bool:
+def on_grid(day: float, step: float) -> bool:
     if not np.isfinite(step):
         return False
     ratio = day / step

@@ -1,0 +1,76 @@
+"""SimPy pieces the service engine is built from: a clock that schedules at absolute days, the
+spares store and the technicians, which count what SimPy itself granted.
+
+The clock schedules at an absolute day rather than after a delay because ``now + (day − now)``
+need not equal ``day`` in floating point, and the engine's serve days must equal the fast path's
+to the bit (tests/test_sim_engines.py). It pushes onto SimPy's own event queue, exactly as
+``Environment.schedule`` does (SimPy 4), so event order is SimPy's: (time, priority, insertion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappush
+
+import simpy
+from simpy.events import NORMAL, URGENT, EventPriority
+
+__all__ = ["NORMAL", "URGENT", "Clock", "PriorityTechnicians", "SparesStore", "Technicians"]
+
+Callback = Callable[[simpy.Event], None]
+
+
+class Clock(simpy.Environment):
+    """A SimPy environment with ``call_at``: run ``callback`` at ``day``."""
+
+    def call_at(self, day: float, callback: Callback, priority: EventPriority = NORMAL) -> None:
+        event = simpy.Event(self)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(callback)
+        heappush(self._queue, (day, priority, next(self._eid), event))
+
+    @property
+    def events_scheduled(self) -> int:
+        """Events put on the queue so far: SimPy's insertion counter (reading it takes a number,
+        harmless: the numbers only order events)."""
+        return next(self._eid)
+
+
+class SparesStore(simpy.Container):
+    """A part's spares on hand; its FIFO get queue is the first-come, first-served backorders."""
+
+    def __init__(self, env: simpy.Environment, init: int) -> None:
+        super().__init__(env, init=init)
+        self.issued = 0
+        """Gets SimPy has granted: parts issued from stock."""
+
+    def _do_get(self, event: simpy.resources.container.ContainerGet) -> bool | None:
+        granted = super()._do_get(event)
+        self.issued += bool(granted)
+        return granted
+
+
+class Technicians(simpy.Resource):
+    """The repair centre's technicians, first come, first served."""
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        super().__init__(env, capacity=capacity)
+        self.granted = 0
+        """Requests SimPy has granted: repairs started."""
+
+    def _do_put(self, event: simpy.resources.resource.Request) -> None:
+        super()._do_put(event)
+        self.granted += event.triggered
+
+
+class PriorityTechnicians(simpy.PriorityResource):
+    """Technicians who take the lowest priority number first (FCFS within a priority)."""
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        super().__init__(env, capacity=capacity)
+        self.granted = 0
+
+    def _do_put(self, event: simpy.resources.resource.Request) -> None:
+        super()._do_put(event)
+        self.granted += event.triggered
