@@ -47,3 +47,14 @@ def replicate(spec: Scenario, seed: int, replication: int = 0, **options: Any) -
     """One replication at the scenario's own price (the price is a finance input, so tests
     compute it the way ``api.prepare`` does)."""
     return run_replication(spec, seed, replication, price=unit_price(spec), **options)
+
+
+ENGINES = ("fast", "simpy")
+"""Both engines, for tests that must hold whichever serves the scenario."""
+
+
+def with_engine(spec: Scenario, engine: str) -> Scenario:
+    """``spec`` run by ``engine`` (validated: the fast path refuses what it cannot serve)."""
+    raw = spec.model_dump(mode="json", by_alias=True)
+    raw["simulation"]["engine"] = engine
+    return Scenario.model_validate(raw)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from scipy import stats
 
-from sim_factories import part, replicate, scenario
+from sim_factories import ENGINES, part, replicate, scenario, with_engine
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.stocking import palm_base_stock_level, palm_fill_rate, plan_stock
 
@@ -39,9 +40,10 @@ def test_auto_level_follows_the_fleet() -> None:
     assert levels[-1] < levels[30]
 
 
-def test_auto_level_meets_its_target_in_a_steady_fleet() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_auto_level_meets_its_target_in_a_steady_fleet(engine: str) -> None:
     # Months 14..35: 12 × 300 units in warranty, so λ is constant and Palm promises ≥ 90 %.
-    spec = auto_fleet()
+    spec = with_engine(auto_fleet(), engine)
     fills = []
     for r in range(6):
         c = replicate(spec, 5, r).claims
