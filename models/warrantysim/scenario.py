@@ -14,7 +14,7 @@ import math
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 DAYS_PER_MONTH = 365.25 / 12
 """D in DESIGN.md: month m (1-based) covers days [(m-1)·D, m·D)."""
@@ -129,6 +129,22 @@ Duration = Annotated[
 """A random time in days; a plain number in the YAML is a fixed time."""
 
 
+def _number_or_dist(value: object) -> str:
+    return "dist" if isinstance(value, dict | BaseModel) else "number"
+
+
+# A number or a distribution, chosen by the value's shape, so a bad mapping is reported against
+# the distributions alone (not also as "expected a number").
+PositiveDays = Annotated[
+    Annotated[Positive, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+NonNegativeDays = Annotated[
+    Annotated[NonNegative, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+
+
 def mean_days(time: float | Duration) -> float:
     """The mean of a time given as a number (fixed) or a distribution."""
     return float(time) if isinstance(time, int | float) else time.mean_days
@@ -178,7 +194,7 @@ class RepairCentre(_Model):
     """Technicians who repair claims one at a time, first come, first served."""
 
     technicians: Annotated[int, Field(ge=1)]
-    repair_days: NonNegative | Duration
+    repair_days: NonNegativeDays
     """A technician's time per claim (fault found or not)."""
 
 
@@ -263,11 +279,19 @@ class Part(_Model):
     early_defects: EarlyDefects | None = None
     supplier: Name | None = None
     supplier_fault_share: Share = 0.0
-    lead_time_days: Positive | Duration
+    lead_time_days: PositiveDays
     stocking: Stocking
     last_buy: LastBuy | None = None
     refurbish: Refurbish | None = None
     scrap_value_share: Share = 0.0
+
+    @model_validator(mode="after")
+    def _lead_time_positive(self) -> Part:
+        if isinstance(self.lead_time_days, FixedDays) and self.lead_time_days.mean <= 0:
+            raise FieldError(
+                ("lead_time_days",), f"expected a mean above 0, got {self.lead_time_days.mean}"
+            )
+        return self
 
     @property
     def mean_lead_time_days(self) -> float:
