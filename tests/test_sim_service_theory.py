@@ -20,6 +20,7 @@ from test_sim_stock_theory import RATE_PER_DAY, SCALE, UNITS, assert_close, meas
 from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 from warrantysim.sim.clock import PriorityTechnicians
 from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.physical import monthly_parts
 from warrantysim.sim.service import Centre, Ticket
 from warrantysim.sim.stocking import palm_fill_rate, plan_stock
 
@@ -54,12 +55,14 @@ def test_technician_wait_matches_erlang_c(utilisation: float) -> None:
     mean_repair = utilisation * c / RATE_PER_DAY
     # Wq = C(c, a) / (cμ − λ), a = λ/μ (M/M/c, FCFS).
     expected = erlang_c(c, RATE_PER_DAY * mean_repair) / (c / mean_repair - RATE_PER_DAY)
-    waits = []
+    waits, busy = [], []
     for r in range(8):
         log = replicate(centre_fleet(c, mean_repair), 21, r)
         assert log.claims.filled_from_stock[steady(log)].all()  # parts are always on hand
         waits.append(log.claims.technician_wait_days[steady(log)].mean())
+        busy.append(monthly_parts(log)["technician_utilisation"].iloc[14:58].mean())
     assert_close(np.array(waits), expected)
+    assert_close(np.array(busy), utilisation)  # ρ = λ/(cμ): the share of technician time busy
 
 
 BUSINESS_SHARE = 0.3
