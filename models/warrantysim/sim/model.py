@@ -29,7 +29,7 @@ from warrantysim.sim.stocking import StockPlan, plan_stock
 
 def resolve_engine(scenario: Scenario) -> Engine:
     """``auto``: the fast path where it is exact, else SimPy."""
-    engine = scenario.simulation.engine
+    engine = Engine(scenario.simulation.engine)  # a value, also from an unvalidated model_copy
     if engine is Engine.AUTO:
         return Engine.FAST if fast_path_blocker(scenario) is None else Engine.SIMPY
     return engine
