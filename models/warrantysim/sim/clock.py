@@ -51,26 +51,19 @@ class SparesStore(simpy.Container):
         return granted
 
 
-class Technicians(simpy.Resource):
+class _CountsGrants:
+    """Counts the requests SimPy grants (repairs started) in ``_do_put``, SimPy's own hook."""
+
+    granted = 0
+
+    def _do_put(self, event: simpy.resources.resource.Request) -> None:
+        super()._do_put(event)  # type: ignore[misc]
+        self.granted += event.triggered
+
+
+class Technicians(_CountsGrants, simpy.Resource):
     """The repair centre's technicians, first come, first served."""
 
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        super().__init__(env, capacity=capacity)
-        self.granted = 0
-        """Requests SimPy has granted: repairs started."""
 
-    def _do_put(self, event: simpy.resources.resource.Request) -> None:
-        super()._do_put(event)
-        self.granted += event.triggered
-
-
-class PriorityTechnicians(simpy.PriorityResource):
+class PriorityTechnicians(_CountsGrants, simpy.PriorityResource):
     """Technicians who take the lowest priority number first (FCFS within a priority)."""
-
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        super().__init__(env, capacity=capacity)
-        self.granted = 0
-
-    def _do_put(self, event: simpy.resources.resource.Request) -> None:
-        super()._do_put(event)
-        self.granted += event.triggered

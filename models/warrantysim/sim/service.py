@@ -28,15 +28,9 @@ from warrantysim.scenario import DAYS_PER_MONTH, MinMax, RepairCentre, Scenario
 from warrantysim.sim.clock import URGENT, Clock, SparesStore, Technicians
 from warrantysim.sim.durations import Durations
 from warrantysim.sim.eventlog import PurchaseKind
+from warrantysim.sim.replenishment import TOLERANCE_DAYS, Decisions, Mode, control_days
 from warrantysim.sim.rng import Streams
-from warrantysim.sim.stock import (
-    _TOLERANCE_DAYS,
-    Mode,
-    OrderChunk,
-    StockOutcome,
-    control_days,
-    on_grid,
-)
+from warrantysim.sim.stock import OrderChunk, StockOutcome, recoverable
 
 __all__ = ["Centre", "PartService", "Repairs", "Ticket"]
 
@@ -101,7 +95,7 @@ class Centre:
         done.succeed(self.env.now)
 
 
-class PartService:
+class PartService(Decisions):
     """One part: its spares store, its replenishment and its claims."""
 
     def __init__(
@@ -126,12 +120,9 @@ class PartService:
         self.levels, self.last_buy_cover = levels, last_buy_cover
         self.level = int(levels[0]) if levels is not None and len(levels) else 0
         n = len(claim_day)
-        refurb = part.refurbish
-        self.refurb_ok = refurb_draw < refurb.yield_ if refurb else np.zeros(n, dtype=bool)
-        self.refurb_days = refurb.days if refurb else 0.0
-        self.out = StockOutcome(
-            np.full(n, np.nan), np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan)
-        )
+        self.refurb_ok = recoverable(part, refurb_draw)
+        self.refurb_days = part.refurbish.days if part.refurbish else 0.0
+        self.out = StockOutcome.empty(n)
         self.repairs = Repairs.empty(n)
         self.lead = Durations(part.lead_time_days, streams.lead_time(part.name))
         self.mode = Mode.MIN_MAX if isinstance(part.stocking, MinMax) else Mode.BASE_STOCK
@@ -139,7 +130,7 @@ class PartService:
         self.rows: list[tuple[float, int, PurchaseKind, float]] = []
         self.store = SparesStore(env, self._initial_stock())
         self.controls = control_days(part, scenario.horizon_months)
-        self.controls = self.controls[self.controls < self.horizon_day - _TOLERANCE_DAYS]
+        self.controls = self.controls[self.controls < self.horizon_day - TOLERANCE_DAYS]
         self.month_ends = np.arange(1, scenario.horizon_months + 1) * DAYS_PER_MONTH
         self.arrived = 0
         self.nff_day, self.nff_repairs = nff_day, Repairs.empty(len(nff_day))
@@ -245,7 +236,7 @@ class PartService:
     # -- control: count at month ends; decide at reviews, month starts, the last buy ---------------
     def _control(self, k: int, _: simpy.Event) -> None:
         day = float(self.controls[k])
-        if day >= self.month_ends[len(self.out.snapshots)] - _TOLERANCE_DAYS:
+        if day >= self.month_ends[len(self.out.snapshots)] - TOLERANCE_DAYS:
             self.out.snapshots.append(
                 (int(self.store.level), len(self.store.get_queue), self.on_order,
                  self.in_refurbishment)
@@ -253,39 +244,6 @@ class PartService:
         self._decide(day)
         if k + 1 < len(self.controls):
             self.env.call_at(float(self.controls[k + 1]), partial(self._control, k + 1), URGENT)
-
-    def _decide(self, day: float) -> None:
-        last_buy = self.part.last_buy
-        due = last_buy is not None and day >= (last_buy.month - 1) * DAYS_PER_MONTH
-        if due and self.mode is not Mode.AFTER_LAST_BUY:
-            self._last_buy(day)
-            return
-        stocking = self.part.stocking
-        if isinstance(stocking, MinMax) and self.mode is Mode.MIN_MAX:
-            position = self._position()
-            if on_grid(day, stocking.review_days) and position <= stocking.min:
-                self._order(day, stocking.max - position, PurchaseKind.REGULAR)
-        if self.mode is Mode.BASE_STOCK and day > 0 and on_grid(day, DAYS_PER_MONTH):
-            self._set_level(day, round(day / DAYS_PER_MONTH))
-
-    def _set_level(self, day: float, month_index: int) -> None:
-        """A new month's S: credits (IP − S) absorb a cut; a rise is ordered at once."""
-        assert self.levels is not None
-        new = int(self.levels[min(month_index, len(self.levels) - 1)])
-        self.credits -= new - self.level
-        self.level = new
-        if self.credits < 0:
-            self._order(day, -self.credits, PurchaseKind.REGULAR)
-            self.credits = 0
-
-    def _last_buy(self, day: float) -> None:
-        assert self.last_buy_cover is not None
-        position = self._position()
-        qty = max(0, self.last_buy_cover - position)
-        if qty:
-            self._order(day, qty, PurchaseKind.LAST_BUY)
-        self.mode = Mode.AFTER_LAST_BUY
-        self.credits = max(0, position + qty)
 
     # -- the horizon's end -------------------------------------------------------------------------
     def close(self) -> None:

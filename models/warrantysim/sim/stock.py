@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from enum import Enum, auto
 
 import numpy as np
 import simpy
@@ -31,16 +30,9 @@ from numpy.typing import NDArray
 
 from warrantysim.scenario import DAYS_PER_MONTH, MinMax, Part
 from warrantysim.sim.eventlog import PurchaseKind
+from warrantysim.sim.replenishment import TOLERANCE_DAYS, Decisions, Mode, control_days
 
 _EMPTY = np.zeros(0)
-_TOLERANCE_DAYS = 1e-7
-
-
-class Mode(Enum):
-    BASE_STOCK = auto()
-    MIN_MAX = auto()
-    AFTER_LAST_BUY = auto()
-    """One-for-one with level 0: order only what the stock and pipeline cannot cover."""
 
 
 @dataclass(frozen=True)
@@ -54,20 +46,11 @@ class OrderChunk:
     receipt_day: NDArray[np.float64]
 
 
-def control_days(part: Part, horizon_months: int) -> NDArray[np.float64]:
-    """Instants at which a part's stock is counted (month ends) or decided (day 0, reviews,
-    the last buy), sorted; instants a hair apart (within 1e-7 days) count as one, the first."""
-    month_ends = np.arange(1, horizon_months + 1) * DAYS_PER_MONTH
-    horizon_day = horizon_months * DAYS_PER_MONTH
-    days = [np.zeros(1), month_ends]
-    if isinstance(part.stocking, MinMax):
-        days.append(np.arange(0.0, horizon_day, part.stocking.review_days))
-    if part.last_buy is not None:
-        days.append(np.array([(part.last_buy.month - 1) * DAYS_PER_MONTH]))
-    edges = np.unique(np.concatenate(days))
-    edges = edges[edges <= horizon_day]
-    keep = np.concatenate([[True], np.diff(edges) > _TOLERANCE_DAYS])
-    return edges[keep]
+def recoverable(part: Part, refurb_draw: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Which claims' parts refurbishment will recover (one draw per claim against the yield)."""
+    if part.refurbish is None:
+        return np.zeros(len(refurb_draw), dtype=bool)
+    return refurb_draw < part.refurbish.yield_
 
 
 @dataclass
@@ -85,8 +68,13 @@ class StockOutcome:
     snapshots: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Month-end (on hand, backorders, on order, in refurbishment)."""
 
+    @classmethod
+    def empty(cls, n: int) -> StockOutcome:
+        """Before the run, for ``n`` claims: nothing served yet."""
+        return cls(np.full(n, np.nan), np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan))
 
-class PartStock:
+
+class PartStock(Decisions):
     """State of one part's stock; ``run`` is the SimPy process."""
 
     def __init__(
@@ -109,12 +97,9 @@ class PartStock:
         self.level = int(levels[0]) if levels is not None and len(levels) else 0
         self.last_buy_cover = last_buy_cover
         n = len(claim_day)
-        refurb = part.refurbish
-        self.refurb_ok = refurb_draw < refurb.yield_ if refurb else np.zeros(n, dtype=bool)
-        self.refurb_days = refurb.days if refurb else 0.0
-        self.out = StockOutcome(
-            np.full(n, np.nan), np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan)
-        )
+        self.refurb_ok = recoverable(part, refurb_draw)
+        self.refurb_days = part.refurbish.days if part.refurbish else 0.0
+        self.out = StockOutcome.empty(n)
         self.mode = Mode.MIN_MAX if isinstance(part.stocking, MinMax) else Mode.BASE_STOCK
         self.on_hand = 0
         self.credits = 0
@@ -131,7 +116,7 @@ class PartStock:
         for start, end in zip(self.boundaries[:-1], self.boundaries[1:], strict=True):
             yield self.env.timeout(end - start)
             self._settle(start, end)
-            if end >= self.month_ends[len(self.out.snapshots)] - _TOLERANCE_DAYS:
+            if end >= self.month_ends[len(self.out.snapshots)] - TOLERANCE_DAYS:
                 self._snapshot()
         self._close()
 
@@ -146,7 +131,7 @@ class PartStock:
             np.abs(grid - control[np.minimum(near, len(control) - 1)]),
             np.abs(grid - control[np.maximum(near - 1, 0)]),
         )
-        return np.union1d(control, grid[gap > _TOLERANCE_DAYS])
+        return np.union1d(control, grid[gap > TOLERANCE_DAYS])
 
     def _refurb_cycle_days(self) -> float:
         return self.repair_days + self.refurb_days if self.part.refurbish else np.inf
@@ -164,7 +149,7 @@ class PartStock:
 
     # -- one window ----------------------------------------------------------------------------
     def _settle(self, start: float, end: float) -> None:
-        self._decide_at(start)
+        self._decide(start)
         first_new = self.arrived
         self.arrived = int(np.searchsorted(self.claim_day, end, side="left"))
         refurb_in, self.refurb_arrivals = _split(self.refurb_arrivals, end)
@@ -173,28 +158,7 @@ class PartStock:
         orders_in, self.order_arrivals = _split(self.order_arrivals, end)
         self._match(start, _merge(orders_in, refurb_in))
 
-    def _decide_at(self, day: float) -> None:
-        last_buy = self.part.last_buy
-        due = last_buy is not None and day >= (last_buy.month - 1) * DAYS_PER_MONTH
-        if due and self.mode is not Mode.AFTER_LAST_BUY:
-            self._last_buy(day)
-            return
-        if self.mode is Mode.MIN_MAX and on_grid(day, self._review_days()):
-            self._review(day)
-        if self.mode is Mode.BASE_STOCK and day > 0 and on_grid(day, DAYS_PER_MONTH):
-            self._set_level(day, round(day / DAYS_PER_MONTH))
-
-    def _set_level(self, day: float, month_index: int) -> None:
-        """A new month's S: credits (IP − S) absorb a cut; a rise is ordered at once."""
-        assert self.levels is not None
-        new = int(self.levels[min(month_index, len(self.levels) - 1)])
-        self.credits -= new - self.level
-        self.level = new
-        if self.credits < 0:
-            self._order(day, -self.credits, PurchaseKind.REGULAR)
-            self.credits = 0
-
-    def _inventory_position(self) -> int:
+    def _position(self) -> int:
         """On hand + on order + coming back from refurbishment − backorders (METRIC's position
         for a repairable item: a waiting claim whose part will be refurbished counts too)."""
         backorders = self.arrived - self.served
@@ -202,29 +166,12 @@ class PartStock:
         coming_back += len(self.refurb_arrivals)
         return self.on_hand + len(self.order_arrivals) + coming_back - backorders
 
-    def _review(self, day: float) -> None:
-        stocking = self.part.stocking
-        assert isinstance(stocking, MinMax)
-        position = self._inventory_position()
-        if position <= stocking.min:
-            self._order(day, stocking.max - position, PurchaseKind.REGULAR)
-
-    def _last_buy(self, day: float) -> None:
-        assert self.last_buy_cover is not None
-        position = self._inventory_position()
-        qty = max(0, self.last_buy_cover - position)
-        if qty:
-            self._order(day, qty, PurchaseKind.LAST_BUY)
-        self.mode = Mode.AFTER_LAST_BUY
-        self.credits = max(0, position + qty)
-
-    def _order(self, day: float, qty: int, kind: PurchaseKind) -> bool:
+    def _order(self, day: float, qty: int, kind: PurchaseKind) -> None:
         receipt = day + self.lead_time_days
         if receipt >= self.horizon_day:
-            return False  # it could only arrive to be scrapped
+            return  # it could only arrive to be scrapped
         self._record(np.array([day]), qty, kind)
         self.order_arrivals = np.concatenate([self.order_arrivals, np.full(qty, receipt)])
-        return True
 
     def _order_one_for_one(self, first_new: int) -> None:
         """Each new claim whose part will not come back from refurbishment orders one, unless
@@ -314,10 +261,3 @@ def _merge(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64
     if not len(a):
         return b
     return np.sort(np.concatenate([a, b]))
-
-
-def on_grid(day: float, step: float) -> bool:
-    if not np.isfinite(step):
-        return False
-    ratio = day / step
-    return abs(ratio - round(ratio)) * step < _TOLERANCE_DAYS
