@@ -28,8 +28,7 @@ from typing import Any
 
 from warrantysim.accounting import account
 from warrantysim.api import Prepared, prepare
-from warrantysim.scenario import Engine, Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Engine, Scenario, load_scenario
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.sales import planned_units
 from warrantysim.sim.service import EngineCounts

@@ -379,7 +379,7 @@ def _default_price(scenario: Scenario) -> float:
 
 
 def _load(path: str) -> Scenario:
-    from warrantysim.scenario_files import load_scenario
+    from warrantysim.scenario import load_scenario
 
     scenario: Scenario = load_scenario(path)
     return scenario

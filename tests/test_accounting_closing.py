@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim_factories import part, replicate, scenario
+from factories import part, replicate, scenario
 from warrantysim.accounting import account
 from warrantysim.accounting.pricing import product_unit_cost, spare_unit_cost, unit_price
 from warrantysim.scenario import Scenario

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_accounting_factories import D, make_log, scenario, widget
+from factories import D, make_log, widget
+from factories import books_scenario as scenario
 from warrantysim.accounting import account, accrual_per_unit
 from warrantysim.accounting.kpis import inventory_turnovers, receivable_days
 from warrantysim.sim.eventlog import PurchaseKind, ScrapReason

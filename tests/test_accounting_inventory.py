@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_accounting_factories import random_log
+from factories import random_log
 from warrantysim.accounting.inventory import CapRule, StockUnits, stock_units, value_stock
 from warrantysim.accounting.operations import layers
 from warrantysim.scenario import DAYS_PER_MONTH

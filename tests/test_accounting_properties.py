@@ -17,12 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim_factories import replicate
-from test_accounting_factories import random_log, scenario, widget
+from factories import books_scenario as scenario
+from factories import random_log, replicate, widget
 from warrantysim.accounting import account, balance_sheet_gap, book, trial_balance
 from warrantysim.accounting.pricing import spare_unit_cost
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind
 
 CENT = 0.005

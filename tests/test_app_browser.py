@@ -18,7 +18,7 @@ import pytest
 from warrantysim.api import simulate
 from warrantysim.report.figures import FIGURE_NAMES
 from warrantysim.report.pdf import OFFLINE_FLAGS
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario
 from warrantysim.workbench import app, policy_files
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,7 +12,7 @@ from scipy import stats
 
 from warrantysim import charts
 from warrantysim.report import tables
-from warrantysim.report.figures import FIGURE_NAMES, Comparison, figures
+from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
 from warrantysim.report.i18n import Labels, Lang, MoneyUnit
 
 
@@ -79,14 +79,14 @@ def test_paired_difference_cancels_common_noise():
 
 def test_cumulative_profit_ends_at_mean_lifetime_profit():
     res = fake_results(0.0)
-    comp = Comparison.of({"only": res})
+    comp = PolicyResults.of({"only": res})
     cum = tables.cumulative_profit(comp.monthly)
     last = cum[cum["month"] == cum["month"].max()]["mean"].iloc[0]
     assert last == pytest.approx(res.kpis["lifetime_profit"].mean())
 
 
 def test_writedowns_by_kind_are_annual_means():
-    comp = Comparison.of({"p": fake_results(0.0)})
+    comp = PolicyResults.of({"p": fake_results(0.0)})
     wd = tables.writedowns_by_kind(comp.annual)
     year1 = wd[(wd["fiscal_year"] == 1)].set_index("kind")["amount"]
     assert year1["age_writedown"] == pytest.approx(60.0)
@@ -96,7 +96,9 @@ def test_writedowns_by_kind_are_annual_means():
 
 @pytest.mark.parametrize("lang", list(Lang))
 def test_every_figure_is_valid_vega_lite(lang):
-    comp = Comparison.of({"status-quo": fake_results(0.0), "expense": fake_results(-3.0, seed=1)})
+    comp = PolicyResults.of(
+        {"status-quo": fake_results(0.0), "expense": fake_results(-3.0, seed=1)}
+    )
     figs = figures(comp, Labels(lang, MoneyUnit.WAN))
     assert tuple(figs) == FIGURE_NAMES
     for chart in figs.values():

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from factories import Cli, Writer
 from warrantysim import __version__
+from warrantysim.atomic import write_atomic
 from warrantysim.cli import COMMANDS, build_parser, main
-from warrantysim.commands import write_atomic
-from warrantysim.scenario_files import load_scenario, scenario_hash
+from warrantysim.scenario import load_scenario, scenario_hash
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")
@@ -22,23 +21,13 @@ OUTPUTS = ("kpis.parquet", "monthly.parquet", "annual.parquet", "parts.parquet",
            "manifest.json")  # fmt: skip
 
 
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "warrantysim.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+def two_runs(tmp_path_factory: pytest.TempPathFactory, cli: Cli) -> tuple[Path, Path, Path]:
     """The same seed twice (the first into the default folder), then another seed."""
     cwd = tmp_path_factory.mktemp("runs")
     args = ("run", str(BASELINE), *SHORT, "--replications", "2")
     for extra in ((), ("--out", "again"), ("--out", "other", "--seed", "7")):
-        done = _cli(cwd, *args, *extra)
+        done = cli(*args, *extra, cwd=cwd)
         assert done.returncode == 0, done.stderr
         (cwd / f"stdout{len(extra)}.txt").write_text(done.stdout, encoding="utf-8")
     return cwd / "results" / "baseline", cwd / "again", cwd / "other"
@@ -128,9 +117,11 @@ def test_main_returns_2_with_one_line_for_a_missing_file(
     assert capsys.readouterr().err == "missing.yaml: no such file\n"
 
 
-def test_an_unwritable_output_folder_is_a_user_error(tmp_path: Path) -> None:
-    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
-    done = _cli(tmp_path, "run", str(BASELINE), *SHORT, "--replications", "1", "--out", "taken")
+def test_an_unwritable_output_folder_is_a_user_error(
+    tmp_path: Path, write: Writer, cli: Cli
+) -> None:
+    write("taken", "a file, not a folder")
+    done = cli("run", str(BASELINE), *SHORT, "--replications", "1", "--out", "taken", cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("warrantysim run: error: cannot create directory 'taken'")

@@ -14,9 +14,8 @@ import pytest
 from warrantysim import experiments as ex
 from warrantysim.cli import main
 from warrantysim.experiments.compare import paired_summary
-from warrantysim.experiments.stats import paired_interval, welch_interval
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
+from warrantysim.stats import paired_interval, welch_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
-from warrantysim.experiments.stats import (
+from warrantysim.stats import (
     Interval,
     mean_interval,
     paired_interval,
     replications_for_half_width,
+    summary_table,
     welch_interval,
 )
 
@@ -27,7 +29,13 @@ def test_mean_interval_by_hand() -> None:
 
 
 def test_one_value_has_no_interval() -> None:
-    assert math.isinf(mean_interval([3.0]).half_width)
+    # The API summary, the report tables and the experiments agree: n = 1 gives NaN, not inf.
+    assert math.isnan(mean_interval([3.0]).half_width)
+    assert (
+        summary_table(pd.DataFrame({"x": [3.0]}))[["sem", "ci_low", "ci_high"]]
+        .isna()
+        .all(axis=None)
+    )
 
 
 def test_paired_interval_is_the_interval_of_differences() -> None:

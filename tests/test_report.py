@@ -182,8 +182,8 @@ def test_comparison_from_experiments_equals_one_from_simulate():
     # experiments.compare and api.simulate run the same replications (s, r) of each scenario.
     from warrantysim import experiments as ex
     from warrantysim.api import simulate
-    from warrantysim.report import Comparison
-    from warrantysim.scenario_files import load_scenario
+    from warrantysim.report import PolicyResults
+    from warrantysim.scenario import load_scenario
 
     small = {"product.units_per_month": 1500, "product.sales_months": 12}
     folder = Path(__file__).parents[1] / "scenarios"
@@ -191,8 +191,8 @@ def test_comparison_from_experiments_equals_one_from_simulate():
     result = ex.compare(
         scenarios[0], scenarios[1:], replications=2, seed=3, executor="serial", progress="quiet"
     )
-    got = Comparison.from_experiment(result)
-    direct = Comparison.of({s.name: simulate(s, replications=2, seed=3) for s in scenarios})
+    got = PolicyResults.from_experiment(result)
+    direct = PolicyResults.of({s.name: simulate(s, replications=2, seed=3) for s in scenarios})
     assert got.policies == direct.policies
     for table in ("kpis", "annual"):
         columns = list(getattr(direct, table).columns)
@@ -205,9 +205,9 @@ def test_comparison_from_experiments_equals_one_from_simulate():
 
 
 def test_one_replication_reports_no_interval_rather_than_a_zero_width_one() -> None:
-    from warrantysim.report.tables import t_halfwidth
+    from warrantysim.stats import half_width
 
-    half = t_halfwidth(pd.Series([3.0, float("nan")]), pd.Series([4, 1]))
+    half = half_width(pd.Series([3.0, float("nan")]), pd.Series([4, 1]))
     # n = 4: t(0.975, 3) · 3 / √4 = 3.18245 · 1.5
-    assert half.iloc[0] == pytest.approx(3.1824463 * 1.5, rel=1e-6)
-    assert np.isnan(half.iloc[1])
+    assert half[0] == pytest.approx(3.1824463 * 1.5, rel=1e-6)
+    assert np.isnan(half[1])

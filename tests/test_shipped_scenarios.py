@@ -18,8 +18,7 @@ from pydantic import BaseModel
 
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, unit_price
 from warrantysim.api import simulate
-from warrantysim.scenario import PricingPolicy, Scenario, SparesTreatment
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import PricingPolicy, Scenario, SparesTreatment, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

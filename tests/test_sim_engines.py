@@ -12,10 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim_factories import part, replicate, scenario, with_engine
+from factories import part, replicate, scenario, with_engine
 from test_sim_properties import scenarios
-from warrantysim.scenario import Engine, Scenario, fast_path_blocker
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Engine, Scenario, fast_path_blocker, load_scenario
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import resolve_engine
 from warrantysim.sim.service import EngineCounts

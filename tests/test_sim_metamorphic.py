@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from sim_factories import ENGINES, part, replicate, scenario
+from factories import ENGINES, part, replicate, scenario
 from warrantysim.scenario import Scenario
 
 

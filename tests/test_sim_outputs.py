@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim_factories import part, replicate, scenario
+from factories import part, replicate, scenario
 from warrantysim.api import simulate
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.physical import monthly_parts, monthly_physical, technician_busy_days

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim_factories import ENGINES, replicate, scenario, with_engine
+from factories import ENGINES, replicate, scenario, with_engine
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind, ScrapReason
 

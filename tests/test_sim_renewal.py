@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from sim_factories import part, replicate, scenario
+from factories import part, replicate, scenario
 from warrantysim.sim.renewal import renewal_function
 
 WARRANTY = 12.0

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from sim_factories import ENGINES, part, replicate, scenario, with_engine
+from factories import ENGINES, part, replicate, scenario, with_engine
 from test_sim_stock_theory import RATE_PER_DAY, SCALE, UNITS, assert_close, measure
 from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 from warrantysim.sim.clock import PriorityTechnicians

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim_factories import ENGINES, part, replicate, scenario, with_engine
+from factories import ENGINES, part, replicate, scenario, with_engine
 from warrantysim.scenario import DAYS_PER_MONTH
 
 UNITS, SCALE, LEAD = 300, 24.0, 10.0

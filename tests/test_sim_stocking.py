@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim_factories import ENGINES, part, replicate, scenario, with_engine
+from factories import ENGINES, part, replicate, scenario, with_engine
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.stocking import palm_base_stock_level, palm_fill_rate, plan_stock
 

@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 
 from warrantysim.api import prepare, simulate
-from warrantysim.scenario import SparesTreatment
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import SparesTreatment, load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.engine import Background
 from warrantysim.workbench.levers import Levers, apply_levers

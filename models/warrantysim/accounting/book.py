@@ -1,7 +1,8 @@
 """``book``: the event log and the scenario's accounting policy in, the monthly journal out.
 
-A pure function: same log and scenario, same ledger. The three spares treatments of DESIGN.md differ
-only in where a spare's cost goes (the stock's own movements are in :mod:`.inventory`):
+A pure function: same log and scenario, same ledger. The three spares treatments of
+docs/design.md differ only in where a spare's cost goes (the stock's own movements are in
+:mod:`.inventory`):
 
 | treatment           | spare received        | spare issued to a repair   | unit sold           |
 |---------------------|-----------------------|----------------------------|---------------------|

@@ -1,6 +1,6 @@
 """Spare-parts stock at book value: FIFO layers, straight-line age write-down, the year-end cap.
 
-Costing (DESIGN.md "Accounting"): every purchase receipt is a layer at its unit price; a
+Costing (docs/design.md "Accounting"): every purchase receipt is a layer at its unit price; a
 refurbished part re-enters stock as a new layer at its refurbishment cost (the returned core itself
 is carried at zero). Repairs issue units first-in, first-out. Each unit's book value falls
 straight-line from its cost to zero over ``age_writedown_months`` from its receipt day, booked

@@ -1,6 +1,6 @@
 """The money of each physical event in the log, as monthly amounts (CNY; index 0 = month 1).
 
-Pricing of events (the contract is DESIGN.md "Accounting"; choices made here are named):
+Pricing of events (the contract is docs/design.md "Accounting"; choices made here are named):
 - a spare costs ``pricing.spare_unit_cost`` (list cost × (1 + supplier uplift)); an emergency order
   costs (1 + ``last_buy.emergency_premium``) times that when the part has a last buy; spares are
   paid on receipt;

@@ -18,10 +18,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from warrantysim.experiments.overrides import apply_overrides, get_path
 from warrantysim.experiments.spec import DesignKind, Parameter
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_errors import ScenarioError
+from warrantysim.scenario import Scenario, ScenarioError, apply_overrides, get_path
 from warrantysim.sim.rng import stream_key
 
 Parameters = Mapping[str, Parameter]

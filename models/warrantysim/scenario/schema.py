@@ -2,7 +2,7 @@
 
 The schema here is the contract of ``scenarios/README.md``: every field, its unit and its default.
 Loading a YAML file (``extends:``, ``--set`` overrides, error messages that name the file and the
-path) lives in :mod:`warrantysim.scenario_files`.
+path) lives in :mod:`warrantysim.scenario`.
 
 Units are in the field names: ``*_days`` are days, ``*_months`` months, money is CNY, ``*_share``
 and ``*_rate`` are fractions (0.25 = 25 %).
@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 DAYS_PER_MONTH = 365.25 / 12
-"""D in DESIGN.md: month m (1-based) covers days [(m-1)·D, m·D)."""
+"""D in docs/design.md: month m (1-based) covers days [(m-1)·D, m·D)."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
