@@ -117,15 +117,15 @@ def _utilisation(log: EventLog) -> np.ndarray:
 
 
 def physical_kpis(log: EventLog, service: Service) -> dict[str, float]:
-    """Service level and volumes of one replication."""
+    """Service level and volumes of one replication (``technician_utilisation`` only with a
+    repair centre)."""
     claims = log.claims
     n_claims = len(claims.claim_day)
     took = claims.takes_part
     units = int(log.units_sold.sum())
     wait = claims.wait_days[took]
     turnaround = claims.turnaround_days
-    busy = technician_busy_days(log).sum() if log.technicians else np.nan
-    return {
+    kpis = {
         "units_sold": float(units),
         "claims": float(n_claims),
         "claims_per_unit": n_claims / units if units else 0.0,
@@ -135,13 +135,14 @@ def physical_kpis(log: EventLog, service: Service) -> dict[str, float]:
         "p95_wait_days": float(np.quantile(wait, 0.95)) if len(wait) else 0.0,
         "mean_technician_wait_days": float(claims.technician_wait_days.mean()) if n_claims else 0.0,
         "mean_turnaround_days": float(turnaround.mean()) if n_claims else 0.0,
-        "technician_utilisation": float(busy / (log.technicians * log.horizon_day))
-        if log.technicians
-        else float("nan"),
         "late_repair_share": float((turnaround > service.target_days).mean()) if n_claims else 0.0,
         "parts_bought": float(log.purchases.qty.sum()),
         "parts_refurbished": float(log.returns.refurbished.sum()),
     }
+    if log.technicians:  # with unlimited capacity there is no utilisation to speak of
+        busy = technician_busy_days(log).sum()
+        kpis["technician_utilisation"] = float(busy / (log.technicians * log.horizon_day))
+    return kpis
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
