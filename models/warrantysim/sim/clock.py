@@ -21,14 +21,19 @@ Callback = Callable[[simpy.Event], None]
 
 
 class Clock(simpy.Environment):
-    """A SimPy environment with ``call_at``: run ``callback`` at ``day``."""
+    """A SimPy environment with ``at`` (an event at an absolute day, for processes to yield) and
+    ``call_at`` (run a callback at a day)."""
 
-    def call_at(self, day: float, callback: Callback, priority: EventPriority = NORMAL) -> None:
+    def at(self, day: float, priority: EventPriority = NORMAL) -> simpy.Event:
+        """An event that fires at ``day`` (a timeout at an absolute time)."""
         event = simpy.Event(self)
         event._ok = True
         event._value = None
-        event.callbacks.append(callback)
         heappush(self._queue, (day, priority, next(self._eid), event))
+        return event
+
+    def call_at(self, day: float, callback: Callback, priority: EventPriority = NORMAL) -> None:
+        self.at(day, priority).callbacks.append(callback)
 
     @property
     def events_scheduled(self) -> int:

@@ -5,9 +5,10 @@ from its part's :class:`~warrantysim.sim.clock.SparesStore` or waits, first come
 in the store's get queue; only then does it wait for a technician at the repair centre (a
 ``simpy.Resource``; a claim waiting for a part holds no technician), is repaired for a random
 time, and its removed part goes to refurbishment (back into the store when done) or scrap.
-No-fault-found claims skip the store. Replenishment is event driven: one-for-one orders at each
-claim, and a control process per part that counts the stock at month ends and takes the
-periodic decisions (base-stock level changes, min/max reviews, the last buy).
+No-fault-found claims skip the store. Replenishment: one-for-one orders at each claim, each
+delivered by an event after its lead time, and a control process per part (a SimPy process) that
+counts the stock at month ends and takes the periodic decisions (base-stock level changes,
+min/max reviews, the last buy: sim/replenishment.py).
 
 Cost per claim: claims are callbacks on scheduled events, not a SimPy process each, because a
 process costs a generator, its start event and a resume per step (benchmarks/README.md has the
@@ -17,6 +18,7 @@ the fast path's windows (sim/stock.py), which this engine reproduces exactly whe
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from functools import partial
 
@@ -135,8 +137,7 @@ class PartService(Decisions):
         self.arrived = 0
         self.nff_day, self.nff_repairs = nff_day, Repairs.empty(len(nff_day))
         self._start_no_fault_found()
-        if len(self.controls):
-            env.call_at(float(self.controls[0]), partial(self._control, 0), URGENT)
+        env.process(self._control())
         if n:
             env.call_at(float(claim_day[0]), self._claim)
 
@@ -234,16 +235,17 @@ class PartService(Decisions):
         return int(self.store.level) + self.on_order + self.coming_back - backorders
 
     # -- control: count at month ends; decide at reviews, month starts, the last buy ---------------
-    def _control(self, k: int, _: simpy.Event) -> None:
-        day = float(self.controls[k])
-        if day >= self.month_ends[len(self.out.snapshots)] - TOLERANCE_DAYS:
-            self.out.snapshots.append(
-                (int(self.store.level), len(self.store.get_queue), self.on_order,
-                 self.in_refurbishment)
-            )  # fmt: skip
-        self._decide(day)
-        if k + 1 < len(self.controls):
-            self.env.call_at(float(self.controls[k + 1]), partial(self._control, k + 1), URGENT)
+    def _control(self) -> Generator[simpy.Event, None, None]:
+        """The part's control process: at each control day, before supply arriving then
+        (URGENT), count the stock at a month's end, then take the day's decisions."""
+        for day in self.controls.tolist():
+            yield self.env.at(day, URGENT)
+            if day >= self.month_ends[len(self.out.snapshots)] - TOLERANCE_DAYS:
+                self.out.snapshots.append(
+                    (int(self.store.level), len(self.store.get_queue), self.on_order,
+                     self.in_refurbishment)
+                )  # fmt: skip
+            self._decide(day)
 
     # -- the horizon's end -------------------------------------------------------------------------
     def close(self) -> None:
