@@ -18,7 +18,7 @@ the fast path's windows (sim/stock.py), which this engine reproduces exactly whe
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import partial
 
@@ -77,24 +77,33 @@ class Centre:
     def request(self, ticket: Ticket) -> simpy.resources.resource.Request:
         return self.technicians.request()
 
-    def repair(self, ticket: Ticket, repairs: Repairs) -> simpy.Event:
-        """Queue ``ticket``; the returned event fires when its repair is done."""
-        done = simpy.Event(self.env)
-        self.request(ticket).callbacks.append(partial(self._start, ticket.claim, repairs, done))
-        return done
+    def repair(
+        self, ticket: Ticket, repairs: Repairs, then: Callable[[int], None] | None = None
+    ) -> None:
+        """Queue ``ticket``; when its repair is done, record it and call ``then(claim)`` (a plain
+        call, not another event: a claim costs SimPy events enough)."""
+        self.request(ticket).callbacks.append(partial(self._start, ticket.claim, repairs, then))
 
-    def _start(self, i: int, repairs: Repairs, done: simpy.Event, request: simpy.Event) -> None:
+    def _start(
+        self, i: int, repairs: Repairs, then: Callable[[int], None] | None, request: simpy.Event
+    ) -> None:
         start = self.env.now
         repairs.start_day[i] = start
-        finish = partial(self._finish, i, repairs, done, request)
+        finish = partial(self._finish, i, repairs, then, request)
         self.env.call_at(start + self.times.draw(), finish)
 
     def _finish(
-        self, i: int, repairs: Repairs, done: simpy.Event, request: simpy.Event, _: simpy.Event
+        self,
+        i: int,
+        repairs: Repairs,
+        then: Callable[[int], None] | None,
+        request: simpy.Event,
+        _: simpy.Event,
     ) -> None:
         self.technicians.release(request)  # type: ignore[arg-type]
         repairs.done_day[i] = self.env.now
-        done.succeed(self.env.now)
+        if then is not None:
+            then(i)
 
 
 class PartService(Decisions):
@@ -176,10 +185,9 @@ class PartService(Decisions):
             self._returned(i, min(now + self.repair_days, self.horizon_day))
             return
         ticket = Ticket(self.index, i, no_fault_found=False)
-        done = self.centre.repair(ticket, self.repairs)
-        done.callbacks.append(partial(self._repaired, i))
+        self.centre.repair(ticket, self.repairs, self._repaired)
 
-    def _repaired(self, i: int, _: simpy.Event) -> None:
+    def _repaired(self, i: int) -> None:
         self._returned(i, min(self.env.now, self.horizon_day))
 
     def _returned(self, i: int, back: float) -> None:
