@@ -50,14 +50,21 @@ SLOW_MODULES = {
     "test_naive_agreement.py": "naive reference model",
     "test_sim_renewal.py": "theory: renewal function",
     "test_sim_stock_theory.py": "theory: Palm, min/max Markov chain",
+    "test_sim_service_theory.py": "theory: Erlang C, priority M/M/c, Palm, METRIC",
     "test_experiments_dask.py": "a real Dask cluster",
     "test_app_security.py": "browser and raw HTTP against the served app",
     "test_results_lock.py": "real sweep processes killed with SIGKILL",
     "test_report_xlsx_names.py": "five real runs and a report",
     "test_hostile_input.py": "Hypothesis over random scenarios, real processes",
+    "test_accounting_appraisal.py": "real baseline replications, booked under the cap rules",
+    "test_accounting_calibration.py": "real baseline replications at three prices",
+    "test_accounting_provision.py": "real replications, provisions reviewed",
 }
 SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
 SLOW_TESTS = {
+    "test_engines_agree_on_random_scenarios",
+    "test_invariants",
+    "test_common_random_numbers",
     # real processes, replications or Hypothesis over many scenarios: each over ~3 s
     "test_run_writes_every_output_and_no_temporary_files",
     "test_an_unwritable_output_folder_is_a_user_error",

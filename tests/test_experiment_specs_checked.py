@@ -39,7 +39,8 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     assert done.returncode == 2, done.stderr
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr, done.stderr
     return done.stderr.strip()
 
 
@@ -60,14 +61,16 @@ def test_an_unknown_kpi_is_refused_before_any_run(tmp_path: Path, command: str) 
                                "serial", "--progress", "quiet"))  # fmt: skip
     assert f"{tmp_path / 'spec.yaml'}: kpis: unknown lifetime_proft; the KPIs: " in error
     assert "fill_rate" in error.split("the KPIs:")[1]  # the list of what there is
-    assert not ResultsStore(out).exists() and not list(out.glob("chunks/*"))
+    assert not ResultsStore(out).exists()
+    assert not list(out.glob("chunks/*"))
 
 
 def test_kpis_given_on_the_command_line_are_checked_up_front(tmp_path: Path) -> None:
     out = tmp_path / "out"
     error = one_line_error(cli("sweep", write(tmp_path, SWEEP), "--kpis", "fill_rat", "--out",
                                out, "--executor", "serial", "--progress", "quiet"))  # fmt: skip
-    assert "fill_rat" in error and not ResultsStore(out).exists()
+    assert "fill_rat" in error
+    assert not ResultsStore(out).exists()
 
 
 def test_description_and_kpis_do_not_stop_a_resume(tmp_path: Path) -> None:

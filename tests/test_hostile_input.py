@@ -177,7 +177,8 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")  # opening it for reading would wait for a writer
     done = subprocess.run([sys.executable, "-m", "warrantysim.cli", "validate", "pipe.yaml"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 2 and "pipe.yaml: is a FIFO, not a regular file" in done.stderr
+    assert done.returncode == 2
+    assert "pipe.yaml: is a FIFO, not a regular file" in done.stderr
 
 
 def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
@@ -194,8 +195,10 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
         preexec_fn=small_files,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert done.stderr.startswith("warrantysim run: error: ") and "File too large" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("warrantysim run: error: ")
+    assert "File too large" in done.stderr
 
 
 def test_values_at_every_upper_bound_give_finite_numbers(tmp_path: Path) -> None:
@@ -258,14 +261,18 @@ def test_random_scenarios_fail_cleanly_or_give_sound_numbers(
                    str(out), "--max-hours", "0.002", "--max-memory-gb", "1"])  # fmt: skip
     captured = capsys.readouterr()
     event(f"exit {status}")  # --hypothesis-show-statistics: how many random files were valid
-    assert "Traceback" not in captured.err and "Warning" not in captured.err
+    assert "Traceback" not in captured.err
+    assert "Warning" not in captured.err
     if status != 0:
-        assert status == 2 and captured.err.count("\n") == 1, captured.err
+        assert status == 2
+        assert captured.err.count("\n") == 1, captured.err
         return
     kpis = pd.read_parquet(out / "kpis.parquet")
     tables = {"kpis": kpis, "monthly": pd.read_parquet(out / "monthly.parquet")}
     check_finite(tables, "property")
-    assert kpis["fill_rate"].between(0, 1).all() and (kpis["claims"] >= 0).all()
-    assert (kpis["mean_wait_days"] >= 0).all() and (kpis["units_sold"] >= 0).all()
+    assert kpis["fill_rate"].between(0, 1).all()
+    assert (kpis["claims"] >= 0).all()
+    assert (kpis["mean_wait_days"] >= 0).all()
+    assert (kpis["units_sold"] >= 0).all()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     assert peak < 3e9, f"{peak / 1e9:.2f} GB"

@@ -97,6 +97,15 @@ def test_png_and_svg_of_every_chart(report_en):
         assert "<svg" in (report_en / "png" / f"{name}.svg").read_text(encoding="utf-8")
 
 
+def test_first_money_line_is_the_npv_of_cash(report_en):
+    # Value is cash: the comparison leads with the NPV of cash flows, which no accounting
+    # treatment moves, before any accounting profit (kept by year).
+    text = (report_en / "report.html").read_text(encoding="utf-8")
+    comparison = text[text.index("Comparison with the base policy") :]
+    first_row = comparison[comparison.index("<tbody>") :].split("</tr>")[0]
+    assert "NPV of cash flows" in first_row
+
+
 def test_names_and_descriptions_are_escaped(report_en):
     text = (report_en / "report.html").read_text(encoding="utf-8")
     assert EVIL not in text
@@ -112,7 +121,8 @@ def test_pdf_holds_the_key_figures(runs, report_en):
         text=True,
     ).stdout
     labels = Labels()
-    assert "Lifetime profit" in text and "supplier-chargeback" in text
+    assert "Lifetime profit" in text
+    assert "supplier-chargeback" in text
     for run in runs:
         mean = pd.read_parquet(run / "kpis.parquet")["lifetime_profit"].mean()
         assert labels.amount(mean) in text
@@ -121,7 +131,7 @@ def test_pdf_holds_the_key_figures(runs, report_en):
 @needs_pdftotext
 def test_chinese_labels_in_html_and_pdf(runs, report_zh):
     html = (report_zh / "report.html").read_text(encoding="utf-8")
-    for label in ("全周期利润", "业绩利润", "备件库账面价值与上限", "万元"):
+    for label in ("全周期利润", "考核利润", "备件库账面价值与上限", "万元"):
         assert label in html
     text = subprocess.run(
         ["pdftotext", str(report_zh / "report.pdf"), "-"],
@@ -129,7 +139,8 @@ def test_chinese_labels_in_html_and_pdf(runs, report_zh):
         capture_output=True,
         text=True,
     ).stdout
-    assert "全周期利润" in text and "年度报表" in text
+    assert "全周期利润" in text
+    assert "年度报表" in text
     labels = Labels(Lang.ZH, MoneyUnit.WAN)
     mean = pd.read_parquet(runs[0] / "kpis.parquet")["lifetime_profit"].mean()
     assert labels.amount(mean) in text
@@ -158,7 +169,8 @@ def test_html_renders_every_chart_offline(request, report, shot):
         assert EVIL in page.inner_text("body")
         _screenshot(page, shot)
         browser.close()
-    assert requests and all(u.startswith("file://") for u in requests), requests
+    assert requests
+    assert all(u.startswith("file://") for u in requests), requests
 
 
 def _only_local_files(route):

@@ -129,7 +129,8 @@ def test_a_chunk_deleted_with_its_record_is_found_by_the_run_log(
         path.unlink()
     assert store.done_ids() == set(range(POINTS * REPS)) - {DAMAGED_CHUNK}
     code, _, err = verify(out, capsys)
-    assert code == 2 and f"c{DAMAGED_CHUNK:05d} deleted" in err
+    assert code == 2
+    assert f"c{DAMAGED_CHUNK:05d} deleted" in err
     with pytest.raises(StoreError, match="deleted"):
         ex.load_results(out)
 
@@ -143,7 +144,8 @@ def test_a_corrupt_manifest_is_one_line(reference: Path, tmp_path: Path) -> None
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
     assert "manifest.json: damaged, not JSON" in done.stderr
 
 
@@ -157,14 +159,16 @@ def test_a_run_folder_is_verified_and_report_refuses_it_damaged(
     out = tmp_path / "run"
     assert main(["run", str(BASELINE), *SHORT, "--replications", "2", "--out", str(out)]) == 0
     capsys.readouterr()
-    assert verify(out, capsys)[:2] == (0, f"ok: {out} (run: 3 files whole)\n")
+    assert verify(out, capsys)[:2] == (0, f"ok: {out} (run: 4 files whole)\n")
     if how == "modified":
         (out / "annual.parquet").write_bytes((out / "kpis.parquet").read_bytes())
     else:
         DAMAGES[how](out / "annual.parquet")
     code, _, err = verify(out, capsys)
-    assert code == 2 and f"annual.parquet {how}" in err
+    assert code == 2
+    assert f"annual.parquet {how}" in err
     assert main(["report", str(out), "--out", str(tmp_path / "r.html")]) == 2
     refusal = capsys.readouterr().err  # a deleted table is already "missing annual.parquet"
-    assert refusal.count("\n") == 1 and "annual.parquet" in refusal
+    assert refusal.count("\n") == 1
+    assert "annual.parquet" in refusal
     assert not (tmp_path / "r.html").exists()

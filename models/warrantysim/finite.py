@@ -2,7 +2,9 @@
 
 The scenario's bounds (scenarios/README.md, "Limits") keep every input inside what float64 sums
 and int64 counts hold; this check is the second line of defence, on the outputs. NaN is a valid
-answer only where a ratio has nothing to divide by (no stock: no turnover; no cap: no limit).
+answer only where a ratio has nothing to divide by or a figure does not apply (no stock: no
+turnover; no cap: no limit; no provision under review: no estimate; no repair centre: no
+technician utilisation).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ NAN_MEANS_UNDEFINED = (
     "share_of_revenue",
     "receivable_days",
     "provision_months_of_claims",
+    "provision_estimate",
+    "technician_utilisation",
 )
 """Column names (or parts of them) where NaN means "undefined", documented in the README."""
 

@@ -1,10 +1,12 @@
 """Simulate a scenario's replications and write the results.
 
 Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a row per
-replication and month), ``OUT/annual.parquet``, ``OUT/scenario.yaml`` (the resolved scenario,
-with the seed and replications used) and ``OUT/manifest.json`` (with each table's rows and
-SHA-256, which ``warrantysim verify`` and ``report`` check), each atomically; then prints the
-mean and 95 % confidence interval of a few KPIs across replications.
+replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
+claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
+``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
+``OUT/manifest.json`` (with each table's rows and SHA-256, which ``warrantysim verify`` and
+``report`` check), each atomically; then prints the mean and 95 % confidence interval of a few
+KPIs across replications.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from warrantysim.scenario import Scenario
 
 HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet"
-TABLES = ("kpis", "monthly", "annual")
+TABLES = ("kpis", "monthly", "annual", "parts")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

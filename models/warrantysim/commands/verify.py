@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
 
 def check(folder: Path) -> tuple[list[str], str]:
     """(problems, a summary of what was checked) for one results folder."""
-    from warrantysim.experiments.store import MANIFEST, ResultsStore, StoreError
+    from warrantysim.experiments.errors import StoreError
+    from warrantysim.experiments.store import MANIFEST, ResultsStore
 
     if not (folder / MANIFEST).is_file():
         return [f"no {MANIFEST}: not a results folder"], ""
@@ -59,8 +60,9 @@ def _check_store(store: ResultsStore) -> tuple[list[str], str]:
 
 
 def _check_run(folder: Path) -> tuple[list[str], str]:
+    from warrantysim.experiments.errors import StoreError
     from warrantysim.experiments.integrity import folder_problems
-    from warrantysim.experiments.store import MANIFEST, StoreError, read_json
+    from warrantysim.experiments.store import MANIFEST, read_json
 
     manifest = read_json(folder / MANIFEST)
     files = manifest.get("files") if isinstance(manifest, dict) else None

@@ -93,7 +93,7 @@ def _append(sheet: Worksheet, values: Iterable[Any]) -> None:
 
 
 def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def _write_images(sheet: Worksheet, pngs: Mapping[str, bytes]) -> None:

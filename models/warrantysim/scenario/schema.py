@@ -14,7 +14,15 @@ import math
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 """D in docs/design.md: month m (1-based) covers days [(m-1)·D, m·D)."""
@@ -42,7 +50,7 @@ PositiveAmount = Annotated[float, Field(ge=0.01, le=MAX_AMOUNT_CNY)]
 """At least one fen: a price divides demand (price / reference price)."""
 Total = Annotated[float, Field(ge=0.0, le=MAX_TOTAL_CNY)]
 Days = Annotated[float, Field(ge=0.0, le=MAX_DAYS)]
-PositiveDays = Annotated[float, Field(gt=0.0, le=MAX_DAYS)]
+BoundedDays = Annotated[float, Field(gt=0.0, le=MAX_DAYS)]
 Months = Annotated[int, Field(ge=1, le=MAX_MONTHS)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
@@ -62,11 +70,119 @@ class _Model(BaseModel):
     )
 
 
+class Engine(StrEnum):
+    """How the service (stock, repairs) is simulated."""
+
+    AUTO = "auto"
+    """``fast`` where it is exact, else ``simpy``."""
+    SIMPY = "simpy"
+    """Every claim lives in a SimPy model: stores, technicians, replenishment processes."""
+    FAST = "fast"
+    """Window arithmetic: fixed lead times, unlimited repair capacity, no no-fault-found."""
+
+
 class Simulation(_Model):
     horizon_months: Months | None = None
     """Months simulated; ``None`` = sales_months + warranty_months."""
     replications: Annotated[int, Field(ge=1, le=1_000_000)] = 20
     seed: Annotated[int, Field(ge=0, le=MAX_INT64)] = 2026
+    engine: Engine = Engine.AUTO
+
+
+class FixedDays(_Model):
+    """Always ``mean`` days."""
+
+    dist: Literal["fixed"]
+    mean: Days
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class ExponentialDays(_Model):
+    """Exponential with mean ``mean`` days (cv 1)."""
+
+    dist: Literal["exponential"]
+    mean: BoundedDays
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class GammaDays(_Model):
+    """Gamma with mean ``mean`` days and coefficient of variation ``cv``: shape 1/cv²."""
+
+    dist: Literal["gamma"]
+    mean: BoundedDays
+    cv: Annotated[float, Field(gt=0.0, le=MAX_RATE)]
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class LognormalDays(_Model):
+    """Lognormal with mean ``mean`` days and coefficient of variation ``cv``."""
+
+    dist: Literal["lognormal"]
+    mean: BoundedDays
+    cv: Annotated[float, Field(gt=0.0, le=MAX_RATE)]
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class UniformDays(_Model):
+    """Uniform on [``low``, ``high``] days."""
+
+    dist: Literal["uniform"]
+    low: Days
+    high: BoundedDays
+
+    @model_validator(mode="after")
+    def _high_above_low(self) -> UniformDays:
+        if self.high <= self.low:
+            raise FieldError(("high",), f"expected more than low ({self.low}), got {self.high}")
+        return self
+
+    @property
+    def mean_days(self) -> float:
+        return (self.low + self.high) / 2.0
+
+
+Duration = Annotated[
+    FixedDays | ExponentialDays | GammaDays | LognormalDays | UniformDays,
+    Field(discriminator="dist"),
+]
+"""A random time in days; a plain number in the YAML is a fixed time."""
+
+
+def _number_or_dist(value: object) -> str:
+    return "dist" if isinstance(value, dict | BaseModel) else "number"
+
+
+# A number or a distribution, chosen by the value's shape, so a bad mapping is reported against
+# the distributions alone (not also as "expected a number").
+PositiveDays = Annotated[
+    Annotated[BoundedDays, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+NonNegativeDays = Annotated[
+    Annotated[Days, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+
+
+def mean_days(time: float | Duration) -> float:
+    """The mean of a time given as a number (fixed) or a distribution."""
+    return float(time) if isinstance(time, int | float) else time.mean_days
+
+
+def is_fixed(time: float | Duration) -> bool:
+    return isinstance(time, int | float | FixedDays)
 
 
 class DemandNoise(StrEnum):
@@ -105,8 +221,20 @@ class SalesTerms(_Model):
     bad_debt_rate: Share = 0.0
 
 
+class RepairCentre(_Model):
+    """Technicians who repair claims one at a time, first come, first served."""
+
+    technicians: Annotated[int, Field(ge=1, le=100_000)]
+    repair_days: NonNegativeDays
+    """A technician's time per claim (fault found or not)."""
+
+
 class Service(_Model):
     repair_days: Days = 2.0
+    """Without a repair centre: every repair takes this long, with unlimited capacity."""
+    repair_centre: RepairCentre | None = None
+    no_fault_found_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    """Claims diagnosed with no fault: a technician's time and logistics, no part."""
     labour_cost_per_repair: Amount = 0.0
     logistics_cost_per_repair: Amount = 0.0
     target_days: Days = 5.0
@@ -148,7 +276,7 @@ class MinMax(_Model):
     policy: Literal["min_max"]
     min: Annotated[int, Field(ge=-1, le=MAX_COUNT)]
     max: Annotated[int, Field(ge=1, le=MAX_COUNT)]
-    review_days: PositiveDays = 7.0
+    review_days: BoundedDays = 7.0
 
     @model_validator(mode="after")
     def _max_above_min(self) -> MinMax:
@@ -172,7 +300,7 @@ class LastBuy(_Model):
 class Refurbish(_Model):
     yield_: Share = Field(alias="yield")
     cost: Amount = 0.0
-    days: PositiveDays = 14.0
+    days: BoundedDays = 14.0
 
 
 class Part(_Model):
@@ -188,6 +316,18 @@ class Part(_Model):
     last_buy: LastBuy | None = None
     refurbish: Refurbish | None = None
     scrap_value_share: Share = 0.0
+
+    @model_validator(mode="after")
+    def _lead_time_positive(self) -> Part:
+        if isinstance(self.lead_time_days, FixedDays) and self.lead_time_days.mean <= 0:
+            raise FieldError(
+                ("lead_time_days",), f"expected a mean above 0, got {self.lead_time_days.mean}"
+            )
+        return self
+
+    @property
+    def mean_lead_time_days(self) -> float:
+        return mean_days(self.lead_time_days)
 
 
 class Supplier(_Model):
@@ -211,15 +351,20 @@ class SparesTreatment(StrEnum):
     ACCRUE_PER_UNIT = "accrue_per_unit"
 
 
-class LedgerLine(StrEnum):
-    """P&L lines that ``performance_profit_excludes`` may add back."""
+def _ledger_lines(names: list[str]) -> list[str]:
+    """Each name must be an expense line of the chart of accounts (``accounting/chart.py``)."""
+    # Imported here, not at the top: the accounting package imports this module, and the chart
+    # is the one place that spells the ledger's lines.
+    from warrantysim.accounting.chart import LedgerLine
 
-    AGE_WRITEDOWN = "age_writedown"
-    CAP_WRITEDOWN = "cap_writedown"
-    END_OF_LIFE_WRITEOFF = "end_of_life_writeoff"
-    BAD_DEBT = "bad_debt"
-    LATE_PENALTIES = "late_penalties"
-    SCREENING_COST = "screening_cost"
+    known = [line.value for line in LedgerLine]
+    for i, name in enumerate(names):
+        if name not in known:
+            raise FieldError((i,), f"expected one of {', '.join(known)}, got {name!r}")
+    return names
+
+
+LedgerLineName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class BookValueCap(_Model):
@@ -238,14 +383,10 @@ class Accounting(_Model):
     book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
     discount_rate: Annotated[float, Field(gt=-1.0, le=MAX_RATE)] = 0.08
-    performance_profit_excludes: list[LedgerLine] = Field(
-        default_factory=lambda: [
-            LedgerLine.AGE_WRITEDOWN,
-            LedgerLine.CAP_WRITEDOWN,
-            LedgerLine.END_OF_LIFE_WRITEOFF,
-            LedgerLine.BAD_DEBT,
-        ]
+    performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
+        Field(default_factory=lambda: ["age_writedown", "bad_debt"])
     )
+    """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
 class Scenario(_Model):
@@ -276,6 +417,15 @@ class Scenario(_Model):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _engine_serves(self) -> Scenario:
+        blocker = fast_path_blocker(self)
+        if self.simulation.engine is Engine.FAST and blocker is not None:
+            raise FieldError(
+                ("simulation", "engine"), f"the fast path cannot serve this scenario: {blocker}"
+            )
+        return self
+
     @property
     def horizon_months(self) -> int:
         if self.simulation.horizon_months is not None:
@@ -291,3 +441,16 @@ class Scenario(_Model):
             if part.name == name:
                 return part
         raise KeyError(name)
+
+
+def fast_path_blocker(scenario: Scenario) -> str | None:
+    """Why the fast path (sim/stock.py) cannot serve ``scenario`` exactly, or None if it can:
+    it needs fixed lead times, unlimited repair capacity and every claim taking a part."""
+    if scenario.service.repair_centre is not None:
+        return "service.repair_centre is set (limited repair capacity)"
+    if scenario.service.no_fault_found_share > 0:
+        return "service.no_fault_found_share is above 0"
+    for part in scenario.parts:
+        if not is_fixed(part.lead_time_days):
+            return f"parts.{part.name}.lead_time_days is random"
+    return None

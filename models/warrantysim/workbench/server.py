@@ -103,7 +103,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(4, config=True, help="kernels (dashboards) running at once")
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self._started: dict[str, float] = {}
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
@@ -111,7 +111,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
             if len(self.list_kernel_ids()) < self.max_kernels:
                 break
             self.log.info("retiring kernel %s: no browser is connected to it", old_id)
-            await self.shutdown_kernel(old_id)
+            await self.shutdown_kernel(old_id)  # type: ignore[no-untyped-call]
         if len(self.list_kernel_ids()) >= self.max_kernels:
             raise tornado.web.HTTPError(
                 503,
@@ -134,7 +134,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return [kernel_id for _, kernel_id in sorted(old)]
 
 
-class WorkbenchVoila(Voila):
+class WorkbenchVoila(Voila):  # type: ignore[misc]  # Voila is untyped
     """Voila with the guards above; the token and extra host names come from the environment."""
 
     extra_names = List(Unicode(), config=True)
