@@ -92,7 +92,7 @@ def test_second_writer_refused_and_kill_9_leaves_no_orphans(spec: Path, tmp_path
             "wait for it to finish or stop it"
         )
         os.kill(first.pid, signal.SIGKILL)
-        first.wait()
+        first.communicate()  # waits, and closes the stderr pipe
         # The workers see their owner gone (pidfd) and exit; the forkserver and resource
         # tracker then see their pipes close and exit too.
         wait_until(lambda: not session_processes(first.pid), "every helper process to exit")
