@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,26 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    location: str
+    body: str
+
+
 class Server:
     def __init__(self, process: subprocess.Popen[bytes], port: int, access: app.Access) -> None:
         self.process, self.port, self.access = process, port, access
 
-    def request(self, path: str, **headers: str) -> http.client.HTTPResponse:
+    def request(self, path: str, **headers: str) -> Reply:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=PATIENCE_SECONDS)
-        connection.request("GET", path, headers=headers)
-        return connection.getresponse()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read().decode("utf-8", "replace")
+            return Reply(response.status, response.getheader("Location", ""), body)
+        finally:
+            connection.close()
 
     def kernels(self) -> list[int]:
         """Kernel processes the server started (its children running ipykernel)."""
@@ -65,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     deadline = time.monotonic() + PATIENCE_SECONDS
     while True:
         try:
-            running.request("/voila/static/").read()
+            running.request("/voila/static/")
             break
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
@@ -73,18 +86,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             time.sleep(0.5)
     yield running
     if process.poll() is None:
+        kernels = running.kernels()
         os.killpg(process.pid, signal.SIGKILL)
-        for pid in running.kernels():
+        for pid in kernels:
             os.kill(pid, signal.SIGKILL)
+    process.wait()
 
 
 def test_without_the_token_no_page_and_no_kernel(server: Server) -> None:
     response = server.request("/")
     assert response.status == 302
-    assert "/login" in response.getheader("Location", "")
+    assert "/login" in response.location
     wrong = server.request("/?token=not-the-token")
     assert wrong.status == 302
-    assert "/login" in wrong.getheader("Location", "")
+    assert "/login" in wrong.location
     assert server.kernels() == []
 
 
@@ -106,7 +121,7 @@ def test_a_foreign_host_or_origin_is_refused_even_with_the_token(
         }
         response = server.request(path, **headers, **(upgrade if "channels" in path else {}))
         assert response.status == 403, (path, headers)
-        assert "refused:" in response.read().decode()
+        assert "refused:" in response.body
     assert server.kernels() == []
 
 
