@@ -80,7 +80,7 @@ sobol = ex.sensitivity(
 
 # %%
 first = sweeps[POLICIES[0]].kpis
-charts.tornado(sens.tornado(first, parameters, KPI))
+charts.tornado(sens.tornado(first, parameters, KPI), metric=KPI)
 
 # %% [markdown]
 # ## Sobol indices (first order S1 and total ST, 95 % bootstrap intervals)
@@ -95,7 +95,7 @@ charts.sobol(sens.sobol_long(sobol.indices, sobol_spec.kpis[0]))
 
 # %%
 effects = {p: sens.main_effects(s.kpis, parameters, KPI) for p, s in sweeps.items()}
-charts.sweep(sens.with_policy(effects))
+charts.sweep(sens.with_policy(effects), metric=KPI)
 
 # %% [markdown]
 # ## Where each policy wins (higher mean KPI at each grid point)

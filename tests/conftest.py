@@ -52,6 +52,9 @@ SLOW_MODULES = {
     "test_sim_stock_theory.py": "theory: Palm, min/max Markov chain",
     "test_sim_service_theory.py": "theory: Erlang C, priority M/M/c, Palm, METRIC",
     "test_experiments_dask.py": "a real Dask cluster",
+    "test_accounting_appraisal.py": "real baseline replications, booked under the cap rules",
+    "test_accounting_calibration.py": "real baseline replications at three prices",
+    "test_accounting_provision.py": "real replications, provisions reviewed",
 }
 SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
 SLOW_TESTS = {

@@ -88,13 +88,13 @@ def test_app_follows_levers_offline(server):
         cumulative_before = _chart_svg(page, 1)
 
         # The treatment dropdown of the edited policy (status-quo) -> expense on purchase.
-        npv_before = _kpi(page, "npv_profit", "status-quo")
+        year1_before = _kpi(page, "first_year_profit", "status-quo")
         page.locator(".widget-dropdown", has_text="Spares cost").locator("select").select_option(
             label="expense on purchase"
         )
-        npv_after = _wait_for_new_kpi(page, "npv_profit", "status-quo", npv_before)
+        year1_after = _wait_for_new_kpi(page, "first_year_profit", "status-quo", year1_before)
         treatment = {"accounting.spares_treatment": "expense_on_purchase"}
-        assert npv_after == pytest.approx(_expected("npv_profit", treatment), rel=1e-12)
+        assert year1_after == pytest.approx(_expected("first_year_profit", treatment), rel=1e-12)
         page.wait_for_function(
             f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
         )

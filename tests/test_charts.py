@@ -105,7 +105,7 @@ def test_every_figure_is_valid_vega_lite(lang):
         spec = chart.to_dict(validate=True)
         json.dumps(spec)  # serialisable: the report inlines it as JSON
     text = json.dumps(figs["annual_profit"].to_dict(), ensure_ascii=False)
-    assert ("业绩利润" in text) == (lang is Lang.ZH)
+    assert ("考核利润" in text) == (lang is Lang.ZH)
 
 
 def test_money_in_wan_is_divided_by_ten_thousand():
@@ -156,3 +156,16 @@ def test_sensitivity_charts_validate():
     rows = next(iter(spec["datasets"].values()))
     assert rows[0][spec["encoding"]["x"]["field"]] == 1
     assert spec["encoding"]["x"]["title"] == "parts.a.x"
+
+
+def test_sensitivity_axes_are_titled_with_their_metric_and_unit():
+    # The unit table (accounting/units.py) titles the axes: money in the labels' unit and
+    # divided into it; a fill rate stays as it is.
+    tornado = pd.DataFrame({"parameter": ["x"], "low": [1e4], "high": [5e4], "base": [3e4]})
+    wan = Labels(money_unit=MoneyUnit.WAN)
+    money = charts.tornado(tornado, wan, metric="npv_cash").to_dict()
+    assert money["layer"][0]["encoding"]["x"]["title"] == "NPV of cash flows (10k CNY)"
+    assert next(iter(money["datasets"].values()))[0]["base"] == pytest.approx(3.0)
+    share = charts.tornado(tornado, wan, metric="fill_rate").to_dict()
+    assert share["layer"][0]["encoding"]["x"]["title"] == "Fill rate (share)"
+    assert next(iter(share["datasets"].values()))[0]["base"] == pytest.approx(3e4)

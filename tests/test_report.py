@@ -97,6 +97,15 @@ def test_png_and_svg_of_every_chart(report_en):
         assert "<svg" in (report_en / "png" / f"{name}.svg").read_text(encoding="utf-8")
 
 
+def test_first_money_line_is_the_npv_of_cash(report_en):
+    # Value is cash: the comparison leads with the NPV of cash flows, which no accounting
+    # treatment moves, before any accounting profit (kept by year).
+    text = (report_en / "report.html").read_text(encoding="utf-8")
+    comparison = text[text.index("Comparison with the base policy") :]
+    first_row = comparison[comparison.index("<tbody>") :].split("</tr>")[0]
+    assert "NPV of cash flows" in first_row
+
+
 def test_names_and_descriptions_are_escaped(report_en):
     text = (report_en / "report.html").read_text(encoding="utf-8")
     assert EVIL not in text
@@ -121,7 +130,7 @@ def test_pdf_holds_the_key_figures(runs, report_en):
 @needs_pdftotext
 def test_chinese_labels_in_html_and_pdf(runs, report_zh):
     html = (report_zh / "report.html").read_text(encoding="utf-8")
-    for label in ("全周期利润", "业绩利润", "备件库账面价值与上限", "万元"):
+    for label in ("全周期利润", "考核利润", "备件库账面价值与上限", "万元"):
         assert label in html
     text = subprocess.run(
         ["pdftotext", str(report_zh / "report.pdf"), "-"],

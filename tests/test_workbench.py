@@ -135,8 +135,8 @@ def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
         {**SMALL, "accounting.spares_treatment": "expense_on_purchase"},
     )
     direct = simulate(expected_scenario, replications=REPS, seed=SEED)
-    shown = _shown(dashboard.kpis.value, "npv_profit", "status-quo")
-    assert shown == pytest.approx(direct.kpis["npv_profit"].mean(), rel=1e-12)
+    shown = _shown(dashboard.kpis.value, "first_year_profit", "status-quo")
+    assert shown == pytest.approx(direct.kpis["first_year_profit"].mean(), rel=1e-12)
     # Switching the edited policy shows that policy's own levers, and changes nothing.
     dashboard.edit.value = "supplier-chargeback"
     assert dashboard.levers.treatment.value == SparesTreatment.CAPITALISE

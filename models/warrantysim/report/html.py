@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
+from warrantysim.accounting.units import is_money
 from warrantysim.report import tables
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, Lang
@@ -100,7 +101,7 @@ def _comparison_section(c: PolicyResults, labels: Labels) -> str:
 def _fmt(value: float, metric: str, labels: Labels) -> str:
     if not np.isfinite(value):
         return "n/a"  # an interval from a single replication
-    if tables.is_money(metric):
+    if is_money(metric):
         return labels.amount(value)
     return f"{value:,.3f}"
 
@@ -110,7 +111,7 @@ def kpi_table(c: PolicyResults, labels: Labels) -> pd.DataFrame:
     means = c.kpi_means()
     groups = {str(m): g for m, g in means.groupby("metric", sort=False)}
     rows = {
-        (labels(m) + (f" ({labels.money})" if tables.is_money(m) else "")): {
+        (labels(m) + (f" ({labels.money})" if is_money(m) else "")): {
             str(r["policy"]): f"{_fmt(r['mean'], m, labels)} "
             f"[{_fmt(r['lo'], m, labels)}, {_fmt(r['hi'], m, labels)}]"
             for _, r in group.iterrows()

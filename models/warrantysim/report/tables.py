@@ -14,34 +14,21 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from warrantysim.accounting.chart import PNL_COLUMNS, WRITEDOWN_COLUMNS
 from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.stats import half_width
 
 POLICY = "policy"
 REPLICATION = "replication"
 CONFIDENCE = 0.95
-WRITEDOWN_KINDS = ("age_writedown", "cap_writedown", "end_of_life_writeoff")
+WRITEDOWN_KINDS = WRITEDOWN_COLUMNS
 CAP_COLUMN = "book_value_cap_limit"
 STATEMENT_LINES = (
-    "revenue",
-    "product_cost",
-    "spare_parts_cost",
-    "labour_logistics",
-    "warranty_accrual",
-    "provision_release",
-    "late_penalties",
-    "screening_cost",
-    "chargeback_income",
-    "chargeback_unrecovered",
-    "salvage_income",
-    "age_writedown",
-    "cap_writedown",
-    "end_of_life_writeoff",
-    "bad_debt",
+    *PNL_COLUMNS,
     "profit",
     "performance_profit",
     "spares_book_value_end",
-    "book_value_cap_limit",
+    CAP_COLUMN,
     "warranty_provision_end",
     "units_sold",
     "claims",
@@ -154,26 +141,3 @@ def annual_statement(
     numeric = [c for c in lines if pd.api.types.is_numeric_dtype(annual[c])]
     rows = annual[annual[POLICY] == policy]
     return rows.groupby("fiscal_year")[numeric].mean().T
-
-
-_COUNT_PREFIXES = (
-    "units_",
-    "claims",
-    "parts_",
-    "orders",
-    "backorder",
-    "repairs",
-    "on_hand",
-    "on_order",
-    "in_refurbishment",
-)
-_NOT_MONEY_SUFFIXES = ("_rate", "_days", "_qty", "_count", "_share", "_turnover", "_months")
-
-
-def is_money(column: str) -> bool:
-    """Whether a result column is an amount of money (CNY) rather than a count, rate or time."""
-    if column in {POLICY, REPLICATION, "month", "months", "fiscal_year"}:
-        return False
-    if column.startswith(_COUNT_PREFIXES) or column.endswith(_NOT_MONEY_SUFFIXES):
-        return False
-    return "turnover" not in column and not column.endswith("_share_of_revenue")

@@ -14,7 +14,15 @@ import math
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 """D in docs/design.md: month m (1-based) covers days [(m-1)·D, m·D)."""
@@ -319,15 +327,20 @@ class SparesTreatment(StrEnum):
     ACCRUE_PER_UNIT = "accrue_per_unit"
 
 
-class LedgerLine(StrEnum):
-    """P&L lines that ``performance_profit_excludes`` may add back."""
+def _ledger_lines(names: list[str]) -> list[str]:
+    """Each name must be an expense line of the chart of accounts (``accounting/chart.py``)."""
+    # Imported here, not at the top: the accounting package imports this module, and the chart
+    # is the one place that spells the ledger's lines.
+    from warrantysim.accounting.chart import LedgerLine
 
-    AGE_WRITEDOWN = "age_writedown"
-    CAP_WRITEDOWN = "cap_writedown"
-    END_OF_LIFE_WRITEOFF = "end_of_life_writeoff"
-    BAD_DEBT = "bad_debt"
-    LATE_PENALTIES = "late_penalties"
-    SCREENING_COST = "screening_cost"
+    known = [line.value for line in LedgerLine]
+    for i, name in enumerate(names):
+        if name not in known:
+            raise FieldError((i,), f"expected one of {', '.join(known)}, got {name!r}")
+    return names
+
+
+LedgerLineName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class BookValueCap(_Model):
@@ -346,14 +359,10 @@ class Accounting(_Model):
     book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
     discount_rate: Annotated[float, Field(gt=-1.0)] = 0.08
-    performance_profit_excludes: list[LedgerLine] = Field(
-        default_factory=lambda: [
-            LedgerLine.AGE_WRITEDOWN,
-            LedgerLine.CAP_WRITEDOWN,
-            LedgerLine.END_OF_LIFE_WRITEOFF,
-            LedgerLine.BAD_DEBT,
-        ]
+    performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
+        Field(default_factory=lambda: ["age_writedown", "bad_debt"])
     )
+    """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
 class Scenario(_Model):

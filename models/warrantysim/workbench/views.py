@@ -16,6 +16,7 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
+from warrantysim.accounting.units import is_money
 from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
 from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
@@ -50,7 +51,7 @@ def _e(text: object) -> str:
 
 
 def _value(metric: str, value: float, labels: Labels) -> str:
-    return labels.amount(value) if tables.is_money(metric) else f"{value:,.3f}"
+    return labels.amount(value) if is_money(metric) else f"{value:,.3f}"
 
 
 def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
