@@ -62,6 +62,7 @@ _OTHERS = {
     "mean_turnaround_days": Unit.DAYS,
     "p95_turnaround_days": Unit.DAYS,
     "technician_utilisation": Unit.SHARE,
+    "part": Unit.INDEX,
     "part_name": Unit.INDEX,
     "receivable_days": Unit.DAYS,
     "provision_months_of_claims": Unit.MONTHS,
