@@ -1,0 +1,182 @@
+"""The life models, as weighted sums of Weibull components: F(t) = Σ wᵢ Fᵢ(t).
+
+- ``weibull``:     F = F_W(β, η)                           (params shape, scale_months)
+- ``exponential``: F = F_W(1, η)                            (scale_months = the mean life)
+- ``defective``:   F = p·F_W(β, η); a share 1 − p never fails in the window (Meeker 1987,
+  "Limited failure population life tests"; reliability's ``Fit_Weibull_DS``)
+- ``mixture``:     F = p·F_W(β₁, η₁) + (1 − p)·F_W(β₂, η₂)  (component 1 = the early defects)
+
+Weibull pieces: z = (t/η)^β, F = 1 − e^(−z), ln f = ln(β/η) + (β−1) ln(t/η) − z, and
+G(x) = ∫₀ˣ F dt = x·F(x) − η Γ(1 + 1/β) P(1 + 1/β, z) (integration by parts; P is the regularised
+lower incomplete gamma), which the ``period`` likelihood needs (see :mod:`.lifedata`).
+Parameters are optimised on an unbounded scale: log for shapes and scales, logit for shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+from warrantysim.calibration.lifedata import FloatArray, Grouping, LifeData
+
+
+class ModelKind(StrEnum):
+    EXPONENTIAL = "exponential"
+    WEIBULL = "weibull"
+    DEFECTIVE = "defective"
+    MIXTURE = "mixture"
+
+
+PARAMETER_NAMES: dict[ModelKind, tuple[str, ...]] = {
+    ModelKind.EXPONENTIAL: ("scale_months",),
+    ModelKind.WEIBULL: ("shape", "scale_months"),
+    ModelKind.DEFECTIVE: ("share", "shape", "scale_months"),
+    ModelKind.MIXTURE: (
+        "share", "early_shape", "early_scale_months", "shape", "scale_months",
+    ),
+}  # fmt: skip
+"""Natural parameters of each model, in the order of every parameter vector."""
+
+
+@dataclass(frozen=True)
+class Components:
+    weight: FloatArray
+    shape: FloatArray
+    scale: FloatArray
+    immortal: float
+    """The share that never fails (1 − Σ weight)."""
+
+
+def is_share(name: str) -> bool:
+    return name == "share"
+
+
+def to_free(kind: ModelKind, theta: FloatArray) -> FloatArray:
+    """Natural parameters → unbounded ones (log, or logit for a share)."""
+    names = PARAMETER_NAMES[kind]
+    return np.array(
+        [special.logit(v) if is_share(n) else np.log(v) for n, v in zip(names, theta, strict=False)]
+    )
+
+
+def from_free(kind: ModelKind, u: FloatArray) -> FloatArray:
+    names = PARAMETER_NAMES[kind]
+    return np.array(
+        [special.expit(v) if is_share(n) else np.exp(v) for n, v in zip(names, u, strict=False)]
+    )
+
+
+def free_jacobian(kind: ModelKind, theta: FloatArray) -> FloatArray:
+    """dθ/du on the diagonal: θ for log, θ(1 − θ) for logit (the delta method's J)."""
+    names = PARAMETER_NAMES[kind]
+    return np.array([v * (1 - v) if is_share(n) else v for n, v in zip(names, theta, strict=False)])
+
+
+def components(kind: ModelKind, theta: FloatArray) -> Components:
+    t = np.asarray(theta, dtype=np.float64)
+    if kind is ModelKind.EXPONENTIAL:
+        return Components(np.ones(1), np.ones(1), t[:1], 0.0)
+    if kind is ModelKind.WEIBULL:
+        return Components(np.ones(1), t[:1], t[1:2], 0.0)
+    if kind is ModelKind.DEFECTIVE:
+        return Components(t[:1], t[1:2], t[2:3], 1.0 - float(t[0]))
+    share = float(t[0])
+    return Components(np.array([share, 1 - share]), t[[1, 3]], t[[2, 4]], 0.0)
+
+
+def _z(c: Components, t: FloatArray) -> FloatArray:
+    """(t/η)^β per component: shape (components, len(t))."""
+    return np.power(np.maximum(t, 0.0)[None, :] / c.scale[:, None], c.shape[:, None])
+
+
+def cdf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
+    c = components(kind, theta)
+    return c.weight @ -np.expm1(-_z(c, np.atleast_1d(t)))
+
+
+def log_sf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
+    c = components(kind, theta)
+    z = _z(c, np.atleast_1d(t))
+    terms = np.log(c.weight)[:, None] - z
+    if c.immortal > 0:
+        terms = np.vstack([terms, np.full(z.shape[1], np.log(c.immortal))])
+    return special.logsumexp(terms, axis=0)
+
+
+def log_pdf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
+    c = components(kind, theta)
+    t = np.atleast_1d(t)
+    z = _z(c, t)
+    log_ratio = np.log(t)[None, :] - np.log(c.scale)[:, None]
+    terms = np.log(c.weight * c.shape / c.scale)[:, None] + (c.shape[:, None] - 1) * log_ratio - z
+    return special.logsumexp(terms, axis=0)
+
+
+def integrated_cdf(
+    kind: ModelKind, theta: FloatArray, x: FloatArray, warranty_months: float | None = None
+) -> FloatArray:
+    """G_W(x) = ∫₀ˣ F(min(t, W)) dt: after the warranty's end F stays at F(W)."""
+    x = np.maximum(np.atleast_1d(np.asarray(x, dtype=np.float64)), 0.0)
+    if warranty_months is None:
+        return _integrated(kind, theta, x)[0]
+    w = float(warranty_months)
+    g, f = _integrated(kind, theta, np.append(np.minimum(x, w), w))
+    return g[:-1] + np.maximum(x - w, 0.0) * f[-1]
+
+
+def _integrated(kind: ModelKind, theta: FloatArray, x: FloatArray) -> tuple[FloatArray, ...]:
+    """(G(x), F(x)) in one pass over the components."""
+    c = components(kind, theta)
+    z = _z(c, x)
+    a = 1.0 + 1.0 / c.shape
+    partial_mean = (c.scale * special.gamma(a))[:, None] * special.gammainc(a[:, None], z)
+    f = -np.expm1(-z)
+    return c.weight @ (x[None, :] * f - partial_mean), c.weight @ f
+
+
+def period_probability(
+    kind: ModelKind, theta: FloatArray, k: FloatArray, period: float, warranty: float | None
+) -> FloatArray:
+    """P(returned in the k-th period after shipment), uniform times inside periods."""
+    g = integrated_cdf(kind, theta, np.concatenate([k + 1, k, k - 1]) * period, warranty)
+    up, mid, down = np.split(g, 3)
+    return np.maximum((up - 2 * mid + down) / period, 0.0)
+
+
+def period_survival(
+    kind: ModelKind, theta: FloatArray, n: FloatArray, period: float, warranty: float | None
+) -> FloatArray:
+    """P(not returned through the n-th period after shipment)."""
+    g = integrated_cdf(kind, theta, np.concatenate([n + 1, n]) * period, warranty)
+    up, down = np.split(g, 2)
+    return np.maximum(1.0 - (up - down) / period, 0.0)
+
+
+def _period_log_terms(kind: ModelKind, theta: FloatArray, data: LifeData) -> tuple[FloatArray, ...]:
+    """ln P_k and ln P(survive n) from one evaluation of G on all the points both need."""
+    k = data.failure_months / data.period_months
+    n = data.suspension_months / data.period_months
+    points = np.concatenate([k + 1, k, k - 1, n + 1, n]) * data.period_months
+    g = integrated_cdf(kind, theta, points, data.warranty_months) / data.period_months
+    up, mid, down, s_up, s_down = np.split(g, np.cumsum([len(k)] * 3 + [len(n)]))
+    return np.log(up - 2 * mid + down), np.log(1.0 - (s_up - s_down))
+
+
+def log_likelihood(kind: ModelKind, theta: FloatArray, data: LifeData) -> float:
+    """ℓ(θ) of the data under its grouping (formulas in :mod:`.lifedata`)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if data.grouping is Grouping.EXACT:
+            f = log_pdf(kind, theta, data.failure_months)
+            s = log_sf(kind, theta, data.suspension_months)
+        else:
+            f, s = _period_log_terms(kind, theta, data)
+    total = float(data.failure_count @ f + data.suspension_count @ s)
+    return total if np.isfinite(total) else -np.inf
+
+
+def as_float_array(values: object) -> NDArray[np.float64]:
+    return np.asarray(values, dtype=np.float64)
