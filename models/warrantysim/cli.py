@@ -16,12 +16,14 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from warrantysim.calibration.errors import DataError
 from warrantysim.commands import UsageError
 from warrantysim.scenario_files import ScenarioError
 
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
+    ("calibrate", "warrantysim.commands.calibrate"),
     ("compare", "warrantysim.experiments.commands.compare"),
     ("sweep", "warrantysim.experiments.commands.sweep"),
     ("sensitivity", "warrantysim.experiments.commands.sensitivity"),
@@ -61,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         more = len(e.errors) - 1
         suffix = f" (and {more} more; see warrantysim validate)" if more else ""
         print(f"{e}{suffix}", file=sys.stderr)
+    except DataError as e:
+        print(e, file=sys.stderr)
     except UsageError as e:
         print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
     except OSError as e:

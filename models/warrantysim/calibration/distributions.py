@@ -90,7 +90,8 @@ def components(kind: ModelKind, theta: FloatArray) -> Components:
 
 def _z(c: Components, t: FloatArray) -> FloatArray:
     """(t/η)^β per component: shape (components, len(t))."""
-    return np.power(np.maximum(t, 0.0)[None, :] / c.scale[:, None], c.shape[:, None])
+    with np.errstate(over="ignore"):  # z = inf is a survival of 0, which the caller handles
+        return np.power(np.maximum(t, 0.0)[None, :] / c.scale[:, None], c.shape[:, None])
 
 
 def cdf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
