@@ -79,7 +79,11 @@ def run(args: argparse.Namespace) -> int:
         base=args.base, out=args.out, fitted_parts={args.part: fit}, comment=comment
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(args.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomic(args.out, write)
     load_scenario(args.out)  # what we wrote must load: fail here, not in the user's next run
     print(comment)
     print(f"-> {args.out}")
