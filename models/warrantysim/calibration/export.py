@@ -27,7 +27,8 @@ def nevada_from_claims(
     observed_months: int,
 ) -> NevadaChart:
     """Returns of lots shipped in months 1..S counted in months 1..``observed_months``."""
-    lots = int(min(np.count_nonzero(np.cumsum(units_by_month[::-1])), observed_months))
+    selling = np.nonzero(np.asarray(units_by_month) > 0)[0]
+    lots = min(int(selling.max()) + 1 if len(selling) else 0, observed_months)
     claim_month = np.floor(claim_day / DAYS_PER_MONTH).astype(np.int64)
     seen = (claim_month < observed_months) & (sale_month <= lots)
     cells = (sale_month[seen] - 1) * observed_months + claim_month[seen]
