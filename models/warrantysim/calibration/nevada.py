@@ -237,3 +237,13 @@ def write_nevada(chart: NevadaChart, path: str | Path) -> Path:
         lines.append(",".join([labels[start], str(int(chart.shipped[i])), *cells]))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def truncate(chart: NevadaChart, last_period: int) -> NevadaChart:
+    """The chart as it stood at the end of ``last_period``: later lots and returns not yet seen."""
+    lots = chart.ship_period <= last_period
+    columns = max(0, last_period - chart.first_return_period + 1)
+    return NevadaChart(
+        chart.ship_period[lots], chart.shipped[lots], chart.returns[lots, :columns],
+        chart.first_return_period, chart.period_months, chart.labels[:columns], chart.source,
+    )  # fmt: skip
