@@ -81,9 +81,9 @@ def _prediction_interval(
         q = conditional_probabilities(fit, dist.from_free(fit.kind, u), watched, periods, chart)
         size = (COUNTS_PER_DRAW, *q.shape)
         counts[d] = rng.binomial(survivors[:, None], np.clip(q, 0.0, 1.0), size=size)
-    counts = counts.reshape(-1, len(watched), periods)
+    pooled = counts.reshape(-1, len(watched), periods)
     tail = (1 - level) / 2
-    return np.quantile(counts, tail, axis=0), np.quantile(counts, 1 - tail, axis=0)
+    return np.quantile(pooled, tail, axis=0), np.quantile(pooled, 1 - tail, axis=0)
 
 
 def monitor(forecast: pd.DataFrame, later: NevadaChart) -> pd.DataFrame:
