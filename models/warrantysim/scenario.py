@@ -124,8 +124,9 @@ class LifeUncertainty(_Model):
     """The fit's sampling distribution: u ~ N(û, Σ), u = ln θ (logit θ for the share), û = the
     part's own values (so a ``--set`` of the life moves the centre with it)."""
 
-    parameters: Annotated[list[UncertainParameter], Field(min_length=1)]
-    covariance: list[list[float]]
+    parameters: Annotated[tuple[UncertainParameter, ...], Field(min_length=1)]
+    covariance: tuple[tuple[float, ...], ...]
+    # tuples, not lists: a Part is hashed (renewal-theory caches), so its fields must be
     """Σ on the free scale, a row per parameter in ``parameters``' order."""
 
     @model_validator(mode="after")
@@ -140,7 +141,7 @@ class LifeUncertainty(_Model):
         return self
 
 
-def _check_covariance(rows: list[list[float]]) -> None:
+def _check_covariance(rows: tuple[tuple[float, ...], ...]) -> None:
     """Symmetric to 1e-9 of its largest entry; eigenvalues >= −1e-9 of the largest (rounding)."""
     import numpy as np  # scenario loading stays light; numpy is there anyway with the model
 
