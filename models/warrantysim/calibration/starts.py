@@ -15,6 +15,8 @@ from warrantysim.calibration.distributions import ModelKind
 from warrantysim.calibration.lifedata import FloatArray, Grouping, LifeData
 
 SHAPE_GRID = (0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0)
+EARLY_FRACTIONS = (0.02, 0.05, 0.15, 0.4)
+"""Early-component scales tried, as fractions of the oldest failure age."""
 
 
 def _ages(data: LifeData) -> tuple[FloatArray, FloatArray]:
@@ -38,27 +40,37 @@ def weibull_start(data: LifeData) -> FloatArray:
     return candidates[int(np.argmax(scores))]
 
 
-def starting_points(kind: ModelKind, data: LifeData) -> list[FloatArray]:
+def starting_points(kind: ModelKind, data: LifeData, keep: int = 3) -> list[FloatArray]:
+    """The ``keep`` most likely of a grid of candidates (a likelihood costs ~0.1 ms, a local
+    optimisation ~100 of them, so scoring a grid is the cheap way not to miss a component)."""
+    candidates = _candidates(kind, data)
+    if len(candidates) <= keep:
+        return candidates
+    scores = np.array([dist.log_likelihood(kind, c, data) for c in candidates])
+    return [candidates[i] for i in np.argsort(-scores)[:keep]]
+
+
+def _candidates(kind: ModelKind, data: LifeData) -> list[FloatArray]:
     shape, scale = weibull_start(data)
     if kind is ModelKind.EXPONENTIAL:
         return [np.array([weibull_given_shape(data, 1.0)])]
     if kind is ModelKind.WEIBULL:
         return [np.array([shape, scale])]
     failures, _ = _ages(data)
-    late = float(np.max(failures))
     observed = min(max(data.failures / data.positions, 1e-6), 0.5)
+    early_scales = [_early_quantile(data), *(float(np.max(failures)) * f for f in EARLY_FRACTIONS)]
     if kind is ModelKind.DEFECTIVE:
         return [
-            np.array([min(0.999, 2 * observed), shape, late / 2]),
-            np.array([min(0.999, 10 * observed), shape, late * 2]),
-            np.array([0.98, shape, scale]),
-        ]
-    early = _early_quantile(data)
+            np.array([min(0.999, m * observed), b, eta])
+            for m in (1.2, 2.0, 5.0, 20.0) for b in SHAPE_GRID
+            for eta in [*early_scales, scale]
+        ]  # fmt: skip
+    mains = [np.array([b, weibull_given_shape(data, b)]) for b in (shape, 1.0, 1.5, 2.5)]
     return [
-        np.array([p, b1, early, shape, scale])
-        for p in (observed / 4, observed, min(0.3, 4 * observed))
-        for b1 in (0.7, 1.5)
-    ]
+        np.array([m * observed, b1, eta1, *main])
+        for m in (0.05, 0.1, 0.25, 0.5) for b1 in (0.5, 0.8, 1.5)
+        for eta1 in early_scales for main in mains
+    ]  # fmt: skip
 
 
 def _early_quantile(data: LifeData) -> float:
