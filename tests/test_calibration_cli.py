@@ -21,8 +21,9 @@ SMALL = ["product.units_per_month=300", "product.sales_months=6", "simulation.ho
 @pytest.fixture(scope="module")
 def fitted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("calibrate") / "fitted.yaml"
+    base = ROOT / "scenarios" / "status-quo.yaml"
     code = main(["calibrate", str(SAMPLE), "--part", "battery", "--censoring", "interval",
-                 "--base", str(ROOT / "scenarios" / "status-quo.yaml"), "--out", str(out)])  # fmt: skip
+                 "--base", str(base), "--out", str(out)])  # fmt: skip
     assert code == 0
     return out
 
