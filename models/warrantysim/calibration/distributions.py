@@ -44,77 +44,91 @@ PARAMETER_NAMES: dict[ModelKind, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Components:
+    """Weights, shapes and scales of shape (batch, components)."""
+
     weight: FloatArray
     shape: FloatArray
     scale: FloatArray
-    immortal: float
-    """The share that never fails (1 − Σ weight)."""
+    immortal: FloatArray
+    """The share that never fails (1 − Σ weight), per batch row."""
 
 
 def is_share(name: str) -> bool:
     return name == "share"
 
 
+def _share_column(kind: ModelKind) -> FloatArray:
+    return np.array([is_share(n) for n in PARAMETER_NAMES[kind]])
+
+
 def to_free(kind: ModelKind, theta: FloatArray) -> FloatArray:
-    """Natural parameters → unbounded ones (log, or logit for a share)."""
-    names = PARAMETER_NAMES[kind]
-    return np.array(
-        [special.logit(v) if is_share(n) else np.log(v) for n, v in zip(names, theta, strict=False)]
-    )
+    """Natural parameters → unbounded ones (log, or logit for a share); last axis = parameters."""
+    theta = np.asarray(theta, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return np.where(_share_column(kind), special.logit(theta), np.log(theta))
 
 
 def from_free(kind: ModelKind, u: FloatArray) -> FloatArray:
-    names = PARAMETER_NAMES[kind]
-    return np.array(
-        [special.expit(v) if is_share(n) else np.exp(v) for n, v in zip(names, u, strict=False)]
-    )
+    u = np.asarray(u, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return np.where(_share_column(kind), special.expit(u), np.exp(u))
 
 
 def free_jacobian(kind: ModelKind, theta: FloatArray) -> FloatArray:
     """dθ/du on the diagonal: θ for log, θ(1 − θ) for logit (the delta method's J)."""
-    names = PARAMETER_NAMES[kind]
-    return np.array([v * (1 - v) if is_share(n) else v for n, v in zip(names, theta, strict=False)])
+    theta = np.asarray(theta, dtype=np.float64)
+    return np.where(_share_column(kind), theta * (1 - theta), theta)
 
 
 def components(kind: ModelKind, theta: FloatArray) -> Components:
-    t = np.asarray(theta, dtype=np.float64)
+    """Components of one parameter vector (p,) or of a batch (m, p): arrays of shape (m, c)."""
+    t = np.atleast_2d(np.asarray(theta, dtype=np.float64))
+    ones, zeros = np.ones((len(t), 1)), np.zeros(len(t))
     if kind is ModelKind.EXPONENTIAL:
-        return Components(np.ones(1), np.ones(1), t[:1], 0.0)
+        return Components(ones, ones, t[:, :1], zeros)
     if kind is ModelKind.WEIBULL:
-        return Components(np.ones(1), t[:1], t[1:2], 0.0)
+        return Components(ones, t[:, :1], t[:, 1:2], zeros)
     if kind is ModelKind.DEFECTIVE:
-        return Components(t[:1], t[1:2], t[2:3], 1.0 - float(t[0]))
-    share = float(t[0])
-    return Components(np.array([share, 1 - share]), t[[1, 3]], t[[2, 4]], 0.0)
+        return Components(t[:, :1], t[:, 1:2], t[:, 2:3], 1.0 - t[:, 0])
+    share = t[:, :1]
+    return Components(np.hstack([share, 1 - share]), t[:, [1, 3]], t[:, [2, 4]], zeros)
 
 
 def _z(c: Components, t: FloatArray) -> FloatArray:
-    """(t/η)^β per component: shape (components, len(t))."""
+    """(t/η)^β: shape (batch, components, len(t))."""
     with np.errstate(over="ignore"):  # z = inf is a survival of 0, which the caller handles
-        return np.power(np.maximum(t, 0.0)[None, :] / c.scale[:, None], c.shape[:, None])
+        return np.power(np.maximum(t, 0.0) / c.scale[..., None], c.shape[..., None])
+
+
+def _one(values: FloatArray, theta: FloatArray) -> FloatArray:
+    """A single parameter vector gets (n,) back, a batch (m, n)."""
+    return values[0] if np.ndim(theta) == 1 else values
 
 
 def cdf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
     c = components(kind, theta)
-    return c.weight @ -np.expm1(-_z(c, np.atleast_1d(t)))
+    f = np.einsum("mc,mcn->mn", c.weight, -np.expm1(-_z(c, np.atleast_1d(t))))
+    return _one(f, theta)
 
 
 def log_sf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
     c = components(kind, theta)
     z = _z(c, np.atleast_1d(t))
-    terms = np.log(c.weight)[:, None] - z
-    if c.immortal > 0:
-        terms = np.vstack([terms, np.full(z.shape[1], np.log(c.immortal))])
-    return special.logsumexp(terms, axis=0)
+    with np.errstate(divide="ignore"):
+        terms = np.log(c.weight)[..., None] - z
+        immortal = np.broadcast_to(np.log(c.immortal)[:, None, None], (len(z), 1, z.shape[2]))
+    return _one(special.logsumexp(np.concatenate([terms, immortal], axis=1), axis=1), theta)
 
 
 def log_pdf(kind: ModelKind, theta: FloatArray, t: FloatArray) -> FloatArray:
     c = components(kind, theta)
     t = np.atleast_1d(t)
     z = _z(c, t)
-    log_ratio = np.log(t)[None, :] - np.log(c.scale)[:, None]
-    terms = np.log(c.weight * c.shape / c.scale)[:, None] + (c.shape[:, None] - 1) * log_ratio - z
-    return special.logsumexp(terms, axis=0)
+    log_ratio = np.log(t) - np.log(c.scale)[..., None]
+    with np.errstate(divide="ignore"):
+        scale_term = np.log(c.weight * c.shape / c.scale)[..., None]
+    terms = scale_term + (c.shape[..., None] - 1) * log_ratio - z
+    return _one(special.logsumexp(terms, axis=1), theta)
 
 
 def integrated_cdf(
@@ -123,20 +137,21 @@ def integrated_cdf(
     """G_W(x) = ∫₀ˣ F(min(t, W)) dt: after the warranty's end F stays at F(W)."""
     x = np.maximum(np.atleast_1d(np.asarray(x, dtype=np.float64)), 0.0)
     if warranty_months is None:
-        return _integrated(kind, theta, x)[0]
+        return _one(_integrated(kind, theta, x)[0], theta)
     w = float(warranty_months)
     g, f = _integrated(kind, theta, np.append(np.minimum(x, w), w))
-    return g[:-1] + np.maximum(x - w, 0.0) * f[-1]
+    return _one(g[:, :-1] + np.maximum(x - w, 0.0) * f[:, -1:], theta)
 
 
 def _integrated(kind: ModelKind, theta: FloatArray, x: FloatArray) -> tuple[FloatArray, ...]:
-    """(G(x), F(x)) in one pass over the components."""
+    """(G(x), F(x)) in one pass over the components, each (batch, len(x))."""
     c = components(kind, theta)
     z = _z(c, x)
     a = 1.0 + 1.0 / c.shape
-    partial_mean = (c.scale * special.gamma(a))[:, None] * special.gammainc(a[:, None], z)
+    partial_mean = (c.scale * special.gamma(a))[..., None] * special.gammainc(a[..., None], z)
     f = -np.expm1(-z)
-    return c.weight @ (x[None, :] * f - partial_mean), c.weight @ f
+    weighted = np.einsum("mc,mcn->mn", c.weight, x * f - partial_mean)
+    return weighted, np.einsum("mc,mcn->mn", c.weight, f)
 
 
 def period_probability(
@@ -144,7 +159,7 @@ def period_probability(
 ) -> FloatArray:
     """P(returned in the k-th period after shipment), uniform times inside periods."""
     g = integrated_cdf(kind, theta, np.concatenate([k + 1, k, k - 1]) * period, warranty)
-    up, mid, down = np.split(g, 3)
+    up, mid, down = np.split(g, 3, axis=-1)
     return np.maximum((up - 2 * mid + down) / period, 0.0)
 
 
@@ -153,7 +168,7 @@ def period_survival(
 ) -> FloatArray:
     """P(not returned through the n-th period after shipment)."""
     g = integrated_cdf(kind, theta, np.concatenate([n + 1, n]) * period, warranty)
-    up, down = np.split(g, 2)
+    up, down = np.split(g, 2, axis=-1)
     return np.maximum(1.0 - (up - down) / period, 0.0)
 
 
@@ -163,20 +178,26 @@ def _period_log_terms(kind: ModelKind, theta: FloatArray, data: LifeData) -> tup
     n = data.suspension_months / data.period_months
     points = np.concatenate([k + 1, k, k - 1, n + 1, n]) * data.period_months
     g = integrated_cdf(kind, theta, points, data.warranty_months) / data.period_months
-    up, mid, down, s_up, s_down = np.split(g, np.cumsum([len(k)] * 3 + [len(n)]))
+    up, mid, down, s_up, s_down = np.split(g, np.cumsum([len(k)] * 3 + [len(n)]), axis=-1)
     return np.log(up - 2 * mid + down), np.log(1.0 - (s_up - s_down))
 
 
-def log_likelihood(kind: ModelKind, theta: FloatArray, data: LifeData) -> float:
-    """ℓ(θ) of the data under its grouping (formulas in :mod:`.lifedata`)."""
+def log_likelihood_batch(kind: ModelKind, thetas: FloatArray, data: LifeData) -> FloatArray:
+    """ℓ(θ) of the data under its grouping (formulas in :mod:`.lifedata`), for a batch (m, p):
+    one vectorised pass, so finite-difference gradients and Hessians cost about one call."""
+    thetas = np.atleast_2d(thetas)
     with np.errstate(divide="ignore", invalid="ignore"):
         if data.grouping is Grouping.EXACT:
-            f = log_pdf(kind, theta, data.failure_months)
-            s = log_sf(kind, theta, data.suspension_months)
+            f = log_pdf(kind, thetas, data.failure_months)
+            s = log_sf(kind, thetas, data.suspension_months)
         else:
-            f, s = _period_log_terms(kind, theta, data)
-    total = float(data.failure_count @ f + data.suspension_count @ s)
-    return total if np.isfinite(total) else -np.inf
+            f, s = _period_log_terms(kind, thetas, data)
+        total = f @ data.failure_count + s @ data.suspension_count
+    return np.where(np.isfinite(total), total, -np.inf)
+
+
+def log_likelihood(kind: ModelKind, theta: FloatArray, data: LifeData) -> float:
+    return float(log_likelihood_batch(kind, np.asarray(theta)[None, :], data)[0])
 
 
 def as_float_array(values: object) -> NDArray[np.float64]:

@@ -40,7 +40,7 @@ def weibull_start(data: LifeData) -> FloatArray:
     return candidates[int(np.argmax(scores))]
 
 
-def starting_points(kind: ModelKind, data: LifeData, keep: int = 3) -> list[FloatArray]:
+def starting_points(kind: ModelKind, data: LifeData, keep: int = 2) -> list[FloatArray]:
     """The ``keep`` most likely of a grid of candidates (a likelihood costs ~0.1 ms, a local
     optimisation ~100 of them, so scoring a grid is the cheap way not to miss a component)."""
     candidates = _candidates(kind, data)
