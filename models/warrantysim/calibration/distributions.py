@@ -176,8 +176,10 @@ def _period_log_terms(kind: ModelKind, theta: FloatArray, data: LifeData) -> tup
     """ln P_k and ln P(survive n) from one evaluation of G on all the points both need."""
     k = data.failure_months / data.period_months
     n = data.suspension_months / data.period_months
-    points = np.concatenate([k + 1, k, k - 1, n + 1, n]) * data.period_months
-    g = integrated_cdf(kind, theta, points, data.warranty_months) / data.period_months
+    points = np.maximum(np.concatenate([k + 1, k, k - 1, n + 1, n]) * data.period_months, 0.0)
+    # Nevada ages are whole periods: the ~5·cells points are a few dozen distinct ones
+    distinct, index = np.unique(points, return_inverse=True)
+    g = integrated_cdf(kind, theta, distinct, data.warranty_months)[..., index] / data.period_months
     up, mid, down, s_up, s_down = np.split(g, np.cumsum([len(k)] * 3 + [len(n)]), axis=-1)
     return np.log(up - 2 * mid + down), np.log(1.0 - (s_up - s_down))
 
