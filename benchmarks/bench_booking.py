@@ -21,8 +21,7 @@ from typing import TypeVar
 
 from warrantysim.accounting import account
 from warrantysim.api import prepare, tables_from_log
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.sim.model import run_replication
 
 ROOT = Path(__file__).resolve().parents[1]

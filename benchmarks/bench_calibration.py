@@ -22,7 +22,7 @@ from warrantysim.api import prepare
 from warrantysim.calibration import Censoring, LifeData, fitter, recommend
 from warrantysim.calibration.export import simulated_nevada
 from warrantysim.calibration.nevada import to_life_data
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 5

@@ -27,12 +27,10 @@ import pandas as pd
 
 from warrantysim import experiments as ex
 from warrantysim.experiments.executors import Executor, make_executor
-from warrantysim.experiments.overrides import scenario_hash
 from warrantysim.experiments.runner import default_chunk_runs, plan_chunks
 from warrantysim.experiments.store import Chunk, Table
 from warrantysim.experiments.work import Job, Point
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario, scenario_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

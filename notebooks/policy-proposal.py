@@ -44,9 +44,11 @@ import pandas as pd
 
 from warrantysim import experiments as ex
 from warrantysim.charts import render_offline_in_notebooks
-from warrantysim.report import Comparison, Labels, Lang, MoneyUnit, figures, tables, write_report
-from warrantysim.scenario_files import load_scenario
+from warrantysim.report import Labels, Lang, MoneyUnit, PolicyResults, tables, write_report
+from warrantysim.report.figures import figures
+from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
+from warrantysim.workbench.progress import WidgetProgress
 
 render_offline_in_notebooks()
 
@@ -60,8 +62,9 @@ result = ex.compare(
     precision=PRECISION,
     max_replications=MAX_REPLICATIONS,
     executor=EXECUTOR,
+    progress=WidgetProgress(),
 )
-comparison = Comparison.from_experiment(result, {s.name: s.description for s in scenarios})
+comparison = PolicyResults.from_experiment(result, {s.name: s.description for s in scenarios})
 print(
     f"{result.replications} replications per policy; precision met: "
     f"{all(p.met for p in result.precision)}"

@@ -33,7 +33,6 @@ OUT_DIR = "../out/sensitivity"
 EXECUTOR = "processes"  # serial | processes | dask
 
 # %%
-import json
 from pathlib import Path
 
 from warrantysim import charts
@@ -42,6 +41,7 @@ from warrantysim.experiments.spec import load_sensitivity_spec, load_sweep_spec
 from warrantysim.experiments.sweep import load_base, run_design
 from warrantysim.workbench import policy_files, scenarios_dir
 from warrantysim.workbench import sensitivity as sens
+from warrantysim.workbench.progress import WidgetProgress
 
 charts.render_offline_in_notebooks()
 
@@ -52,20 +52,27 @@ if SWEEP_REPLICATIONS:
 sobol_spec = load_sensitivity_spec(SENSITIVITY_SPEC or specs / "sensitivity-example.yaml")
 if SOBOL_N:
     sobol_spec = sobol_spec.model_copy(update={"n": SOBOL_N})
-overrides = [f"{k}={json.dumps(v)}" for k, v in OVERRIDES.items()]
+overrides = OVERRIDES
 parameters = list(sweep_spec.parameters)
 out = Path(OUT_DIR)
 
 
 def run_sweep(policy):
     base = load_base(policy_files()[policy], sweep_spec.set, overrides)
-    options = ex.RunOptions(executor=EXECUTOR, out=out / f"sweep-{policy}", resume=True)
+    options = ex.RunOptions(
+        executor=EXECUTOR, out=out / f"sweep-{policy}", resume=True, progress=WidgetProgress()
+    )
     return run_design(base, sweep_spec, options)
 
 
 sweeps = {policy: run_sweep(policy) for policy in POLICIES}
 sobol = ex.sensitivity(
-    sobol_spec, overrides=overrides, executor=EXECUTOR, out=out / "sobol", resume=True
+    sobol_spec,
+    overrides=overrides,
+    executor=EXECUTOR,
+    out=out / "sobol",
+    resume=True,
+    progress=WidgetProgress(),
 )
 
 # %% [markdown]
@@ -73,7 +80,7 @@ sobol = ex.sensitivity(
 
 # %%
 first = sweeps[POLICIES[0]].kpis
-charts.tornado(sens.tornado(first, parameters, KPI))
+charts.tornado(sens.tornado(first, parameters, KPI), metric=KPI)
 
 # %% [markdown]
 # ## Sobol indices (first order S1 and total ST, 95 % bootstrap intervals)
@@ -88,7 +95,7 @@ charts.sobol(sens.sobol_long(sobol.indices, sobol_spec.kpis[0]))
 
 # %%
 effects = {p: sens.main_effects(s.kpis, parameters, KPI) for p, s in sweeps.items()}
-charts.sweep(sens.with_policy(effects))
+charts.sweep(sens.with_policy(effects), metric=KPI)
 
 # %% [markdown]
 # ## Where each policy wins (higher mean KPI at each grid point)

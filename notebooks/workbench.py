@@ -28,7 +28,7 @@ OVERRIDES: dict = {}  # dotted path -> value, applied to every policy (like --se
 WAIT = False  # True: block until the first answer is in (batch runs and tests)
 
 # %%
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.dashboard import Dashboard
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import warrantysim.accounting as accounting
-from test_accounting_factories import make_log, random_log, scenario
+from factories import books_scenario as scenario
+from factories import make_log, random_log
 from warrantysim.accounting import account
 from warrantysim.sim.eventlog import PurchaseKind
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_accounting_factories import D, make_log, scenario, widget
+from factories import D, make_log, widget
+from factories import books_scenario as scenario
 from warrantysim.accounting import account, accrual_per_unit
 from warrantysim.accounting.kpis import inventory_turnovers, receivable_days
 from warrantysim.sim.eventlog import PurchaseKind, ScrapReason
@@ -111,30 +112,30 @@ def test_end_of_life_writes_off_leftover_and_books_its_scrap_value() -> None:
     assert books["spares_book_value_gross_end"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
 
 
-def steady_claims_log():
-    """1000 units sold a month for 60 months; exponential lives with λ = 0.01 a month and a
-    36-month warranty give each cohort λ × 1000 = 10 claims a month over the 36 months after each
-    sale. Sales spread evenly over their month, so the first and the 37th month get half: 5."""
+def steady_claims_log(sales_months: int = 60, horizon_months: int = 96):
+    """1000 units sold a month for ``sales_months``; exponential lives with λ = 0.01 a month and
+    a 36-month warranty give each cohort λ × 1000 = 10 claims a month over the 36 months after
+    each sale. Sales spread evenly over their month, so the first and the 37th month get half: 5."""
     claims = []
-    for sale in range(60):
+    for sale in range(sales_months):
         for k, n in [(0, 5), *[(k, 10) for k in range(1, 36)], (36, 5)]:
             day = (sale + k + 0.5) * D
             claims += [(0, day, day)] * n
     claims.sort()
     return make_log(
-        96,
-        units_sold=[1000] * 60 + [0] * 36,
+        horizon_months,
+        units_sold=[1000] * sales_months + [0] * (horizon_months - sales_months),
         purchases=[(0, 0.0, len(claims), PurchaseKind.INITIAL)],
         claims=claims,
     )
 
 
-def provision_scenario(accrual):
+def provision_scenario(accrual, sales_months: int = 60, horizon_months: int = 96):
     return scenario(
         [widget(unit_cost=100.0, life={"shape": 1.0, "scale_months": 100.0})],
-        product={"sales_months": 60, "warranty_months": 36},
+        product={"sales_months": sales_months, "warranty_months": 36},
         service={"labour_cost_per_repair": 20.0, "logistics_cost_per_repair": 5.0},
-        simulation={"horizon_months": 96},
+        simulation={"horizon_months": horizon_months},
         accounting={"spares_treatment": "accrue_per_unit", "accrual_per_unit": accrual},
     )
 
@@ -155,8 +156,11 @@ def test_steady_provision_holds_half_a_warranty_of_claims() -> None:
     books = account(steady_claims_log(), provision_scenario(45.0), 50.0)
     assert books.monthly["warranty_provision_end"].iloc[59] == pytest.approx(810_000.0)
     assert books.kpis["provision_months_of_claims"] == pytest.approx(18.0)
-    # and all that is left at the end is released: cohorts 1-60 claimed exactly what they accrued
-    assert books.monthly["provision_release"].sum() == pytest.approx(0.0, abs=CENT)
+    # and all that is left at the end is released: cohorts 1-60 claimed exactly what they accrued;
+    # the year-end reviews find the balance right, up to the renewal solver's grid (M(t) = λt is
+    # solved numerically: a few cents on 810,000)
+    assert books.monthly["provision_release"].sum() == pytest.approx(0.0, abs=0.1)
+    assert books.monthly["warranty_accrual"].sum() == pytest.approx(60_000 * 45.0, abs=0.1)
     assert books.monthly["warranty_provision_end"].iloc[-1] == pytest.approx(0.0, abs=1e-6)
 
 
@@ -214,11 +218,16 @@ def test_performance_profit_adds_back_the_excluded_lines() -> None:
     assert books["bad_debt"].iloc[0] == pytest.approx(100.0)
     assert books["late_penalties"].iloc[0] == pytest.approx(15.0)
     gap = books["performance_profit"] - books["profit"]
-    added = books[["bad_debt", "age_writedown", "cap_writedown", "end_of_life_writeoff"]].sum(
-        axis=1
-    )
+    added = books["bad_debt"] + books["age_writedown"] - books["age_writedown_carried_out"]
     assert np.allclose(gap, added)
     assert books["age_writedown"].iloc[0] == pytest.approx(9 * 10 * (D - 0.0) / (12 * D))
+    # The part issued on day 20 leaves at its cost (nothing written down yet); the 9 left are
+    # fully written down by month 12 (9 × 10 = 90) and carry that 90 out when scrapped in month 24,
+    # so appraisal profit is charged their cost then, and over the lifetime it is profit + bad debt.
+    assert books["age_writedown"].sum() == pytest.approx(90.0)
+    assert books["age_writedown_carried_out"].iloc[:-1].sum() == 0.0
+    assert books["age_writedown_carried_out"].iloc[-1] == pytest.approx(90.0)
+    assert gap.sum() == pytest.approx(books["bad_debt"].sum())
     only_penalties = scenario(
         sales_terms=terms,
         service=service,
@@ -274,8 +283,12 @@ def test_three_treatments_differ_in_timing_only() -> None:
     # The 100 parts (1,000) with 100 units sold a month for 12 months and no write-down:
     # capitalise expenses 2 × 10 = 20 a month as parts are used and writes off the 52 left
     # (520) at the end; expense_on_purchase expenses all 1,000 in month 1; accrue_per_unit
-    # charges 0.5 × 100 = 50 a month to the provision while selling (600), draws 20 a month from
-    # it, and at the end releases 600 − 480 = 120 and writes off the 520 left. Lifetime: 1,000 each.
+    # charges 0.5 × 100 = 50 a month to the provision while selling (600) and draws 20 a month from
+    # it. The year-end review in month 12 re-estimates it: cohort i = 1..12 (100 units, λ = 0.01
+    # a month, 12-month warranty, half a month old on average at the end of its month) has
+    # 0.01 (i − 0.5) claims a unit left, Σ 100 × 0.01 (i − 0.5) = 72 claims × 10 = 720, against a
+    # balance of 600 − 12 × 20 = 360: a top-up of 360 (month 12 costs 50 + 360 = 410). At the end
+    # it releases 960 − 24 × 20 = 480 and writes off the 520 left (520 − 480 = 40). Lifetime: 1,000.
     spares = ["spare_parts_cost", "warranty_accrual", "end_of_life_writeoff"]
     cost = {}
     for treatment in ("capitalise", "expense_on_purchase", "accrue_per_unit"):
@@ -286,7 +299,61 @@ def test_three_treatments_differ_in_timing_only() -> None:
     assert cost["capitalise"][-1] == pytest.approx(20.0 + 520.0)
     assert cost["expense_on_purchase"][0] == 1000.0
     assert np.count_nonzero(cost["expense_on_purchase"]) == 1
-    assert cost["accrue_per_unit"][:12].tolist() == [50.0] * 12
-    assert cost["accrue_per_unit"][-1] == pytest.approx(520.0 - 120.0)
+    assert cost["accrue_per_unit"][:11].tolist() == [50.0] * 11
+    assert cost["accrue_per_unit"][11] == pytest.approx(50.0 + 360.0, abs=1e-4)  # solver grid
+    assert cost["accrue_per_unit"][-1] == pytest.approx(520.0 - 480.0, abs=1e-4)
     for timing in cost.values():
         assert timing.sum() == pytest.approx(1000.0, abs=CENT)
+
+
+def test_accrual_and_age_writedown_charge_a_spare_once() -> None:
+    # One unit sold in month 1 accrues 10 to the provision; one spare costing 10 is bought on
+    # day 0 and written down straight-line over 2 months; a repair takes it in month 3. Six
+    # months, so no fiscal year end (and no review) falls inside. The rule: a spare bought under
+    # the accrual treatment is paid for by the provision, so its age write-down draws the
+    # provision instead of being a second expense.
+    #   month 1: accrual 10 (expense); age write-down 10 × D / 2D = 5 drawn: provision 5
+    #   month 2: age write-down 5 drawn: provision 0, spare's book value 0
+    #   month 3: the repair takes it at book value 0: draws 0; its 10 of write-down leaves with it
+    # The spare's 10 reaches the P&L once (the accrual); nothing is released at the end. Before
+    # the rule, the 10 of age write-down was an expense too, and the end of life released 10.
+    log = make_log(
+        6,
+        units_sold=[1, 0, 0, 0, 0, 0],
+        purchases=[(0, 0.0, 1, PurchaseKind.INITIAL)],
+        claims=[(0, 2.5 * D, 2.5 * D)],
+    )
+    accrue = {"spares_treatment": "accrue_per_unit", "accrual_per_unit": 10.0}
+    sc = scenario(accounting={**accrue, "age_writedown_months": 2})
+    m = account(log, sc, 50.0).monthly
+    assert m["warranty_accrual"].tolist() == [10.0, 0, 0, 0, 0, 0]
+    assert m["age_writedown"].abs().sum() == 0.0
+    assert m["provision_used"].iloc[:3].tolist() == pytest.approx([5.0, 5.0, 0.0])
+    assert m["warranty_provision_end"].iloc[:3].tolist() == pytest.approx([5.0, 0.0, 0.0])
+    assert m["provision_release"].sum() == 0.0
+    assert m["spares_book_value_end"].iloc[:2].tolist() == pytest.approx([5.0, 0.0])
+    # capitalised instead, the same spare costs the same 10, as age write-down (5 + 5)
+    capitalised = account(log, scenario(accounting={"age_writedown_months": 2}), 50.0).monthly
+    assert capitalised["age_writedown"].iloc[:2].tolist() == pytest.approx([5.0, 5.0])
+    assert capitalised["profit"].sum() == pytest.approx(m["profit"].sum(), abs=CENT)
+
+
+def test_months_of_claims_is_measured_at_steady_state() -> None:
+    # 1,000 units a month for 36 of 72 months (test_accounting_handchecked.steady_claims_log's
+    # pattern: each cohort claims 10 a month over the 36 months after its sale, 5 in the first and
+    # the 37th). Each claim costs 100 + 20 + 5 = 125; each unit 0.36 claims × 125 = 45, accrued per
+    # unit. At the end of month 36 (the last sales month, a fiscal year end) cohort i = 1..36 is
+    # 36 − i + ½ months old on average, with 0.01 (i − ½) claims a unit to come:
+    # Σ 1,000 × 0.01 (i − ½) = 10 × (666 − 18) = 6,480 claims × 125 = 810,000 in the provision
+    # (the review agrees: 36,000 × 45 − (12,960 − 6,480) × 125 = 810,000).
+    # Steady-state draw: the trailing year's 1,000 units a month × 45 a unit = 45,000 a month,
+    # so 810,000 / 45,000 = 18.0 months. The old measure divided by the trailing year's own draws,
+    # months 25-36, whose claims 5 + 10 (k − 1) average 300 × 125 = 37,500: 21.6 months, because
+    # the young cohorts' claims were still ramping up.
+    sc = provision_scenario(45.0, sales_months=36, horizon_months=72)
+    books = account(steady_claims_log(sales_months=36, horizon_months=72), sc, 50.0)
+    assert books.monthly["warranty_provision_end"].iloc[35] == pytest.approx(810_000.0, rel=1e-6)
+    assert books.kpis["provision_months_of_claims"] == pytest.approx(18.0, rel=1e-6)
+    trailing = books.monthly["provision_used"].iloc[24:36].mean()
+    assert 810_000.0 / trailing == pytest.approx(21.6, rel=1e-6)
+    assert np.all(books.monthly["warranty_provision_end"] >= -1e-6)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_accounting_factories import random_log
+from factories import random_log
 from warrantysim.accounting.inventory import CapRule, StockUnits, stock_units, value_stock
 from warrantysim.accounting.operations import layers
 from warrantysim.scenario import DAYS_PER_MONTH
@@ -39,9 +39,11 @@ def naive_fifo_exit_months(units: StockUnits, issue_part, issue_day, horizon: in
 def naive_values(
     units: StockUnits, horizon: int, writedown_months: int | None, cap: CapRule | None
 ):
-    """Month-end book value, issued value and cap write-down per month, unit by unit."""
+    """Month-end book value, issued value, cap write-down and the age write-down carried out
+    with the units that leave, per month, unit by unit."""
     factor = np.ones(len(units.cost))
     value_end, issued, capped = np.zeros(horizon), np.zeros(horizon), np.zeros(horizon)
+    carried, age_so_far, last = np.zeros(horizon), np.zeros(len(units.cost)), units.cost.copy()
     year_ends = set() if cap is None else set(cap.year_ends.tolist())
     cost_of_sales = np.array(cap.base_cost_of_sales) if cap is not None else None
 
@@ -54,8 +56,11 @@ def naive_values(
     for m in range(horizon):
         for k in np.flatnonzero(units.exit_month == m):
             issued[m] += units.cost[k] * aged(k, m * DAYS_PER_MONTH) * factor[k]
+            carried[m] += age_so_far[k]
         held = np.flatnonzero((units.receipt_month <= m) & (units.exit_month > m))
         values = {k: units.cost[k] * aged(k, (m + 1) * DAYS_PER_MONTH) * factor[k] for k in held}
+        for k in held:  # this month's age write-down: last month end's value less this one's
+            age_so_far[k] += last[k] - values[k]
         if cost_of_sales is not None and cap is not None and cap.issues_in_cost_of_sales:
             cost_of_sales[m] += issued[m]
         if m in year_ends and cap is not None and cost_of_sales is not None:
@@ -67,7 +72,9 @@ def naive_values(
                 factor[k] *= keep
                 values[k] *= keep
         value_end[m] = sum(values.values())
-    return value_end, issued, capped
+        last[held] = [values[k] for k in held]
+    carried[-1] += age_so_far[units.exit_month >= horizon].sum()  # scrapped at the end
+    return value_end, issued, capped, carried
 
 
 def cap_rule(horizon: int, absolute: float | None, share: float | None) -> CapRule:
@@ -99,9 +106,12 @@ def test_vectorised_valuation_matches_the_naive_bookkeeper(seed, writedown_month
     assert units.exit_month.tolist() == expected_exit.tolist()
     cap = None if limits == (None, None) else cap_rule(horizon, *limits)
     v = value_stock(units, horizon, writedown_months, cap)
-    value_end, issued, capped = naive_values(units, horizon, writedown_months, cap)
+    value_end, issued, capped, carried = naive_values(units, horizon, writedown_months, cap)
     book_value = np.cumsum(v.receipts - v.issued_value - v.age_writedown - v.cap_writedown)
     assert book_value[:-1] == pytest.approx(value_end[:-1], abs=1e-6)
     assert v.leftover_value[-1] == pytest.approx(value_end[-1], abs=1e-6)
     assert v.issued_value == pytest.approx(issued, abs=1e-6)
     assert v.cap_writedown == pytest.approx(capped, abs=1e-6)
+    assert v.age_writedown_carried_out == pytest.approx(carried, abs=1e-6)
+    # every unit leaves by the end, so all of the age write-down is carried out by then
+    assert v.age_writedown_carried_out.sum() == pytest.approx(v.age_writedown.sum(), abs=1e-6)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_accounting_factories import scenario, widget
+from factories import books_scenario as scenario
+from factories import widget
 from warrantysim.accounting import accrual_per_unit
 from warrantysim.accounting.pricing import (
     expected_warranty_cost_per_unit,

@@ -7,13 +7,12 @@ expected.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from factories import Cli, Writer
 from warrantysim.cli import main
 
 GOOD = """\
@@ -188,17 +187,37 @@ CASES = {
         args=("--replications", "0"),
         command="run",
     ),
+    "unknown distribution": Case(
+        {"bad.yaml": _edit("lead_time_days: 21", "lead_time_days: {dist: weibull, mean: 3}")},
+        (
+            "bad.yaml: parts.ssd.lead_time_days.dist:",
+            "expected one of fixed, exponential, gamma, lognormal, uniform, got 'weibull'",
+        ),
+    ),
+    "distribution without its cv": Case(
+        {"bad.yaml": _edit("lead_time_days: 21", "lead_time_days: {dist: gamma, mean: 30}")},
+        ("bad.yaml: parts.ssd.lead_time_days.cv:", "required field missing"),
+    ),
+    "uniform upside down": Case(
+        {
+            "bad.yaml": _edit(
+                "lead_time_days: 21", "lead_time_days: {dist: uniform, low: 9, high: 2}"
+            )
+        },
+        ("bad.yaml: parts.ssd.lead_time_days.high:", "expected more than low (9.0), got 2.0"),
+    ),
+    "fast engine cannot serve a repair centre": Case(
+        {
+            "bad.yaml": GOOD + "simulation: {engine: fast}\n"
+            "service: {repair_centre: {technicians: 2, repair_days: 1}}\n"
+        },
+        ("bad.yaml: simulation.engine:", "the fast path cannot serve this scenario"),
+    ),
+    "technicians not a whole number": Case(
+        {"bad.yaml": GOOD + "service: {repair_centre: {technicians: 1.5, repair_days: 1}}\n"},
+        ("bad.yaml: service.repair_centre.technicians:", "expected a whole number"),
+    ),
 }
-
-
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "warrantysim.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 IN_A_SUBPROCESS = (
@@ -215,15 +234,6 @@ IN_A_SUBPROCESS = (
 case also runs in-process through the same ``main`` (a process start costs about 2 s)."""
 
 
-def _write_files(case: Case, directory: Path) -> None:
-    for name, content in case.files.items():
-        target = directory / name
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-
-
 def _check_one_line(case: Case, status: int, stdout: str, stderr: str) -> None:
     assert status == 2, stderr
     assert "Traceback" not in stderr
@@ -237,9 +247,14 @@ def _check_one_line(case: Case, status: int, stdout: str, stderr: str) -> None:
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_bad_input_is_one_line_and_exit_code_2(
-    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    case: Case,
+    tmp_path: Path,
+    write: Writer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _write_files(case, tmp_path)
+    for name, content in case.files.items():
+        write(name, content)
     monkeypatch.chdir(tmp_path)
     try:
         status = main([case.command, case.target, *case.args])
@@ -250,25 +265,30 @@ def test_bad_input_is_one_line_and_exit_code_2(
 
 
 @pytest.mark.parametrize("name", IN_A_SUBPROCESS)
-def test_bad_input_through_the_installed_command(name: str, tmp_path: Path) -> None:
+def test_bad_input_through_the_installed_command(
+    name: str, tmp_path: Path, write: Writer, cli: Cli
+) -> None:
     case = CASES[name]
-    _write_files(case, tmp_path)
-    done = _cli(tmp_path, case.command, case.target, *case.args)
+    for file_name, content in case.files.items():
+        write(file_name, content)
+    done = cli(case.command, case.target, *case.args, cwd=tmp_path)
     _check_one_line(case, done.returncode, done.stdout, done.stderr)
 
 
-def test_good_file_of_the_bad_input_cases_is_valid(tmp_path: Path) -> None:
+def test_good_file_of_the_bad_input_cases_is_valid(tmp_path: Path, write: Writer, cli: Cli) -> None:
     """The cases above break GOOD in one place each; GOOD itself must pass."""
-    (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
-    done = _cli(tmp_path, "validate", "good.yaml")
+    write("good.yaml", GOOD)
+    done = cli("validate", "good.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok: good.yaml (tiny)"
 
 
-def test_validate_reports_every_file_and_fails_if_any_fails(tmp_path: Path) -> None:
-    (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "bad.yaml").write_text(_edit("shape: 0.7", "shape: 0"), encoding="utf-8")
-    done = _cli(tmp_path, "validate", "good.yaml", "bad.yaml")
+def test_validate_reports_every_file_and_fails_if_any_fails(
+    tmp_path: Path, write: Writer, cli: Cli
+) -> None:
+    write("good.yaml", GOOD)
+    write("bad.yaml", _edit("shape: 0.7", "shape: 0"))
+    done = cli("validate", "good.yaml", "bad.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout.strip() == "ok: good.yaml (tiny)"
     assert done.stderr.strip() == "bad.yaml: parts.ssd.life.shape: expected a number > 0, got 0"

@@ -121,7 +121,9 @@ def test_unknown_part_is_a_usage_error(tmp_path, capsys):
     )  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2
-    assert "--part" in err and "'nope'" in err and "ssd" in err
+    assert "--part" in err
+    assert "'nope'" in err
+    assert "ssd" in err
 
 
 def test_spreadsheet_errors_name_the_cell_and_a_wrong_sheet(tmp_path, capsys):

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from warrantysim.cli import main
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "scenarios" / "data" / "nevada-battery.csv"

@@ -10,8 +10,8 @@ fit), coverage below 90 % from intervals that are really 95 % would be far outsi
 from __future__ import annotations
 
 import numpy as np
+from factories import part, scenario
 
-from sim_factories import part, scenario
 from warrantysim.calibration import Censoring, fitter
 from warrantysim.calibration.export import simulated_nevada
 from warrantysim.calibration.forecast import expected_chart, forecast_returns, monitor

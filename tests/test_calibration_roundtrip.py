@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from factories import part, scenario
 
-from sim_factories import part, scenario
 from warrantysim.calibration import Censoring, fitter, read_nevada
 from warrantysim.calibration.export import simulated_nevada
 from warrantysim.calibration.nevada import to_life_data, write_nevada

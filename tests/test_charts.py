@@ -12,7 +12,7 @@ from scipy import stats
 
 from warrantysim import charts
 from warrantysim.report import tables
-from warrantysim.report.figures import FIGURE_NAMES, Comparison, figures
+from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
 from warrantysim.report.i18n import Labels, Lang, MoneyUnit
 
 
@@ -79,14 +79,14 @@ def test_paired_difference_cancels_common_noise():
 
 def test_cumulative_profit_ends_at_mean_lifetime_profit():
     res = fake_results(0.0)
-    comp = Comparison.of({"only": res})
+    comp = PolicyResults.of({"only": res})
     cum = tables.cumulative_profit(comp.monthly)
     last = cum[cum["month"] == cum["month"].max()]["mean"].iloc[0]
     assert last == pytest.approx(res.kpis["lifetime_profit"].mean())
 
 
 def test_writedowns_by_kind_are_annual_means():
-    comp = Comparison.of({"p": fake_results(0.0)})
+    comp = PolicyResults.of({"p": fake_results(0.0)})
     wd = tables.writedowns_by_kind(comp.annual)
     year1 = wd[(wd["fiscal_year"] == 1)].set_index("kind")["amount"]
     assert year1["age_writedown"] == pytest.approx(60.0)
@@ -96,14 +96,16 @@ def test_writedowns_by_kind_are_annual_means():
 
 @pytest.mark.parametrize("lang", list(Lang))
 def test_every_figure_is_valid_vega_lite(lang):
-    comp = Comparison.of({"status-quo": fake_results(0.0), "expense": fake_results(-3.0, seed=1)})
+    comp = PolicyResults.of(
+        {"status-quo": fake_results(0.0), "expense": fake_results(-3.0, seed=1)}
+    )
     figs = figures(comp, Labels(lang, MoneyUnit.WAN))
     assert tuple(figs) == FIGURE_NAMES
     for chart in figs.values():
         spec = chart.to_dict(validate=True)
         json.dumps(spec)  # serialisable: the report inlines it as JSON
     text = json.dumps(figs["annual_profit"].to_dict(), ensure_ascii=False)
-    assert ("业绩利润" in text) == (lang is Lang.ZH)
+    assert ("考核利润" in text) == (lang is Lang.ZH)
 
 
 def test_money_in_wan_is_divided_by_ten_thousand():
@@ -154,3 +156,16 @@ def test_sensitivity_charts_validate():
     rows = next(iter(spec["datasets"].values()))
     assert rows[0][spec["encoding"]["x"]["field"]] == 1
     assert spec["encoding"]["x"]["title"] == "parts.a.x"
+
+
+def test_sensitivity_axes_are_titled_with_their_metric_and_unit():
+    # The unit table (accounting/units.py) titles the axes: money in the labels' unit and
+    # divided into it; a fill rate stays as it is.
+    tornado = pd.DataFrame({"parameter": ["x"], "low": [1e4], "high": [5e4], "base": [3e4]})
+    wan = Labels(money_unit=MoneyUnit.WAN)
+    money = charts.tornado(tornado, wan, metric="npv_cash").to_dict()
+    assert money["layer"][0]["encoding"]["x"]["title"] == "NPV of cash flows (10k CNY)"
+    assert next(iter(money["datasets"].values()))[0]["base"] == pytest.approx(3.0)
+    share = charts.tornado(tornado, wan, metric="fill_rate").to_dict()
+    assert share["layer"][0]["encoding"]["x"]["title"] == "Fill rate (share)"
+    assert next(iter(share["datasets"].values()))[0]["base"] == pytest.approx(3e4)

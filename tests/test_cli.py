@@ -4,40 +4,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from factories import Cli, Writer
 from warrantysim import __version__
+from warrantysim.atomic import write_atomic
 from warrantysim.cli import COMMANDS, build_parser, main
-from warrantysim.commands import write_atomic
-from warrantysim.scenario_files import load_scenario, scenario_hash
+from warrantysim.scenario import load_scenario, scenario_hash
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")
-OUTPUTS = ("kpis.parquet", "monthly.parquet", "annual.parquet", "scenario.yaml", "manifest.json")
-
-
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "warrantysim.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+OUTPUTS = ("kpis.parquet", "monthly.parquet", "annual.parquet", "parts.parquet", "scenario.yaml",
+           "manifest.json")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+def two_runs(tmp_path_factory: pytest.TempPathFactory, cli: Cli) -> tuple[Path, Path, Path]:
     """The same seed twice (the first into the default folder), then another seed."""
     cwd = tmp_path_factory.mktemp("runs")
     args = ("run", str(BASELINE), *SHORT, "--replications", "2")
     for extra in ((), ("--out", "again"), ("--out", "other", "--seed", "7")):
-        done = _cli(cwd, *args, *extra)
+        done = cli(*args, *extra, cwd=cwd)
         assert done.returncode == 0, done.stderr
         (cwd / f"stdout{len(extra)}.txt").write_text(done.stdout, encoding="utf-8")
     return cwd / "results" / "baseline", cwd / "again", cwd / "other"
@@ -53,6 +43,17 @@ def test_run_writes_every_output_and_no_temporary_files(two_runs: tuple[Path, Pa
     assert len(monthly) == 2 * 6
     assert {"replication", "month", "units_sold", "claims", "profit"} <= set(monthly.columns)
     assert not pd.read_parquet(first / "annual.parquet").empty
+    parts = pd.read_parquet(first / "parts.parquet")
+    n_parts = len(load_scenario(BASELINE).parts)
+    assert len(parts) == 2 * 6 * n_parts
+    assert {"part_name", "claims", "claims_filled_from_stock", "backorders_end", "on_hand_end",
+            "on_order_end", "in_refurbishment_end", "mean_wait_days", "p95_wait_days",
+            "mean_technician_wait_days", "mean_turnaround_days",
+            "technician_utilisation"} <= set(parts.columns)  # fmt: skip
+    # monthly.parquet keeps the totals of the per-part table
+    by_month = parts.groupby(["replication", "month"])[["claims", "on_hand_end"]].sum()
+    totals = monthly.set_index(["replication", "month"])[["claims", "on_hand_end"]]
+    pd.testing.assert_frame_equal(by_month, totals, check_dtype=False)
 
 
 def test_the_resolved_scenario_and_manifest_describe_the_run(
@@ -72,7 +73,7 @@ def test_the_resolved_scenario_and_manifest_describe_the_run(
     assert json.loads((other / "manifest.json").read_text(encoding="utf-8"))["seed"] == 7
 
 
-@pytest.mark.parametrize("table", ["kpis", "monthly", "annual"])
+@pytest.mark.parametrize("table", ["kpis", "monthly", "annual", "parts"])
 def test_the_same_seed_gives_identical_tables(
     two_runs: tuple[Path, Path, Path], table: str
 ) -> None:
@@ -91,7 +92,8 @@ def test_run_prints_a_kpi_summary(two_runs: tuple[Path, Path, Path]) -> None:
     assert lines[0] == "baseline: 2 replications, seed 2026 -> again/"
     assert "95% CI" in lines[1]
     claims = next(line for line in lines if line.startswith("claims "))
-    assert "[" in claims and "]" in claims
+    assert "[" in claims
+    assert "]" in claims
 
 
 def test_validate_prints_ok_with_the_scenario_name(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,9 +118,11 @@ def test_main_returns_2_with_one_line_for_a_missing_file(
     assert capsys.readouterr().err == "missing.yaml: no such file\n"
 
 
-def test_an_unwritable_output_folder_is_a_user_error(tmp_path: Path) -> None:
-    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
-    done = _cli(tmp_path, "run", str(BASELINE), *SHORT, "--replications", "1", "--out", "taken")
+def test_an_unwritable_output_folder_is_a_user_error(
+    tmp_path: Path, write: Writer, cli: Cli
+) -> None:
+    write("taken", "a file, not a folder")
+    done = cli("run", str(BASELINE), *SHORT, "--replications", "1", "--out", "taken", cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("warrantysim run: error: cannot create directory 'taken'")

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factories import Writer
 from warrantysim.experiments.design import (
     grid_design,
     point_scenarios,
     sampled_design,
 )
-from warrantysim.experiments.overrides import apply_overrides, raw, scenario_hash
 from warrantysim.experiments.spec import (
     DesignKind,
     Parameter,
@@ -21,7 +21,13 @@ from warrantysim.experiments.spec import (
     load_sensitivity_spec,
     load_sweep_spec,
 )
-from warrantysim.scenario_files import ScenarioError, load_scenario
+from warrantysim.scenario import (
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_hash,
+    to_raw,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -86,7 +92,7 @@ def test_relative_needs_a_number_in_the_scenario() -> None:
 def test_overrides_equal_a_scenario_loaded_with_set() -> None:
     base = load_scenario(BASELINE)
     changed = apply_overrides(
-        base, {"parts.ssd.life.shape": 1.3, "pricing.markup": 0.2}, "p", raw(base)
+        base, {"parts.ssd.life.shape": 1.3, "pricing.markup": 0.2}, "p", to_raw(base)
     )
     direct = load_scenario(BASELINE, ["parts.ssd.life.shape=1.3", "pricing.markup=0.2"])
     assert changed == direct
@@ -110,12 +116,6 @@ def test_bad_design_points_name_the_point_and_path(
     assert "design point 3" in str(error.value)
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "spec.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_spec_scenario_is_relative_to_the_spec(tmp_path: Path) -> None:
     spec = load_sweep_spec(ROOT / "scenarios" / "experiments" / "sweep-example.yaml")
     assert spec.scenario == BASELINE
@@ -137,14 +137,16 @@ def test_spec_scenario_is_relative_to_the_spec(tmp_path: Path) -> None:
         ("scenario: [unclosed", "cannot read"),
     ],
 )
-def test_bad_sweep_specs_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
-    path = write(tmp_path, text)
+def test_bad_sweep_specs_say_what_is_wrong(write: Writer, text: str, message: str) -> None:
+    path = write("spec.yaml", text)
     with pytest.raises(SpecError, match=message) as error:
         load_sweep_spec(path)
     assert str(path) in str(error.value)
 
 
-def test_sobol_needs_a_power_of_two(tmp_path: Path) -> None:
-    path = write(tmp_path, "scenario: b.yaml\nn: 100\nkpis: [x]\nparameters: {a: {range: [0, 1]}}")
+def test_sobol_needs_a_power_of_two(write: Writer) -> None:
+    path = write(
+        "spec.yaml", "scenario: b.yaml\nn: 100\nkpis: [x]\nparameters: {a: {range: [0, 1]}}"
+    )
     with pytest.raises(SpecError, match=r"spec: Sobol needs n a power of two .*e.g. 64 or 128"):
         load_sensitivity_spec(path)

@@ -9,7 +9,7 @@ import pytest
 from warrantysim.experiments import options as options_module
 from warrantysim.experiments.compare import _experiment
 from warrantysim.experiments.options import RunOptions, model_code_hash
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 

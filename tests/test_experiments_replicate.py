@@ -8,8 +8,7 @@ import pandas as pd
 
 from warrantysim import experiments as ex
 from warrantysim.api import simulate
-from warrantysim.experiments.overrides import scenario_hash
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import load_scenario, scenario_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = [

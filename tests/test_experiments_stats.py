@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
-from warrantysim.experiments.stats import (
+from warrantysim.stats import (
     Interval,
     mean_interval,
     paired_interval,
     replications_for_half_width,
+    summary_table,
     welch_interval,
 )
 
@@ -27,7 +29,13 @@ def test_mean_interval_by_hand() -> None:
 
 
 def test_one_value_has_no_interval() -> None:
-    assert math.isinf(mean_interval([3.0]).half_width)
+    # The API summary, the report tables and the experiments agree: n = 1 gives NaN, not inf.
+    assert math.isnan(mean_interval([3.0]).half_width)
+    assert (
+        summary_table(pd.DataFrame({"x": [3.0]}))[["sem", "ci_low", "ci_high"]]
+        .isna()
+        .all(axis=None)
+    )
 
 
 def test_paired_interval_is_the_interval_of_differences() -> None:
@@ -53,5 +61,5 @@ def test_replications_for_half_width_scales_as_one_over_root_n() -> None:
     # h ∝ 1/√n: halving the half-width needs four times the replications
     assert replications_for_half_width(Interval(0.0, 2.0, 10), 1.0) == 40
     assert replications_for_half_width(Interval(0.0, 0.5, 10), 1.0) == 10
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="target half-width must be positive"):
         replications_for_half_width(Interval(0.0, 0.5, 10), 0.0)

@@ -97,6 +97,15 @@ def test_png_and_svg_of_every_chart(report_en):
         assert "<svg" in (report_en / "png" / f"{name}.svg").read_text(encoding="utf-8")
 
 
+def test_first_money_line_is_the_npv_of_cash(report_en):
+    # Value is cash: the comparison leads with the NPV of cash flows, which no accounting
+    # treatment moves, before any accounting profit (kept by year).
+    text = (report_en / "report.html").read_text(encoding="utf-8")
+    comparison = text[text.index("Comparison with the base policy") :]
+    first_row = comparison[comparison.index("<tbody>") :].split("</tr>")[0]
+    assert "NPV of cash flows" in first_row
+
+
 def test_names_and_descriptions_are_escaped(report_en):
     text = (report_en / "report.html").read_text(encoding="utf-8")
     assert EVIL not in text
@@ -112,7 +121,8 @@ def test_pdf_holds_the_key_figures(runs, report_en):
         text=True,
     ).stdout
     labels = Labels()
-    assert "Lifetime profit" in text and "supplier-chargeback" in text
+    assert "Lifetime profit" in text
+    assert "supplier-chargeback" in text
     for run in runs:
         mean = pd.read_parquet(run / "kpis.parquet")["lifetime_profit"].mean()
         assert labels.amount(mean) in text
@@ -121,7 +131,7 @@ def test_pdf_holds_the_key_figures(runs, report_en):
 @needs_pdftotext
 def test_chinese_labels_in_html_and_pdf(runs, report_zh):
     html = (report_zh / "report.html").read_text(encoding="utf-8")
-    for label in ("全周期利润", "业绩利润", "备件库账面价值与上限", "万元"):
+    for label in ("全周期利润", "考核利润", "备件库账面价值与上限", "万元"):
         assert label in html
     text = subprocess.run(
         ["pdftotext", str(report_zh / "report.pdf"), "-"],
@@ -129,7 +139,8 @@ def test_chinese_labels_in_html_and_pdf(runs, report_zh):
         capture_output=True,
         text=True,
     ).stdout
-    assert "全周期利润" in text and "年度报表" in text
+    assert "全周期利润" in text
+    assert "年度报表" in text
     labels = Labels(Lang.ZH, MoneyUnit.WAN)
     mean = pd.read_parquet(runs[0] / "kpis.parquet")["lifetime_profit"].mean()
     assert labels.amount(mean) in text
@@ -158,7 +169,8 @@ def test_html_renders_every_chart_offline(request, report, shot):
         assert EVIL in page.inner_text("body")
         _screenshot(page, shot)
         browser.close()
-    assert requests and all(u.startswith("file://") for u in requests), requests
+    assert requests
+    assert all(u.startswith("file://") for u in requests), requests
 
 
 def _only_local_files(route):
@@ -182,8 +194,8 @@ def test_comparison_from_experiments_equals_one_from_simulate():
     # experiments.compare and api.simulate run the same replications (s, r) of each scenario.
     from warrantysim import experiments as ex
     from warrantysim.api import simulate
-    from warrantysim.report import Comparison
-    from warrantysim.scenario_files import load_scenario
+    from warrantysim.report import PolicyResults
+    from warrantysim.scenario import load_scenario
 
     small = {"product.units_per_month": 1500, "product.sales_months": 12}
     folder = Path(__file__).parents[1] / "scenarios"
@@ -191,8 +203,8 @@ def test_comparison_from_experiments_equals_one_from_simulate():
     result = ex.compare(
         scenarios[0], scenarios[1:], replications=2, seed=3, executor="serial", progress="quiet"
     )
-    got = Comparison.from_experiment(result)
-    direct = Comparison.of({s.name: simulate(s, replications=2, seed=3) for s in scenarios})
+    got = PolicyResults.from_experiment(result)
+    direct = PolicyResults.of({s.name: simulate(s, replications=2, seed=3) for s in scenarios})
     assert got.policies == direct.policies
     for table in ("kpis", "annual"):
         columns = list(getattr(direct, table).columns)
@@ -205,9 +217,9 @@ def test_comparison_from_experiments_equals_one_from_simulate():
 
 
 def test_one_replication_reports_no_interval_rather_than_a_zero_width_one() -> None:
-    from warrantysim.report.tables import t_halfwidth
+    from warrantysim.stats import half_width
 
-    half = t_halfwidth(pd.Series([3.0, float("nan")]), pd.Series([4, 1]))
+    half = half_width(pd.Series([3.0, float("nan")]), pd.Series([4, 1]))
     # n = 4: t(0.975, 3) · 3 / √4 = 3.18245 · 1.5
-    assert half.iloc[0] == pytest.approx(3.1824463 * 1.5, rel=1e-6)
-    assert np.isnan(half.iloc[1])
+    assert half[0] == pytest.approx(3.1824463 * 1.5, rel=1e-6)
+    assert np.isnan(half[1])

@@ -9,9 +9,11 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from warrantysim.scenario import MinMax, SparesTreatment
-from warrantysim.scenario_files import (
+from factories import write_file
+from warrantysim.scenario import (
+    MinMax,
     ScenarioError,
+    SparesTreatment,
     apply_overrides,
     dump_scenario,
     load_scenario,
@@ -49,22 +51,15 @@ accounting: {age_writedown_months: 36}
 """
 
 
-def _write(directory: Path, name: str, text: str) -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The parent scenario; the working directory is its folder, so errors show short names."""
     monkeypatch.chdir(tmp_path)
-    return _write(tmp_path, "base.yaml", BASE)
+    return write_file(tmp_path, "base.yaml", BASE)
 
 
 def test_mappings_merge_key_by_key(base: Path) -> None:
-    child = _write(
+    child = write_file(
         base.parent, "child.yaml", "extends: base.yaml\nname: c\nproduct: {unit_cost: 4000}\n"
     )
     scenario = load_scenario(child)
@@ -83,7 +78,7 @@ def test_lists_and_scalars_replace(base: Path) -> None:
         "parts:\n  - {name: hdd, unit_cost: 300, life: {shape: 1.1, scale_months: 900},\n"
         "     lead_time_days: 30, stocking: {policy: base_stock}}\n"
     )
-    scenario = load_scenario(_write(base.parent, "child.yaml", text))
+    scenario = load_scenario(write_file(base.parent, "child.yaml", text))
     assert scenario.product.seasonality == [2.0] * 12
     assert scenario.accounting.age_writedown_months is None  # null replaces 36
     assert [p.name for p in scenario.parts] == ["hdd"]
@@ -91,7 +86,7 @@ def test_lists_and_scalars_replace(base: Path) -> None:
 
 def test_a_mapping_onto_named_items_changes_only_those_items(base: Path) -> None:
     text = "extends: base.yaml\nparts:\n  fan: {life: {shape: 3.0}, refurbish: {yield: 0.4}}\n"
-    scenario = load_scenario(_write(base.parent, "child.yaml", text))
+    scenario = load_scenario(write_file(base.parent, "child.yaml", text))
     parent = load_scenario(base)
     assert scenario.part("fan").life.shape == 3.0
     assert scenario.part("fan").life.scale_months == 270  # merged, not replaced
@@ -102,12 +97,12 @@ def test_a_mapping_onto_named_items_changes_only_those_items(base: Path) -> None
 
 
 def test_extends_chains_with_paths_relative_to_each_file(base: Path) -> None:
-    mid = _write(
+    mid = write_file(
         base.parent,
         "policies/mid.yaml",
         "extends: ../base.yaml\nname: mid\npricing: {price: 6000}\n",
     )
-    leaf = _write(base.parent, "policies/deep/leaf.yaml", "extends: ../mid.yaml\nname: leaf\n")
+    leaf = write_file(base.parent, "policies/deep/leaf.yaml", "extends: ../mid.yaml\nname: leaf\n")
     scenario = load_scenario(leaf)
     assert (scenario.name, scenario.pricing.price, scenario.pricing.reference_price) == (
         "leaf",
@@ -118,7 +113,7 @@ def test_extends_chains_with_paths_relative_to_each_file(base: Path) -> None:
 
 
 def test_resolve_returns_the_merged_mapping_without_extends(base: Path) -> None:
-    child = _write(base.parent, "child.yaml", "extends: base.yaml\nname: c\n")
+    child = write_file(base.parent, "child.yaml", "extends: base.yaml\nname: c\n")
     raw = resolve(child, ["simulation.seed=11"])
     assert "extends" not in raw
     assert raw["name"] == "c"
@@ -218,7 +213,9 @@ def test_set_to_a_path_that_does_not_exist_is_an_error(
 
 
 def test_errors_name_the_file_that_set_the_value(base: Path) -> None:
-    child = _write(base.parent, "child.yaml", "extends: base.yaml\nparts: {ssd: {unit_cost: -1}}\n")
+    child = write_file(
+        base.parent, "child.yaml", "extends: base.yaml\nparts: {ssd: {unit_cost: -1}}\n"
+    )
     with pytest.raises(ScenarioError) as caught:
         load_scenario(child)
     error = caught.value
@@ -252,7 +249,7 @@ def test_parse_overrides_keeps_everything_after_the_first_equals() -> None:
 def test_dump_then_load_gives_an_equal_scenario(base: Path) -> None:
     scenario = load_scenario(base, ["parts.ssd.refurbish={yield: 0.3, cost: 60}"])
     text = dump_scenario(scenario)
-    again = load_scenario(_write(base.parent, "dumped.yaml", text))
+    again = load_scenario(write_file(base.parent, "dumped.yaml", text))
     assert again == scenario
     assert "yield: 0.3" in text  # the YAML spelling, not the Python attribute yield_
     assert scenario_hash(again) == scenario_hash(scenario)
@@ -294,7 +291,7 @@ def test_round_trip_holds_for_any_valid_values(
         "description": description,
     }
     scenario = load_scenario(base, overrides)
-    assert load_scenario(_write(base.parent, "rt.yaml", dump_scenario(scenario))) == scenario
+    assert load_scenario(write_file(base.parent, "rt.yaml", dump_scenario(scenario))) == scenario
 
 
 def test_duplicate_keys_are_refused_even_in_overrides(base: Path) -> None:
@@ -327,6 +324,6 @@ def test_yaml_anchors_and_merge_keys_are_not_duplicates(base: Path) -> None:
         "    lead_time_days: 21\n    stocking: {policy: min_max, min: 2, max: 6}\n"
         "  - <<: *fan\n    name: fan2\n    unit_cost: 75\n",
     )
-    scenario = load_scenario(_write(base.parent, "anchors.yaml", text))
+    scenario = load_scenario(write_file(base.parent, "anchors.yaml", text))
     assert scenario.part("fan2").unit_cost == 75
     assert scenario.part("fan2").life == scenario.part("fan").life

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_errors import ScenarioError
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
     from warrantysim.api import ReplicationTables, Results, run_one, simulate

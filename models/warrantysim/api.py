@@ -8,20 +8,19 @@ numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
-from scipy import special
 
 from warrantysim.accounting import account
 from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import run_replication
-from warrantysim.sim.physical import monthly_physical, physical_kpis
+from warrantysim.sim.physical import monthly_parts, monthly_physical, physical_kpis
 from warrantysim.sim.stocking import StockPlan, plan_stock
+from warrantysim.stats import summary_table
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,8 @@ class ReplicationTables:
     kpis: dict[str, float]
     monthly: pd.DataFrame
     annual: pd.DataFrame
+    parts: pd.DataFrame
+    """A row per (part, month): claims, stock, waits, turnaround, technician utilisation."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,13 @@ class Results:
     kpis: pd.DataFrame
     monthly: pd.DataFrame
     annual: pd.DataFrame
+    parts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """A row per replication, part and month (``sim.physical.monthly_parts``); empty where the
+    results came through ``experiments`` (its stores keep kpis, monthly and annual)."""
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Mean of each KPI across replications with a Student-t confidence interval."""
-        return kpi_summary(self.kpis.drop(columns="replication"), confidence)
+        return summary_table(self.kpis.drop(columns="replication"), confidence)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def tables_from_log(log: EventLog, scenario: Scenario, price: float) -> Replicat
         annual_physical, on="fiscal_year", how="left", validate="one_to_one"
     )
     kpis = {**physical_kpis(log, scenario.service), **books.kpis}
-    return ReplicationTables(kpis, monthly, annual)
+    return ReplicationTables(kpis, monthly, annual, monthly_parts(log))
 
 
 def simulate(
@@ -115,6 +119,7 @@ def results_from_tables(scenario: Scenario, seed: int, runs: list[ReplicationTab
         kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
         monthly=_stack([run.monthly for run in runs]),
         annual=_stack([run.annual for run in runs]),
+        parts=_stack([run.parts for run in runs]),
     )
 
 
@@ -122,12 +127,3 @@ def _stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
     framed = [t.assign(replication=r) for r, t in enumerate(tables)]
     stacked = pd.concat(framed, ignore_index=True)
     return stacked[["replication", *[c for c in stacked.columns if c != "replication"]]]
-
-
-def kpi_summary(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """mean, standard error and a t interval per column (a row per KPI)."""
-    n = len(kpis)
-    mean = kpis.mean()
-    sem = kpis.std(ddof=1) / np.sqrt(n) if n > 1 else kpis.mean() * np.nan
-    half = sem * (special.stdtrit(n - 1, 0.5 + confidence / 2) if n > 1 else np.nan)
-    return pd.DataFrame({"mean": mean, "sem": sem, "ci_low": mean - half, "ci_high": mean + half})

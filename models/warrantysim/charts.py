@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from warrantysim.accounting.units import Unit, is_money, unit_of
 from warrantysim.report.i18n import DEFAULT_LABELS, Labels
 from warrantysim.report.tables import CAP_COLUMN as CAP
 
@@ -25,6 +26,22 @@ def _money(frame: pd.DataFrame, labels: Labels, columns: Sequence[str]) -> pd.Da
     """The frame with money columns divided into the display unit (万元 or yuan)."""
     scaled = {c: frame[c] / labels.money_unit.divisor for c in columns if c in frame}
     return frame.assign(**scaled)
+
+
+def _in_unit(
+    frame: pd.DataFrame, labels: Labels, metric: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """The frame in the display unit when ``metric`` is money; as it is otherwise."""
+    return _money(frame, labels, columns) if is_money(metric) else frame
+
+
+def _axis(labels: Labels, metric: str) -> str:
+    """An axis title with the metric's unit: the money unit, or days, months, ... as they are."""
+    if is_money(metric):
+        return labels.money_axis(metric)
+    unit = unit_of(metric)
+    shown = unit is not None and unit not in (Unit.COUNT, Unit.INDEX)
+    return f"{labels(metric)} ({unit})" if shown else labels(metric)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -149,13 +166,16 @@ def _service_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[
     return (bars + rules).properties(width=WIDTH / 2 + 40, height=HEIGHT, title=labels(metric))
 
 
-def tornado(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+def tornado(
+    frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS, metric: str = "lifetime_profit"
+) -> alt.LayerChart:
     """Bars from the base outcome to the outcome at each parameter's low and high value.
 
-    ``frame``: columns ``parameter``, ``low``, ``high`` (the outcome at each end) and ``base``.
+    ``frame``: columns ``parameter``, ``low``, ``high`` (the outcome at each end) and ``base``;
+    ``metric`` names the outcome (its unit titles the axis).
     """
     swing = (frame["high"] - frame["low"]).abs()
-    data = _money(frame.assign(swing=swing), labels, ["low", "high", "base"])
+    data = _in_unit(frame.assign(swing=swing), labels, metric, ["low", "high", "base"])
     long = data.melt(["parameter", "base", "swing"], ["low", "high"], "end", "outcome")
     long = long.assign(end=long["end"].map(labels))
     sort = data.sort_values("swing", ascending=False)["parameter"].tolist()
@@ -167,7 +187,7 @@ def tornado(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerCh
             y=y,
             x=alt.X(
                 "outcome:Q",
-                title=labels.money_axis("lifetime_profit"),
+                title=_axis(labels, metric),
                 scale=alt.Scale(zero=False),
             ),
             x2="base:Q",
@@ -196,19 +216,22 @@ def sobol(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChar
     return (bars + rules).properties(width=2 * WIDTH, height=HEIGHT, title=labels("sobol"))
 
 
-def sweep(frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.FacetChart:
+def sweep(
+    frame: pd.DataFrame, labels: Labels = DEFAULT_LABELS, metric: str = "lifetime_profit"
+) -> alt.FacetChart:
     """Mean outcome (with CI band) against each swept parameter's value, one panel a parameter.
 
-    ``frame``: columns ``parameter``, ``value``, ``policy``, ``mean``, ``lo``, ``hi``.
+    ``frame``: columns ``parameter``, ``value``, ``policy``, ``mean``, ``lo``, ``hi``; ``metric``
+    names the outcome (its unit titles the axis).
     """
-    data = _plain(_money(frame, labels, ["mean", "lo", "hi"]))
+    data = _plain(_in_unit(frame, labels, metric, ["mean", "lo", "hi"]))
     base = alt.Chart().encode(
         x=alt.X("value:Q", title=labels("value")),
         color=alt.Color("policy:N", title=labels("policy")),
     )
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line(point=True).encode(
-        y=alt.Y("mean:Q", title=labels.money_axis("lifetime_profit"), scale=alt.Scale(zero=False))
+        y=alt.Y("mean:Q", title=_axis(labels, metric), scale=alt.Scale(zero=False))
     )
     layered = alt.layer(area, line, data=data).properties(width=WIDTH * 0.8, height=HEIGHT)
     facet = layered.facet(facet=alt.Facet("parameter:N", title=None), columns=3)

@@ -18,21 +18,23 @@ from typing import NoReturn
 
 from warrantysim.calibration.errors import DataError
 from warrantysim.commands import UsageError
-from warrantysim.scenario_files import ScenarioError
+from warrantysim.experiments.errors import Interrupted, OptionError, SpecError, StoreError
+from warrantysim.scenario import ScenarioError
 
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
     ("calibrate", "warrantysim.commands.calibrate"),
-    ("compare", "warrantysim.experiments.commands.compare"),
-    ("sweep", "warrantysim.experiments.commands.sweep"),
-    ("sensitivity", "warrantysim.experiments.commands.sensitivity"),
+    ("compare", "warrantysim.commands.compare"),
+    ("sweep", "warrantysim.commands.sweep"),
+    ("sensitivity", "warrantysim.commands.sensitivity"),
     ("report", "warrantysim.commands.report"),
     ("app", "warrantysim.commands.app"),
 ]
 """(subcommand, module) in the order ``--help`` lists them."""
 
 USER_ERROR = 2
+INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,8 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{e}{suffix}", file=sys.stderr)
     except DataError as e:
         print(e, file=sys.stderr)
-    except UsageError as e:
+    except (UsageError, SpecError, StoreError, OptionError) as e:
         print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
+    except Interrupted as stop:  # Ctrl-C in an experiment: finished chunks are kept
+        print(stop, file=sys.stderr)
+        return INTERRUPTED
     except OSError as e:
         if e.filename is None:
             raise  # not about a file the user named: a bug, keep the traceback

@@ -1,7 +1,8 @@
 """``book``: the event log and the scenario's accounting policy in, the monthly journal out.
 
-A pure function: same log and scenario, same ledger. The three spares treatments of DESIGN.md differ
-only in where a spare's cost goes (the stock's own movements are in :mod:`.inventory`):
+A pure function: same log and scenario, same ledger. The three spares treatments of
+docs/design.md differ only in where a spare's cost goes (the stock's own movements are in
+:mod:`.inventory`):
 
 | treatment           | spare received        | spare issued to a repair   | unit sold           |
 |---------------------|-----------------------|----------------------------|---------------------|
@@ -10,9 +11,14 @@ only in where a spare's cost goes (the stock's own movements are in :mod:`.inven
 | accrue_per_unit     | Dr inventory, Cr cash | Dr provision, Cr inventory | Dr accrual, Cr prov. |
 
 Under ``accrue_per_unit`` labour and logistics are drawn from the provision too (the accrual covers
-them); at the horizon's end what is left of the provision is released. Age and cap write-downs and
-the end-of-life write-off hit the P&L under every treatment that holds stock, so the lifetime total
-of spare cost is the same under all three: the cost of everything that entered stock.
+them), and so is the age write-down: a spare bought under the accrual treatment is paid for by the
+provision, whether its cost leaves the books as it ages or when a repair takes it, so writing it
+down is not a second expense (the double-charge rule, scenarios/README.md). The provision is
+reviewed at every fiscal year end and whenever it would turn negative (:mod:`.provision`); at the
+horizon's end what is left of it is released. Cap write-downs and the end-of-life write-off hit
+the P&L under every treatment that holds stock (and the age write-down under ``capitalise``), so
+the lifetime total of spare cost is the same under all three: the cost of everything that entered
+stock.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from warrantysim.accounting.inventory import CapRule, Layers, Valuation, stock_u
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
 from warrantysim.accounting.periods import year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
+from warrantysim.accounting.provision import review
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 
@@ -97,20 +104,31 @@ def _book_spares(entries: list[Entry], log: EventLog, scenario: Scenario) -> dic
         bought = ops.monthly(log, received.day, received.qty * received.unit_cost)
         post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought)
         nothing = np.zeros(log.horizon_months)
-        return {"book_value_cap_limit": nothing * np.nan, "spares_issued_cost": nothing}
+        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan)
     valuation = _valuation(log, scenario, received)
-    issue_account = A.SPARE_PARTS_COST
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
-        issue_account = A.WARRANTY_PROVISION
-        _book_accrual(entries, log, scenario, valuation)
-    _book_stock(entries, valuation, issue_account)
+        estimate = _book_accrual(entries, log, scenario, valuation)
+        _book_stock(entries, valuation, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
+        carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
+    else:
+        _book_stock(entries, valuation, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
+        carried = valuation.age_writedown_carried_out
+        estimate = np.full(log.horizon_months, np.nan)
+    return _extras(valuation.issued_cost, valuation.cap_limit, carried, estimate)
+
+
+def _extras(
+    issued_cost: FloatArray, cap_limit: FloatArray, carried: FloatArray, estimate: FloatArray
+) -> dict[str, FloatArray]:
     return {
-        "book_value_cap_limit": valuation.cap_limit,
-        "spares_issued_cost": valuation.issued_cost,
+        "book_value_cap_limit": cap_limit,
+        "spares_issued_cost": issued_cost,
+        "age_writedown_carried_out": carried,
+        "provision_estimate": estimate,
     }
 
 
-def _book_stock(entries: list[Entry], v: Valuation, issue_account: A) -> None:
+def _book_stock(entries: list[Entry], v: Valuation, issue_account: A, age_account: A) -> None:
     post(entries, "spares received", A.SPARES_INVENTORY, A.CASH, v.receipts)
     post(entries, "spares issued to repairs", issue_account, A.SPARES_INVENTORY, v.issued_value)
     post(
@@ -120,7 +138,7 @@ def _book_stock(entries: list[Entry], v: Valuation, issue_account: A) -> None:
         A.SPARES_INVENTORY,
         v.issued_cost - v.issued_value,
     )
-    post(entries, "age write-down", A.AGE_WRITEDOWN, A.SPARES_WRITEDOWNS, v.age_writedown)
+    post(entries, "age write-down", age_account, A.SPARES_WRITEDOWNS, v.age_writedown)
     post(entries, "cap write-down", A.CAP_WRITEDOWN, A.SPARES_WRITEDOWNS, v.cap_writedown)
     post(
         entries,
@@ -138,11 +156,19 @@ def _book_stock(entries: list[Entry], v: Valuation, issue_account: A) -> None:
     )
 
 
-def _book_accrual(entries: list[Entry], log: EventLog, scenario: Scenario, v: Valuation) -> None:
+def _book_accrual(
+    entries: list[Entry], log: EventLog, scenario: Scenario, v: Valuation
+) -> FloatArray:
+    """The accrual, the reviews and the end-of-life release; returns the reviews' estimates."""
     accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
     post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
-    drawn = v.issued_value + ops.labour_logistics(log, scenario)
-    left = accrued.sum() - drawn.sum()
+    drawn = v.issued_value + ops.labour_logistics(log, scenario) + v.age_writedown
+    reviewed = review(log, scenario, accrued, drawn, _allowance_held(v))
+    post(entries, "provision review: top-up", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION,
+         reviewed.top_up)  # fmt: skip
+    post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
+         reviewed.release)  # fmt: skip
+    left = (accrued + reviewed.top_up - reviewed.release - drawn).sum()
     at_end = np.zeros(log.horizon_months)
     at_end[-1] = abs(left)
     if left >= 0:
@@ -151,13 +177,21 @@ def _book_accrual(entries: list[Entry], log: EventLog, scenario: Scenario, v: Va
     else:  # under-accrued: the shortfall is more warranty expense, not a negative income
         post(entries, "provision shortfall at end of life", A.WARRANTY_ACCRUAL,
              A.WARRANTY_PROVISION, at_end)  # fmt: skip
+    return reviewed.estimate
+
+
+def _allowance_held(v: Valuation) -> FloatArray:
+    """Accumulated write-downs on the stock held at each month end."""
+    issued_allowance = v.issued_cost - v.issued_value
+    return np.cumsum(v.age_writedown + v.cap_writedown - issued_allowance)
 
 
 def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+    issued = log.claims.takes_part
     units = stock_units(
         received,
-        log.claims.part.astype(np.int64),
-        log.claims.serve_day,
+        log.claims.part[issued].astype(np.int64),
+        log.claims.serve_day[issued],
         log.n_parts,
         log.horizon_months,
     )

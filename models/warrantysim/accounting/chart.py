@@ -8,7 +8,7 @@ each month's P&L readable straight from the postings.
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Account(IntEnum):
@@ -71,8 +71,15 @@ EXPENSES = (
     Account.CHARGEBACK_UNRECOVERED,
     Account.BAD_DEBT,
 )
-PNL = INCOME + EXPENSES
+PNL = tuple(a for a in Account if a in INCOME or a in EXPENSES)
+"""Every P&L line, in the order of the chart (the order the statements show them in)."""
+PNL_COLUMNS = tuple(a.column for a in PNL)
 WRITEDOWNS = (Account.AGE_WRITEDOWN, Account.CAP_WRITEDOWN, Account.END_OF_LIFE_WRITEOFF)
+WRITEDOWN_COLUMNS = tuple(a.column for a in WRITEDOWNS)
+
+LedgerLine = StrEnum("LedgerLine", {a.name: a.column for a in EXPENSES})  # type: ignore[misc]
+"""The expense lines ``accounting.performance_profit_excludes`` may add back, by column name
+(generated from the chart, so a new expense account can be named there without another list)."""
 
 COST_OF_SALES = (
     Account.PRODUCT_COST,

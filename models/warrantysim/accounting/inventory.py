@@ -1,6 +1,6 @@
 """Spare-parts stock at book value: FIFO layers, straight-line age write-down, the year-end cap.
 
-Costing (DESIGN.md "Accounting"): every purchase receipt is a layer at its unit price; a
+Costing (docs/design.md "Accounting"): every purchase receipt is a layer at its unit price; a
 refurbished part re-enters stock as a new layer at its refurbishment cost (the returned core itself
 is carried at zero). Repairs issue units first-in, first-out. Each unit's book value falls
 straight-line from its cost to zero over ``age_writedown_months`` from its receipt day, booked
@@ -103,6 +103,9 @@ class Valuation:
     """Their book value then: the end-of-life write-off."""
     cap_limit: FloatArray
     """The cap at each year end it was tested (NaN in other months)."""
+    age_writedown_carried_out: FloatArray
+    """The age write-down the units issued (or, in the last month, scrapped) take out of the
+    books with them (结转): each unit's accumulated age write-down when it leaves."""
 
 
 def stock_units(
@@ -166,7 +169,44 @@ def value_stock(
     )
     receipts_u = _by_group_month(group, units.receipt_month, n_groups, horizon_months, units.cost)
     factors, limits = _cap_factors(held, issued_u, cap, horizon_months)
-    return _scaled(units, held, issued_u, receipts_u, factors, limits)
+    carried = _age_carried_out(units, group, factors, year_ends, writedown_days)
+    return _scaled(units, held, issued_u, receipts_u, factors, limits, carried)
+
+
+def _age_carried_out(
+    units: StockUnits,
+    group: IntArray,
+    factors: FloatArray,
+    year_ends: IntArray,
+    writedown_days: float | None,
+) -> FloatArray:
+    """Each unit's accumulated age write-down when it leaves, summed by the month it leaves.
+
+    A unit of cost c leaves valued at the month end v before its exit month (the horizon's last
+    month for leftovers) with value c·F·a(v), F its group's cap factor then and a the age share;
+    its allowance c(1 − F·a(v)) is the age write-down plus the cap write-downs it took at each
+    year end Y it was held, c·a(Y)·(f(Y−1) − f(Y)) (summation by parts of
+    Σ_k c·f(k−1)·(a(k−1) − a(k)), the age write-down it was booked month by month).
+    """
+    horizon = factors.shape[1]
+    if writedown_days is None:
+        return np.zeros(horizon)
+    v = np.minimum(units.exit_month, horizon) - 1  # the month end it leaves at; −1: before month 1
+
+    def share(month_end: IntArray) -> FloatArray:
+        age = ((month_end + 1) * DAYS_PER_MONTH - units.receipt_day) / writedown_days
+        return np.asarray(1.0 - np.clip(age, 0.0, 1.0), dtype=np.float64)
+
+    f_exit = np.where(v >= 0, factors[group, np.maximum(v, 0)], 1.0)
+    allowance = units.cost * (1.0 - f_exit * share(v))
+    for y in year_ends:
+        before = factors[group, y - 1] if y > 0 else np.ones(len(group))
+        held_then = (units.receipt_month <= y) & (y <= v)
+        y_end = np.full(len(group), y, dtype=np.int64)
+        capped = units.cost * share(y_end) * (before - factors[group, y])
+        allowance = allowance - np.where(held_then, capped, 0.0)
+    leave_month = np.minimum(units.exit_month, horizon - 1)
+    return sum_by(leave_month, allowance, horizon)
 
 
 def _value_share(
@@ -247,7 +287,8 @@ def _previous(factors: FloatArray) -> FloatArray:
 def _cost_of_sales(cap: CapRule, factors: FloatArray, issued_u: FloatArray) -> FloatArray:
     if not cap.issues_in_cost_of_sales:
         return cap.base_cost_of_sales
-    return cap.base_cost_of_sales + (_previous(factors) * issued_u).sum(axis=0)
+    issued = np.asarray((_previous(factors) * issued_u).sum(axis=0), dtype=np.float64)
+    return cap.base_cost_of_sales + issued
 
 
 def _scaled(
@@ -257,6 +298,7 @@ def _scaled(
     receipts_u: FloatArray,
     factors: FloatArray,
     limits: FloatArray,
+    carried: FloatArray,
 ) -> Valuation:
     horizon = held.shape[1]
     during = _previous(factors)
@@ -275,4 +317,5 @@ def _scaled(
         leftover_cost=leftover_cost,
         leftover_value=leftover_value,
         cap_limit=limits,
+        age_writedown_carried_out=carried,
     )

@@ -2,8 +2,13 @@
 
 Signs as a finance team reads them: incomes and expenses both positive in their own columns,
 ``profit`` = incomes − expenses; balances positive on their normal side (an asset's debit, the
-provision's and the accumulated write-downs' credit). ``performance_profit`` adds back the lines of
-``accounting.performance_profit_excludes`` (the brief: 剔除坏账和库存跌价损失).
+provision's and the accumulated write-downs' credit). ``performance_profit`` (appraisal profit,
+考核利润) adds back the lines of ``accounting.performance_profit_excludes`` (the brief: 剔除坏账和
+库存跌价损失). Adding back the age write-down adds back the part of it the stock still holds: a
+spare consumed or scrapped leaves at its written-down book value, so the age write-down it carries
+out with it (结转, ``age_writedown_carried_out``) is charged to appraisal profit then, and every
+spare's cost reaches appraisal profit once, at cost less any cap write-down. The cap write-down
+and the end-of-life write-off count against appraisal profit unless listed (BRIEF §4).
 """
 
 from __future__ import annotations
@@ -12,18 +17,18 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from warrantysim.accounting.chart import COST_OF_SALES, PNL, WRITEDOWNS, Account
+from warrantysim.accounting.chart import COST_OF_SALES, PNL, PNL_COLUMNS, WRITEDOWNS, Account
 from warrantysim.accounting.ledger import FloatArray, Ledger
 from warrantysim.accounting.periods import fiscal_year
 from warrantysim.scenario import Scenario
 
-PNL_COLUMNS = tuple(a.column for a in PNL)
 FLOW_COLUMNS = (
     *PNL_COLUMNS,
     "cost_of_sales",
     "warranty_cost",
     "net_warranty_cost",
     "spares_issued_cost",
+    "age_writedown_carried_out",
     "provision_used",
     "profit",
     "performance_profit",
@@ -38,7 +43,11 @@ BALANCE_COLUMNS = (
     "spares_book_value_end",
     "warranty_provision_end",
     "retained_earnings_end",
+    "book_value_cap_limit",
+    "provision_estimate",
 )
+YEAR_COLUMNS = ("spares_book_value_average",)
+"""Money columns only the annual statement has."""
 
 
 def monthly_statement(ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
@@ -51,7 +60,6 @@ def monthly_statement(ledger: Ledger, scenario: Scenario) -> pd.DataFrame:
     table |= {a.column: ledger.line(a) for a in PNL}
     table |= _derived_flows(ledger, scenario)
     table |= _balances(ledger)
-    table["book_value_cap_limit"] = ledger.extras["book_value_cap_limit"]
     return pd.DataFrame(table)
 
 
@@ -62,9 +70,6 @@ def _year_end(scenario: Scenario) -> int:
 def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
     line = ledger.line
     profit = ledger.profit()
-    excluded = [
-        line(Account[str(name).upper()]) for name in scenario.accounting.performance_profit_excludes
-    ]
     warranty = (
         line(Account.SPARE_PARTS_COST) + line(Account.LABOUR_LOGISTICS)
         + line(Account.WARRANTY_ACCRUAL) - line(Account.PROVISION_RELEASE)
@@ -83,11 +88,24 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "warranty_cost": warranty,
         "net_warranty_cost": warranty - recovered,
         "spares_issued_cost": ledger.extras["spares_issued_cost"],
+        "age_writedown_carried_out": ledger.extras["age_writedown_carried_out"],
         "provision_used": provision_used,
         "profit": profit,
-        "performance_profit": profit + np.sum(excluded, axis=0) if excluded else profit,
+        "performance_profit": profit + appraisal_add_back(ledger, scenario),
         "cash_flow": ledger.movement(Account.CASH),
     }
+
+
+def appraisal_add_back(ledger: Ledger, scenario: Scenario) -> FloatArray:
+    """Appraisal profit − profit per month: the excluded lines, the age write-down net of what
+    the parts consumed or scrapped carry out of the books with them."""
+    names = scenario.accounting.performance_profit_excludes
+    add_back = np.zeros(ledger.horizon_months)
+    for name in names:
+        add_back = add_back + ledger.line(Account[name.upper()])
+    if Account.AGE_WRITEDOWN.column in names:
+        add_back = add_back - ledger.extras["age_writedown_carried_out"]
+    return add_back
 
 
 def _balances(ledger: Ledger) -> dict[str, FloatArray]:
@@ -102,6 +120,8 @@ def _balances(ledger: Ledger) -> dict[str, FloatArray]:
         "spares_book_value_end": gross - writedowns,
         "warranty_provision_end": -ledger.balance(Account.WARRANTY_PROVISION),
         "retained_earnings_end": np.cumsum(ledger.profit()),
+        "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
+        "provision_estimate": ledger.extras["provision_estimate"],
     }
 
 
@@ -109,7 +129,7 @@ def annual_statement(monthly: pd.DataFrame) -> pd.DataFrame:
     """A row per fiscal year: flows summed, balances (and the cap's limit) at the year's end."""
     grouped = monthly.groupby("fiscal_year", sort=True)
     flows = grouped[list(FLOW_COLUMNS)].sum()
-    ends = grouped[[*BALANCE_COLUMNS, "book_value_cap_limit"]].last()
+    ends = grouped[list(BALANCE_COLUMNS)].last()
     table = flows.join(ends)
     table.insert(0, "months", grouped.size())
     average_book_value = grouped["spares_book_value_end"].mean()

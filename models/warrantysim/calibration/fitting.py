@@ -91,7 +91,7 @@ class LifeFitter:
     @property
     def bic(self) -> float:
         """BIC = k ln n − 2ℓ, n = positions observed (failed + suspended), as reliability does."""
-        return self.n_params * np.log(self.data.positions) - 2 * self.log_likelihood
+        return self.n_params * float(np.log(self.data.positions)) - 2 * self.log_likelihood
 
     @property
     def covariance(self) -> pd.DataFrame:

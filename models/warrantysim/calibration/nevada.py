@@ -68,7 +68,7 @@ class NevadaChart:
 
     @property
     def last_period(self) -> int:
-        return self.first_return_period + self.returns.shape[1] - 1
+        return self.first_return_period + int(self.returns.shape[1]) - 1
 
     @property
     def observed_periods(self) -> IntArray:

@@ -8,22 +8,9 @@ Heavy imports (pandas, the simulation) belong inside ``run`` so ``--help`` stays
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()
+from warrantysim.scenario import Scenario, load_scenario
 
 
 class UsageError(Exception):
@@ -69,24 +56,6 @@ def _int(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """``write(tmp)`` to a temporary file beside ``path``, then rename it over ``path``.
-
-    A crash leaves the old file or the new one, never half of one (os.replace is atomic on the
-    same file system, which the same directory guarantees).
-    """
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        tmp.chmod(0o666 & ~_UMASK)  # mkstemp makes it private; the result should not be
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def make_dir(path: Path) -> Path:

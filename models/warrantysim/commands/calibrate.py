@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from warrantysim.atomic import write_atomic
 from warrantysim.calibration import (
     AgeUnit,
     Censoring,
@@ -27,9 +28,8 @@ from warrantysim.calibration import (
 )
 from warrantysim.calibration.fitted import fitted_scenario_text, summary_text
 from warrantysim.calibration.lifedata import LifeData
-from warrantysim.commands import UsageError, positive_int, write_atomic
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.commands import UsageError, positive_int
+from warrantysim.scenario import Scenario, load_scenario
 
 HELP = "fit a part's life to warranty data (Nevada chart, claims, life table) into a scenario"
 AUTO = "auto"

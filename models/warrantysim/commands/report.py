@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from warrantysim.commands import UsageError
+from warrantysim.report.i18n import Lang, MoneyUnit
 
 HELP = "write an HTML/PDF/Excel report comparing results directories"
 _TABLES = ("kpis.parquet", "monthly.parquet", "annual.parquet")
@@ -22,14 +23,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", type=Path, metavar="FILE", help="also print a PDF")
     parser.add_argument("--xlsx", type=Path, metavar="FILE", help="also write an Excel workbook")
     parser.add_argument("--png", type=Path, metavar="DIR", help="also write PNG and SVG charts")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
     parser.add_argument(
-        "--unit", choices=["yuan", "wan"], default="yuan", help="amounts in yuan or 万元"
+        "--lang", choices=[x.value for x in Lang], default=Lang.EN.value, help="label language"
+    )
+    parser.add_argument(
+        "--unit",
+        choices=[u.value for u in MoneyUnit],
+        default=MoneyUnit.YUAN.value,
+        help="amounts in yuan or 万元",
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from warrantysim.report import Labels, Lang, MoneyUnit, write_report
+    from warrantysim.report import Labels, write_report
     from warrantysim.report.load import read_comparison
 
     for folder in args.results:

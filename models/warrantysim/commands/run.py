@@ -1,9 +1,11 @@
 """Simulate a scenario's replications and write the results.
 
 Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a row per
-replication and month), ``OUT/annual.parquet``, ``OUT/scenario.yaml`` (the resolved scenario,
-with the seed and replications used) and ``OUT/manifest.json``, each atomically; then prints the
-mean and 95 % confidence interval of a few KPIs across replications.
+replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
+claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
+``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
+``OUT/manifest.json``, each atomically; then prints the mean and 95 % confidence interval of a few
+KPIs across replications.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warrantysim.atomic import write_atomic, write_text_atomic
 from warrantysim.commands import (
     add_scenario_arguments,
     load_from_args,
     make_dir,
     non_negative_int,
     positive_int,
-    write_atomic,
 )
-from warrantysim.scenario_files import dump_scenario, scenario_hash
+from warrantysim.headline import HEADLINE_KPIS
+from warrantysim.scenario import dump_scenario, scenario_hash
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,21 +36,6 @@ if TYPE_CHECKING:
     from warrantysim.scenario import Scenario
 
 HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet"
-
-SUMMARY_KPIS = (
-    "claims",
-    "claims_per_unit",
-    "fill_rate",
-    "mean_wait_days",
-    "lifetime_revenue",
-    "lifetime_profit",
-    "lifetime_performance_profit",
-    "warranty_cost_share_of_revenue",
-    "peak_spares_book_value",
-    "writedowns_total",
-    "npv_profit",
-)
-"""KPIs the summary shows when the results have them (else the first few numeric columns)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,10 +60,12 @@ def run(args: argparse.Namespace) -> int:
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed)
     wall_seconds = time.perf_counter() - start
-    for table in ("kpis", "monthly", "annual"):
+    for table in ("kpis", "monthly", "annual", "parts"):
         _write_parquet(out / f"{table}.parquet", getattr(results, table))
-    _write_text(out / "scenario.yaml", dump_scenario(scenario))
-    _write_text(out / "manifest.json", json.dumps(manifest(scenario, args, wall_seconds), indent=2))
+    write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
+    write_text_atomic(
+        out / "manifest.json", json.dumps(manifest(scenario, args, wall_seconds), indent=2)
+    )
     print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
     if args.nevada is not None:
         _write_nevada(args.nevada, scenario)
@@ -95,13 +85,6 @@ def _write_nevada(directory: Path, scenario: Scenario) -> None:
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:
     def write(tmp: Path) -> None:
         frame.to_parquet(tmp, index=False)
-
-    write_atomic(path, write)
-
-
-def _write_text(path: Path, text: str) -> None:
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
 
     write_atomic(path, write)
 
@@ -126,10 +109,10 @@ def manifest(scenario: Scenario, args: argparse.Namespace, wall_seconds: float) 
 
 def summary_table(kpis: pd.DataFrame) -> str:
     """Mean and Student-t 95 % interval across replications (a row per replication)."""
-    from warrantysim.api import kpi_summary
+    from warrantysim.stats import summary_table
 
     columns = _summary_columns(kpis)
-    summary = kpi_summary(kpis[columns].astype(float))
+    summary = summary_table(kpis[columns].astype(float))
     width = max([len(c) for c in columns] + [3])
     lines = [f"{'KPI':<{width}}  {'mean':>16}  {'95% CI':>35}"]
     for column, row in summary.iterrows():
@@ -141,7 +124,7 @@ def summary_table(kpis: pd.DataFrame) -> str:
 
 def _summary_columns(kpis: pd.DataFrame) -> list[str]:
     numeric = [c for c in kpis.select_dtypes("number").columns if c not in ("replication", "seed")]
-    chosen = [c for c in SUMMARY_KPIS if c in numeric]
+    chosen = [c for c in ("claims", "claims_per_unit", *HEADLINE_KPIS) if c in numeric]
     return chosen or numeric[:8]
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from warrantysim.commands import add_scenario_arguments, load_from_args
-from warrantysim.scenario_files import ScenarioError
+from warrantysim.scenario import ScenarioError
 
 HELP = "check scenario files and print one line per problem"
 

@@ -11,8 +11,9 @@ The Python API mirrors the commands ``warrantysim compare``, ``sweep`` and ``sen
 
 Keyword options of every call (see :class:`RunOptions`): ``executor`` ("serial",
 "processes" (default, all cores), "dask"), ``workers``, ``cluster`` ("tcp://HOST:PORT" or
-"local:N"), ``out`` (a results directory), ``resume``, ``progress`` ("auto", "widget", "text",
-"quiet"), ``chunk_runs``, ``tables``.
+"local:N"), ``out`` (a results directory), ``resume``, ``progress`` ("auto", "text",
+"quiet", or a Progress such as ``warrantysim.workbench.progress.WidgetProgress()`` in a
+notebook), ``chunk_runs``, ``tables``.
 """
 
 from __future__ import annotations
@@ -23,33 +24,37 @@ from typing import Any
 
 import pandas as pd
 
+from warrantysim.api import Results
 from warrantysim.experiments.compare import DEFAULT_MAX_REPLICATIONS, Comparison
 from warrantysim.experiments.compare import compare as _compare
-from warrantysim.experiments.executors import ExecutorKind, make_executor
+from warrantysim.experiments.errors import (
+    ExecutorKind,
+    Interrupted,
+    OptionError,
+    SpecError,
+    StoreError,
+)
+from warrantysim.experiments.executors import make_executor
 from warrantysim.experiments.options import RunOptions
-from warrantysim.experiments.replicate import Replications
 from warrantysim.experiments.replicate import replicate as _replicate
-from warrantysim.experiments.runner import Interrupted
 from warrantysim.experiments.sensitivity import SensitivityResult
 from warrantysim.experiments.sensitivity import sensitivity as _sensitivity
 from warrantysim.experiments.spec import (
     SensitivitySpec,
-    SpecError,
     SweepSpec,
     load_sensitivity_spec,
     load_sweep_spec,
 )
-from warrantysim.experiments.store import ResultsStore, StoreError, Table, query
+from warrantysim.experiments.store import ResultsStore, Table, query
 from warrantysim.experiments.sweep import SweepResult
 from warrantysim.experiments.sweep import sweep as _sweep
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Overrides, Scenario, load_scenario
 
 __all__ = [
     "Comparison",
     "ExecutorKind",
     "Interrupted",
-    "Replications",
+    "OptionError",
     "RunOptions",
     "SensitivityResult",
     "SensitivitySpec",
@@ -100,7 +105,7 @@ def replicate(
     *,
     options: RunOptions | None = None,
     **run_options: Any,
-) -> Replications:
+) -> Results:
     """``simulate`` on every core: replications 0..n-1 of ``seed``, optionally stored."""
     return _replicate(_scenario(scenario), replications, seed, options or RunOptions(**run_options))
 
@@ -108,25 +113,25 @@ def replicate(
 def sweep(
     spec: SweepSpec | str | Path,
     *,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     options: RunOptions | None = None,
     **run_options: Any,
 ) -> SweepResult:
     """``warrantysim sweep``: R replications at every design point, CRN across points."""
     loaded = spec if isinstance(spec, SweepSpec) else load_sweep_spec(spec)
-    return _sweep(loaded, options or RunOptions(**run_options), list(overrides))
+    return _sweep(loaded, options or RunOptions(**run_options), overrides)
 
 
 def sensitivity(
     spec: SensitivitySpec | str | Path,
     *,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     options: RunOptions | None = None,
     **run_options: Any,
 ) -> SensitivityResult:
     """``warrantysim sensitivity``: Morris or Sobol indices of the spec's KPIs."""
     loaded = spec if isinstance(spec, SensitivitySpec) else load_sensitivity_spec(spec)
-    return _sensitivity(loaded, options or RunOptions(**run_options), list(overrides))
+    return _sensitivity(loaded, options or RunOptions(**run_options), overrides)
 
 
 def load_results(out: str | Path, table: Table | str = Table.KPIS) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Paired policy comparison with common random numbers.
 
 Replication r of every scenario runs with the same (seed, r), so its draws for failures, demand
-and so on are shared wherever the scenarios do not differ (DESIGN.md, "Randomness"). For each
+and so on are shared wherever the scenarios do not differ (docs/design.md, "Randomness"). For each
 KPI the difference from the base scenario is then estimated from the paired differences
 d_r = y_r − x_r, whose variance Var(Y) + Var(X) − 2 Cov(X, Y) is small when the two runs share
 their randomness (Law, *Simulation Modeling and Analysis*, 5th ed., §11.2).
@@ -19,25 +19,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from warrantysim.experiments.options import (
-    Experiment,
-    RunOptions,
-    chunk_runs,
-    make_job,
-    open_session,
-)
-from warrantysim.experiments.overrides import scenario_hash
+from warrantysim.experiments.errors import OptionError
+from warrantysim.experiments.options import Experiment, RunOptions, make_job, planned_session
 from warrantysim.experiments.runner import Session, plan_replication_batch
-from warrantysim.experiments.stats import (
+from warrantysim.experiments.store import Table
+from warrantysim.experiments.work import Point
+from warrantysim.scenario import Scenario, scenario_hash
+from warrantysim.stats import (
     Interval,
     mean_interval,
     paired_interval,
     replications_for_half_width,
     welch_interval,
 )
-from warrantysim.experiments.store import Table
-from warrantysim.experiments.work import Point
-from warrantysim.scenario import Scenario
 
 LABEL_COLUMNS = frozenset({"point", "replication", "seed", "scenario", "scenario_hash", "version"})
 MIN_REPLICATIONS = 2
@@ -97,11 +91,9 @@ def compare(
         max_replications,
         options,
     )
-    with open_session(options) as session:
-        size = chunk_runs(options, session.executor, n * len(scenarios))
-        first = plan_replication_batch(len(scenarios), 0, n, size, 0)
-        session.open(experiment.manifest(first), options.resume, {"scenarios": _records(scenarios)})
-        n, status = _sequential(session, experiment, n, targets, max_replications, size)
+    extra = {"scenarios": _records(scenarios)}
+    with planned_session(experiment, options, n, extra, plan_replication_batch) as session:
+        n, status = _sequential(session, experiment, n, targets, max_replications)
         tables = session.tables(options.tables)
         return Comparison(
             scenarios=_labels(scenarios), replications=n, kpis=tables[Table.KPIS],
@@ -116,7 +108,6 @@ def _sequential(
     n: int,
     targets: Mapping[str, float],
     max_replications: int,
-    size: int,
 ) -> tuple[int, list[PrecisionStatus]]:
     """Run the plan; while a precision target is unmet, plan more replications and run them."""
     points = len(experiment.job.points)
@@ -129,7 +120,9 @@ def _sequential(
         if wanted <= n or n >= max_replications:
             return n, status
         more = min(max_replications, max(wanted, n + 1))
-        session.add_chunks(plan_replication_batch(points, n, more, size, len(session.chunks)))
+        session.add_chunks(
+            plan_replication_batch(points, n, more, session.chunk_runs, len(session.chunks))
+        )
 
 
 def _needed(status: PrecisionStatus, n: int) -> int:
@@ -163,7 +156,7 @@ def precision_status(summary: pd.DataFrame, targets: Mapping[str, float]) -> lis
     known = set(summary["kpi"]) if not summary.empty else set()
     for kpi, relative in targets.items():
         if kpi not in known:
-            raise ValueError(
+            raise OptionError(
                 f"--precision names {kpi!r}, which is not a KPI; KPIs: {', '.join(sorted(known))}"
             )
         rows = summary[summary["kpi"] == kpi]

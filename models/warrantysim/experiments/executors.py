@@ -16,9 +16,9 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol
 
+from warrantysim.experiments.errors import ExecutorKind, OptionError
 from warrantysim.experiments.store import Chunk
 from warrantysim.experiments.work import ChunkResult, Job, run_chunk
 
@@ -41,12 +41,6 @@ LOCAL_WORKER_CONFIG = {
     },
 }
 """Worker settings for ``--cluster local:N`` (benchmarks/README.md, "Experiments")."""
-
-
-class ExecutorKind(StrEnum):
-    SERIAL = "serial"
-    PROCESSES = "processes"
-    DASK = "dask"
 
 
 class Executor(Protocol):
@@ -246,7 +240,7 @@ def _take(iterator: Iterator[Chunk], n: int) -> list[Chunk]:
 def _local_workers(address: str) -> int:
     count = address.removeprefix("local:")
     if not count.isdigit() or int(count) < 1:
-        raise ValueError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
+        raise OptionError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
     return int(count)
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from warrantysim.experiments.executors import Executor, ExecutorKind, make_executor
-from warrantysim.experiments.overrides import scenario_hash
+from warrantysim.experiments.errors import ExecutorKind
+from warrantysim.experiments.executors import Executor, make_executor
 from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
-from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint
-from warrantysim.experiments.store import ResultsStore, Table
+from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint, plan_chunks
+from warrantysim.experiments.store import Chunk, ResultsStore, Table
 from warrantysim.experiments.work import Job, Model, Point
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Scenario, scenario_hash
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Experiment:
         }  # fmt: skip
 
 
-MODEL_SOURCES = ("api.py", "scenario.py", "sim", "accounting")
+MODEL_SOURCES = ("api.py", "scenario", "sim", "accounting")
 """What computes a run's numbers; a change there makes stored runs another experiment."""
 
 
@@ -93,6 +93,28 @@ def make_job(
 
 def chunk_runs(options: RunOptions, executor: Executor, total_runs: int) -> int:
     return options.chunk_runs or default_chunk_runs(total_runs, executor.workers)
+
+
+Planner = Callable[[int, int, int, int], list[Chunk]]
+"""(points, first replication, replication stop, runs per chunk) -> the chunks of a plan."""
+
+
+@contextlib.contextmanager
+def planned_session(
+    experiment: Experiment,
+    options: RunOptions,
+    replications: int,
+    extra: Mapping[str, Any],
+    plan: Planner = plan_chunks,
+) -> Iterator[Session]:
+    """An opened session of ``experiment``: its executor, its store (new, or resumed when the
+    fingerprint matches) and its plan of ``replications`` per point, ready to run."""
+    with open_session(options) as session:
+        points = len(experiment.job.points)
+        session.chunk_runs = chunk_runs(options, session.executor, points * replications)
+        chunks = plan(points, 0, replications, session.chunk_runs)
+        session.open(experiment.manifest(chunks), options.resume, extra)
+        yield session
 
 
 @contextlib.contextmanager

@@ -1,7 +1,9 @@
 """Progress of an experiment: runs done, runs per second and the time left.
 
-Three faces: a widget in a notebook, a one-line bar on a terminal, nothing otherwise (logs and
-CI stay clean). Runs restored by ``--resume`` count as done but not toward the speed.
+Two faces here: a one-line bar on a terminal, nothing otherwise (logs and CI stay clean). A
+notebook passes its own :class:`Progress` (``warrantysim.workbench.progress.WidgetProgress``)
+through ``RunOptions(progress=...)``: presentation code stays out of
+experiments. Runs restored by ``--resume`` count as done but not toward the speed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ MIN_SECONDS_BETWEEN_LINES = 0.2
 
 class ProgressMode(StrEnum):
     AUTO = "auto"
-    WIDGET = "widget"
     TEXT = "text"
     QUIET = "quiet"
 
@@ -105,30 +106,10 @@ class TextProgress(Meter):
 def make_progress(mode: ProgressMode | str = ProgressMode.AUTO) -> Progress:
     mode = ProgressMode(mode)
     if mode is ProgressMode.AUTO:
-        mode = _detect_mode()
-    if mode is ProgressMode.WIDGET:
-        # presentation lives in workbench/; only a notebook asks for it
-        from warrantysim.workbench.progress import WidgetProgress
-
-        return WidgetProgress()
+        mode = ProgressMode.TEXT if sys.stderr.isatty() else ProgressMode.QUIET
     if mode is ProgressMode.TEXT:
         return TextProgress()
     return QuietProgress()
-
-
-def _detect_mode() -> ProgressMode:
-    if _in_notebook():
-        return ProgressMode.WIDGET
-    return ProgressMode.TEXT if sys.stderr.isatty() else ProgressMode.QUIET
-
-
-def _in_notebook() -> bool:
-    """A Jupyter kernel is running us (ipykernel loaded and its app configured)."""
-    ipython_module = sys.modules.get("IPython")
-    if ipython_module is None or "ipykernel" not in sys.modules:
-        return False
-    shell = ipython_module.get_ipython()
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def format_seconds(seconds: float) -> str:

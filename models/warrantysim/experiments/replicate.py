@@ -1,36 +1,17 @@
 """Many replications of one scenario on every core: ``simulate`` at scale, resumable.
 
-The same numbers as :func:`warrantysim.api.simulate` (replication r of seed s), computed by any
-executor and optionally stored in a results directory.
+The same numbers as :func:`warrantysim.api.simulate` (replication r of seed s), in the same
+:class:`~warrantysim.api.Results`, computed by any executor and optionally stored in a results
+directory.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
-
-from warrantysim.experiments.options import (
-    Experiment,
-    RunOptions,
-    chunk_runs,
-    make_job,
-    open_session,
-)
-from warrantysim.experiments.overrides import raw, scenario_hash
-from warrantysim.experiments.runner import plan_chunks
+from warrantysim.api import Results
+from warrantysim.experiments.options import Experiment, RunOptions, make_job, planned_session
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Point
-from warrantysim.scenario import Scenario
-
-
-@dataclass(frozen=True)
-class Replications:
-    scenario: Scenario
-    seed: int
-    kpis: pd.DataFrame
-    monthly: pd.DataFrame
-    annual: pd.DataFrame
+from warrantysim.scenario import Scenario, scenario_hash, to_raw
 
 
 def replicate(
@@ -38,7 +19,7 @@ def replicate(
     replications: int | None = None,
     seed: int | None = None,
     options: RunOptions | None = None,
-) -> Replications:
+) -> Results:
     """Replications 0..n-1 of ``seed`` (defaults: the scenario's ``simulation`` section)."""
     options = options or RunOptions()
     n = replications or scenario.simulation.replications
@@ -46,13 +27,10 @@ def replicate(
     point = Point(0, {}, {"scenario": scenario.name, "scenario_hash": scenario_hash(scenario)})
     job = make_job([scenario], [point], base_seed, options)
     experiment = Experiment("replicate", job, {"replications": n})
-    with open_session(options) as session:
-        plan = plan_chunks(1, 0, n, chunk_runs(options, session.executor, n))
-        session.open(
-            experiment.manifest(plan), options.resume, {"scenarios": {"base": raw(scenario)}}
-        )
+    extra = {"scenarios": {"base": to_raw(scenario)}}
+    with planned_session(experiment, options, n, extra) as session:
         session.run(job)
         tables = session.tables(options.tables)
-    return Replications(
+    return Results(
         scenario, base_seed, tables[Table.KPIS], tables[Table.MONTHLY], tables[Table.ANNUAL]
     )

@@ -23,17 +23,14 @@ from typing import Any
 import pandas as pd
 
 import warrantysim
+from warrantysim.experiments.errors import Interrupted, StoreError
 from warrantysim.experiments.executors import Executor
 from warrantysim.experiments.progress import Progress
-from warrantysim.experiments.store import Chunk, ResultsStore, StoreError, Table
+from warrantysim.experiments.store import Chunk, ResultsStore, Table
 from warrantysim.experiments.work import ChunkResult
 
 MAX_CHUNK_RUNS = 20
 CHUNKS_PER_WORKER = 8
-
-
-class Interrupted(RuntimeError):
-    """Ctrl-C: finished chunks are kept; the message says how to resume."""
 
 
 def default_chunk_runs(total_runs: int, workers: int) -> int:
@@ -59,7 +56,7 @@ def plan_chunks(
 
 
 def plan_replication_batch(
-    n_points: int, rep_start: int, rep_stop: int, chunk_runs: int, first_id: int
+    n_points: int, rep_start: int, rep_stop: int, chunk_runs: int, first_id: int = 0
 ) -> list[Chunk]:
     """Chunks of every point over a few replications: a compare batch, CRN-paired inside."""
     reps_per_chunk = max(1, chunk_runs // max(n_points, 1))
@@ -97,6 +94,8 @@ class Session:
     resume_hint: str = "run it again with resume"
     memory: dict[int, dict[Table, pd.DataFrame]] = field(default_factory=dict)
     chunks: list[Chunk] = field(default_factory=list)
+    chunk_runs: int = 1
+    """Runs per chunk of this experiment's plan (and of any chunks added to it)."""
 
     def open(self, manifest: Mapping[str, Any], resume: bool, extra: Mapping[str, Any]) -> None:
         """Start a new experiment, or pick up a stored one with the same fingerprint."""

@@ -17,18 +17,20 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from warrantysim.atomic import write_atomic
 from warrantysim.experiments.design import Parameters, design_from_matrix, design_rng
-from warrantysim.experiments.options import Experiment, RunOptions, chunk_runs, open_session
-from warrantysim.experiments.runner import plan_chunks
+from warrantysim.experiments.errors import OptionError
+from warrantysim.experiments.options import Experiment, RunOptions, planned_session
 from warrantysim.experiments.spec import SensitivityMethod, SensitivitySpec
-from warrantysim.experiments.store import Table, write_atomic
+from warrantysim.experiments.store import Table
 from warrantysim.experiments.sweep import design_job, load_base
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Overrides, Scenario
 
 CONFIDENCE = 0.95
 WIDE_INTERVAL = 0.1
@@ -150,7 +152,7 @@ def morris_indices(
 
 
 def sensitivity(
-    spec: SensitivitySpec, options: RunOptions | None = None, overrides: Sequence[str] | None = None
+    spec: SensitivitySpec, options: RunOptions | None = None, overrides: Overrides = ()
 ) -> SensitivityResult:
     """Sample, run every point R times (CRN), analyse each KPI of the spec."""
     options = options or RunOptions()
@@ -167,17 +169,13 @@ def run_study(base: Scenario, spec: SensitivitySpec, options: RunOptions) -> Sen
     experiment = Experiment(
         "sensitivity", job, {**spec.model_dump(mode="json"), "replications": reps}
     )
-    with open_session(options) as session:
-        plan = plan_chunks(
-            len(design), 0, reps, chunk_runs(options, session.executor, len(design) * reps)
-        )
-        session.open(experiment.manifest(plan), options.resume, {"design": design})
+    with planned_session(experiment, options, reps, {"design": design}) as session:
         session.run(job)
         kpis = session.table(Table.KPIS)
     means = point_means(kpis, spec.kpis, len(design))
     indices = analyse(spec, matrix, means, seed)
     if options.out is not None:
-        write_atomic(session.store.root / INDICES_FILE, indices.to_parquet)  # type: ignore[union-attr]
+        write_atomic(Path(options.out) / INDICES_FILE, indices.to_parquet)
     return SensitivityResult(spec.method, indices, warnings_for(spec, indices), design, kpis)
 
 
@@ -186,7 +184,7 @@ def point_means(kpis: pd.DataFrame, names: Sequence[str], n_points: int) -> pd.D
     missing = [k for k in names if k not in kpis.columns]
     if missing:
         known = ", ".join(c for c in kpis.columns if c not in {"point", "replication"})
-        raise ValueError(f"kpis {', '.join(missing)} are not KPIs of the model; it has: {known}")
+        raise OptionError(f"kpis {', '.join(missing)} are not KPIs of the model; it has: {known}")
     means = kpis.groupby("point", sort=True)[list(names)].mean()
     if len(means) != n_points:
         raise RuntimeError(f"expected {n_points} points of results, got {len(means)}")

@@ -16,9 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-
-class SpecError(ValueError):
-    """A spec file that cannot be used; the message names the file and what is wrong."""
+from warrantysim.experiments.errors import SpecError
 
 
 class _Spec(BaseModel):

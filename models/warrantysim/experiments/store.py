@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from warrantysim.atomic import write_atomic, write_json_atomic
+from warrantysim.experiments.errors import StoreError
+
 if TYPE_CHECKING:
     from warrantysim.experiments.work import ChunkResult  # work imports this module
 
@@ -41,10 +44,6 @@ class Table(StrEnum):
     KPIS = "kpis"
     MONTHLY = "monthly"
     ANNUAL = "annual"
-
-
-class StoreError(RuntimeError):
-    """A results directory that does not fit what was asked of it."""
 
 
 @dataclass(frozen=True)
@@ -72,23 +71,6 @@ class Chunk:
     @classmethod
     def from_json(cls, row: list[int]) -> Chunk:
         return cls(*row)
-
-
-def write_atomic(path: Path, write: Any) -> None:
-    """Call ``write(temp_path)``, flush it to disk, then move it onto ``path`` in one step."""
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(temp)
-        with open(temp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    text = json.dumps(data, indent=1, sort_keys=True, default=str)
-    write_atomic(path, lambda temp: temp.write_text(text, encoding="utf-8"))
 
 
 class ResultsStore:

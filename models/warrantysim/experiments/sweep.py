@@ -7,8 +7,7 @@ the dice's. Each result row carries its point's parameter values and scenario ha
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,21 +22,20 @@ from warrantysim.experiments.design import (
     records,
     relative_bases,
 )
-from warrantysim.experiments.options import (
-    Experiment,
-    RunOptions,
-    chunk_runs,
-    make_job,
-    open_session,
-)
-from warrantysim.experiments.overrides import apply_overrides, raw, scenario_hash
-from warrantysim.experiments.runner import plan_chunks
+from warrantysim.experiments.options import Experiment, RunOptions, make_job, planned_session
 from warrantysim.experiments.spec import SweepSpec
-from warrantysim.experiments.stats import mean_interval
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Job, Point
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import (
+    Overrides,
+    Scenario,
+    apply_overrides,
+    load_scenario,
+    override_items,
+    scenario_hash,
+    to_raw,
+)
+from warrantysim.stats import mean_interval
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,9 @@ class SweepResult:
 
 
 def sweep(
-    spec: SweepSpec, options: RunOptions | None = None, overrides: list[str] | None = None
+    spec: SweepSpec, options: RunOptions | None = None, overrides: Overrides = ()
 ) -> SweepResult:
-    """Run the spec's design; ``overrides`` (``PATH=VALUE``) adjust its base scenario."""
+    """Run the spec's design; ``overrides`` (any form ``--set`` takes) adjust its base scenario."""
     options = options or RunOptions()
     return run_design(load_base(spec.scenario, spec.set, overrides), spec, options)
 
@@ -67,14 +65,8 @@ def run_design(base: Scenario, spec: SweepSpec, options: RunOptions) -> SweepRes
     design = make_design(spec.parameters, spec.design, spec.samples, seed)
     job, design = design_job(base, spec.parameters, design, seed, options)
     experiment = Experiment("sweep", job, {**spec.model_dump(mode="json"), "replications": reps})
-    with open_session(options) as session:
-        size = chunk_runs(options, session.executor, len(design) * reps)
-        plan = plan_chunks(len(design), 0, reps, size)
-        session.open(
-            experiment.manifest(plan),
-            options.resume,
-            {"design": design, "scenarios": {"base": raw(base)}},
-        )
+    extra = {"design": design, "scenarios": {"base": to_raw(base)}}
+    with planned_session(experiment, options, reps, extra) as session:
         session.run(job)
         tables = session.tables(options.tables)
     return SweepResult(design, tables[Table.KPIS], tables[Table.MONTHLY], tables[Table.ANNUAL])
@@ -85,7 +77,7 @@ def design_job(
 ) -> tuple[Job, pd.DataFrame]:
     """The job of a design (every point validated here, before any worker starts), and the
     design with each point's scenario hash added."""
-    base_raw, bases = raw(base), relative_bases(base, parameters)
+    base_raw, bases = to_raw(base), relative_bases(base, parameters)
     points, hashes = [], []
     for index, row in enumerate(records(design)):
         overrides = point_overrides(bases, parameters, row)
@@ -111,7 +103,6 @@ def point_summary(
     return pd.DataFrame(rows)
 
 
-def load_base(path: Path, fixed: Mapping[str, Any], overrides: Sequence[str] | None) -> Scenario:
-    """The spec's scenario with its ``set`` values, then command-line ``PATH=VALUE`` ones."""
-    items = [f"{k}={json.dumps(v)}" for k, v in fixed.items()]  # JSON is YAML
-    return load_scenario(path, [*items, *(overrides or [])])
+def load_base(path: Path, fixed: Mapping[str, Any], overrides: Overrides = ()) -> Scenario:
+    """The spec's scenario with its ``set`` values, then the caller's overrides."""
+    return load_scenario(path, override_items(fixed, overrides))

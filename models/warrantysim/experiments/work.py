@@ -19,9 +19,8 @@ from typing import Any, NamedTuple, Protocol
 import pandas as pd
 
 import warrantysim
-from warrantysim.experiments.overrides import apply_overrides
 from warrantysim.experiments.store import Chunk, Table
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import Scenario, apply_overrides
 
 
 class ReplicationLike(Protocol):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from warrantysim.report import html, images, pdf, xlsx
-from warrantysim.report.figures import Comparison, figures
+from warrantysim.report.figures import PolicyResults, figures
 from warrantysim.report.i18n import DEFAULT_LABELS, Labels
 
 
@@ -19,13 +19,13 @@ class ReportFiles:
     images: list[Path] = field(default_factory=list)
 
 
-def chart_specs(comparison: Comparison, labels: Labels) -> dict[str, dict[str, Any]]:
+def chart_specs(comparison: PolicyResults, labels: Labels) -> dict[str, dict[str, Any]]:
     """The report's charts as Vega-Lite dicts (validated by Altair)."""
     return {name: chart.to_dict() for name, chart in figures(comparison, labels).items()}
 
 
 def write_report(
-    comparison: Comparison,
+    comparison: PolicyResults,
     out: Path,
     *,
     labels: Labels = DEFAULT_LABELS,

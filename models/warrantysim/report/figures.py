@@ -1,8 +1,8 @@
 """A comparison of policies and the set of charts every view of it shows.
 
-:class:`Comparison` holds the stacked result frames of two or more policies (the first is the base);
-:func:`figures` builds the workbench's and the report's charts from it, in one place, so the app,
-the notebooks and the exported report always show the same pictures.
+:class:`PolicyResults` holds the stacked result frames of two or more policies (the first is
+the base); :func:`figures` builds the workbench's and the report's charts from it, in one place,
+so the app, the notebooks and the exported report always show the same pictures.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from warrantysim import charts
+from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.report import tables
 from warrantysim.report.i18n import DEFAULT_LABELS, Labels
 
@@ -48,7 +49,7 @@ REPLICATION = tables.REPLICATION
 
 
 @dataclass(frozen=True)
-class Comparison:
+class PolicyResults:
     """Results of several policies, stacked with a ``policy`` column; the first is the base."""
 
     kpis: pd.DataFrame
@@ -59,7 +60,7 @@ class Comparison:
     @classmethod
     def of(
         cls, results: Mapping[str, ResultFrames], descriptions: Mapping[str, str] | None = None
-    ) -> Comparison:
+    ) -> PolicyResults:
         return cls(
             kpis=tables.stack({k: r.kpis for k, r in results.items()}),
             monthly=tables.stack({k: r.monthly for k, r in results.items()}),
@@ -70,7 +71,7 @@ class Comparison:
     @classmethod
     def from_experiment(
         cls, result: ExperimentFrames, descriptions: Mapping[str, str] | None = None
-    ) -> Comparison:
+    ) -> PolicyResults:
         """From ``experiments.compare``'s result: one table of all runs, keyed by ``scenario``."""
 
         def split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -101,7 +102,7 @@ class Comparison:
         return tables.paired_differences(self.kpis, self.base)
 
     def kpi_means(self) -> pd.DataFrame:
-        kpis = [k for k in tables.DIFF_KPIS if k in self.kpis]
+        kpis = [k for k in HEADLINE_KPIS if k in self.kpis]
         return tables.long_mean_ci(self.kpis, [tables.POLICY], kpis)
 
 
@@ -109,7 +110,7 @@ ChartSpec = alt.TopLevelMixin
 FIGURE_NAMES = ("annual_profit", "cumulative_profit", "book_value", "writedowns", "service")
 
 
-def figures(comparison: Comparison, labels: Labels = DEFAULT_LABELS) -> dict[str, Any]:
+def figures(comparison: PolicyResults, labels: Labels = DEFAULT_LABELS) -> dict[str, Any]:
     """The named charts of a comparison, in the order a reader should see them."""
     c = comparison
     by_year = [tables.POLICY, "fiscal_year"]
@@ -125,5 +126,5 @@ def figures(comparison: Comparison, labels: Labels = DEFAULT_LABELS) -> dict[str
     }
 
 
-def _service_summary(c: Comparison) -> pd.DataFrame:
+def _service_summary(c: PolicyResults) -> pd.DataFrame:
     return tables.long_mean_ci(c.kpis, [tables.POLICY], ["fill_rate", "mean_wait_days"])

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
+from warrantysim.accounting.units import is_money
 from warrantysim.report import tables
-from warrantysim.report.figures import Comparison
+from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, Lang
 
 CJK_FONT = "Noto Sans CJK SC"
@@ -39,7 +40,7 @@ def vega_bundle() -> str:
     return str(vlc.javascript_bundle(None))  # type: ignore[arg-type]  # None = the default snippet
 
 
-def render(comparison: Comparison, specs: Mapping[str, dict[str, Any]], labels: Labels) -> str:
+def render(comparison: PolicyResults, specs: Mapping[str, dict[str, Any]], labels: Labels) -> str:
     """The report page for ``comparison`` with the charts ``specs`` (Vega-Lite dicts, by name)."""
     body = "\n".join(
         [
@@ -80,7 +81,7 @@ def _embed_script(specs: Mapping[str, dict[str, Any]]) -> str:
     )
 
 
-def _policies_section(c: Comparison, labels: Labels) -> str:
+def _policies_section(c: PolicyResults, labels: Labels) -> str:
     items = "".join(
         f"<li><b>{_e(p)}</b> <span class='desc'>{_e(c.descriptions.get(p, ''))}</span></li>"
         for p in c.policies
@@ -89,7 +90,7 @@ def _policies_section(c: Comparison, labels: Labels) -> str:
     return f"<h2>{_e(labels('scenarios'))}</h2><ul>{items}</ul><p>{_e(n)}</p>"
 
 
-def _comparison_section(c: Comparison, labels: Labels) -> str:
+def _comparison_section(c: PolicyResults, labels: Labels) -> str:
     return (
         f"<h2>{_e(labels('comparison'))}</h2>"
         + _table(kpi_table(c, labels))
@@ -100,17 +101,17 @@ def _comparison_section(c: Comparison, labels: Labels) -> str:
 def _fmt(value: float, metric: str, labels: Labels) -> str:
     if not np.isfinite(value):
         return "n/a"  # an interval from a single replication
-    if tables.is_money(metric):
+    if is_money(metric):
         return labels.amount(value)
     return f"{value:,.3f}"
 
 
-def kpi_table(c: Comparison, labels: Labels) -> pd.DataFrame:
+def kpi_table(c: PolicyResults, labels: Labels) -> pd.DataFrame:
     """Mean and 95 % CI of each KPI per policy, formatted for reading."""
     means = c.kpi_means()
     groups = {str(m): g for m, g in means.groupby("metric", sort=False)}
     rows = {
-        (labels(m) + (f" ({labels.money})" if tables.is_money(m) else "")): {
+        (labels(m) + (f" ({labels.money})" if is_money(m) else "")): {
             str(r["policy"]): f"{_fmt(r['mean'], m, labels)} "
             f"[{_fmt(r['lo'], m, labels)}, {_fmt(r['hi'], m, labels)}]"
             for _, r in group.iterrows()
@@ -120,7 +121,7 @@ def kpi_table(c: Comparison, labels: Labels) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(labels("kpi"))
 
 
-def difference_table(c: Comparison, labels: Labels) -> pd.DataFrame:
+def difference_table(c: PolicyResults, labels: Labels) -> pd.DataFrame:
     """Each KPI's difference from the base policy (a column per policy), paired by replication,
     with its 95 % CI."""
     diff = c.differences()
@@ -140,7 +141,7 @@ def _interval(row: Mapping[Hashable, Any], kpi: str, labels: Labels) -> str:
     return f"{mean} [{lo}, {hi}]"
 
 
-def _statements_section(c: Comparison, labels: Labels) -> str:
+def _statements_section(c: PolicyResults, labels: Labels) -> str:
     parts = [f"<h2>{_e(labels('statements'))} ({_e(labels.money)})</h2>"]
     for policy in c.policies:
         block = tables.annual_statement(c.annual, policy, tables.STATEMENT_LINES)

@@ -1,8 +1,8 @@
 """Words and units of everything a person reads: chart titles, axis names, table headers.
 
-English and Chinese (the brief's own terms: 业绩利润 performance profit, 跌价损失 write-down loss,
-账面价值 book value). Amounts are shown in yuan or in 万元 (10 000 yuan), the unit Chinese finance
-reports use; the conversion is display only, the model's numbers stay in yuan.
+English and Chinese (the brief's own terms: 考核利润 appraisal profit, 跌价损失 write-down
+loss, 账面价值 book value). Amounts are shown in yuan or in 万元 (10 000 yuan), the unit Chinese
+finance reports use; the conversion is display only, the model's numbers stay in yuan.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _EN: dict[str, str] = {
     "fiscal_year": "Fiscal year",
     "month": "Month",
     "profit": "Profit",
-    "performance_profit": "Performance profit",
+    "performance_profit": "Appraisal profit",
     "annual_profit": "Annual profit by policy (mean, 95% CI)",
     "cumulative_profit": "Cumulative profit (mean, 5–95% of replications)",
     "book_value": "Spare-parts book value against its cap",
@@ -53,6 +53,9 @@ _EN: dict[str, str] = {
     "base": "Base",
     "lifetime_profit": "Lifetime profit",
     "npv_profit": "NPV of profit",
+    "npv_cash": "NPV of cash flows",
+    "first_year_performance_profit": "First-year appraisal profit",
+    "age_writedown_carried_out": "Age write-down carried out (consumed, scrapped)",
     "peak_spares_book_value": "Peak spares book value",
     "revenue": "Revenue",
     "report_title": "Warranty policy proposal",
@@ -71,7 +74,7 @@ _EN: dict[str, str] = {
     "value": "Value",
     "winner": "Better policy",
     "line": "Line",
-    "lifetime_performance_profit": "Lifetime performance profit",
+    "lifetime_performance_profit": "Lifetime appraisal profit",
     "first_year_profit": "First-year profit",
     "writedowns_total": "Write-downs, total",
     "warranty_cost_share_of_revenue": "Warranty cost / revenue",
@@ -90,7 +93,7 @@ _ZH: dict[str, str] = {
     "fiscal_year": "财年",
     "month": "月份",
     "profit": "利润",
-    "performance_profit": "业绩利润",
+    "performance_profit": "考核利润",
     "annual_profit": "各政策年度利润(均值,95%置信区间)",
     "cumulative_profit": "累计利润(均值,5–95%分位)",
     "book_value": "备件库账面价值与上限",
@@ -112,6 +115,9 @@ _ZH: dict[str, str] = {
     "base": "基准",
     "lifetime_profit": "全周期利润",
     "npv_profit": "利润净现值",
+    "npv_cash": "现金流净现值",
+    "first_year_performance_profit": "首年考核利润",
+    "age_writedown_carried_out": "随领用、报废结转的账龄跌价",
     "peak_spares_book_value": "备件账面价值峰值",
     "revenue": "收入",
     "report_title": "售后保修政策建议",
@@ -130,7 +136,7 @@ _ZH: dict[str, str] = {
     "value": "取值",
     "winner": "更优政策",
     "line": "科目",
-    "lifetime_performance_profit": "全周期业绩利润",
+    "lifetime_performance_profit": "全周期考核利润",
     "first_year_profit": "首年利润",
     "writedowns_total": "跌价损失合计",
     "warranty_cost_share_of_revenue": "保修成本占收入比",

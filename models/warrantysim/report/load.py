@@ -1,4 +1,4 @@
-"""Read results directories written by ``warrantysim run`` back into a :class:`Comparison`."""
+"""Read results directories written by ``warrantysim run`` back into a :class:`PolicyResults`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from warrantysim.report.figures import Comparison
+from warrantysim.report.figures import PolicyResults
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,11 @@ def _scenario_meta(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def read_comparison(paths: Sequence[Path]) -> Comparison:
+def read_comparison(paths: Sequence[Path]) -> PolicyResults:
     """The policies of ``paths`` in the given order (the first is the base)."""
     found = [read_results(p) for p in paths]
     names = _unique([r.name for r in found])
-    return Comparison.of(
+    return PolicyResults.of(
         dict(zip(names, found, strict=True)),
         {n: r.description for n, r in zip(names, found, strict=True)},
     )

@@ -4,7 +4,7 @@ Inputs are the frames of :func:`warrantysim.api.simulate` (``kpis``, ``monthly``
 one set per policy, stacked with a ``policy`` column by :func:`stack`. Intervals are Student-t
 intervals of a mean over replications: mean ± t(0.975, n−1)·s/√n. Differences between policies are
 paired by replication, because replication r of every policy shares its random numbers (common
-random numbers, DESIGN.md), which is what makes the paired interval the right, tight one.
+random numbers, docs/design.md), which is what makes the paired interval the right, tight one.
 """
 
 from __future__ import annotations
@@ -13,44 +13,22 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special
+
+from warrantysim.accounting.chart import PNL_COLUMNS, WRITEDOWN_COLUMNS
+from warrantysim.headline import HEADLINE_KPIS
+from warrantysim.stats import half_width
 
 POLICY = "policy"
 REPLICATION = "replication"
 CONFIDENCE = 0.95
-WRITEDOWN_KINDS = ("age_writedown", "cap_writedown", "end_of_life_writeoff")
-DIFF_KPIS = (
-    "lifetime_profit",
-    "lifetime_performance_profit",
-    "npv_profit",
-    "first_year_profit",
-    "writedowns_total",
-    "peak_spares_book_value",
-    "fill_rate",
-    "mean_wait_days",
-    "warranty_cost_share_of_revenue",
-)
+WRITEDOWN_KINDS = WRITEDOWN_COLUMNS
 CAP_COLUMN = "book_value_cap_limit"
 STATEMENT_LINES = (
-    "revenue",
-    "product_cost",
-    "spare_parts_cost",
-    "labour_logistics",
-    "warranty_accrual",
-    "provision_release",
-    "late_penalties",
-    "screening_cost",
-    "chargeback_income",
-    "chargeback_unrecovered",
-    "salvage_income",
-    "age_writedown",
-    "cap_writedown",
-    "end_of_life_writeoff",
-    "bad_debt",
+    *PNL_COLUMNS,
     "profit",
     "performance_profit",
     "spares_book_value_end",
-    "book_value_cap_limit",
+    CAP_COLUMN,
     "warranty_provision_end",
     "units_sold",
     "claims",
@@ -66,20 +44,11 @@ def stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def t_halfwidth(sd: pd.Series, n: pd.Series, level: float = CONFIDENCE) -> pd.Series:
-    """Half-width of the Student-t interval of a mean: t(1−α/2, n−1)·s/√n; unknown (NaN) for
-    n = 1, where one replication says nothing about the spread."""
-    dof = np.maximum(n.to_numpy() - 1, 1)
-    t = special.stdtrit(dof, 0.5 + level / 2.0)  # the t quantile, as experiments.stats
-    half = t * sd.to_numpy() / np.sqrt(n.to_numpy())
-    return pd.Series(np.where(n.to_numpy() > 1, half, np.nan), index=sd.index)
-
-
 def mean_ci(frame: pd.DataFrame, by: Sequence[str], value: str) -> pd.DataFrame:
     """Mean of ``value`` over replications per group, with its 95 % t-interval (lo, hi)."""
     grouped = frame.groupby(list(by), observed=True)[value]
     out = grouped.agg(["mean", "std", "count"]).reset_index()
-    half = t_halfwidth(out["std"], out["count"])
+    half = half_width(out["std"], out["count"])
     return out.assign(lo=out["mean"] - half, hi=out["mean"] + half).drop(columns="std")
 
 
@@ -123,7 +92,7 @@ def writedowns_by_kind(annual: pd.DataFrame) -> pd.DataFrame:
 
 
 def paired_differences(
-    kpis: pd.DataFrame, base: str, metrics: Sequence[str] = DIFF_KPIS
+    kpis: pd.DataFrame, base: str, metrics: Sequence[str] = HEADLINE_KPIS
 ) -> pd.DataFrame:
     """Each policy's KPI minus the base policy's, paired by replication, with a 95 % t-interval."""
     rows = []
@@ -140,8 +109,7 @@ def paired_differences(
 
 def _diff_row(metric: str, policy: str, base: pd.Series, other: pd.Series) -> dict[str, object]:
     diff = (other - base).dropna()
-    n = pd.Series([len(diff)])
-    half = float(t_halfwidth(pd.Series([diff.std()]), n).iloc[0])
+    half = float(half_width(diff.std(), len(diff)))
     mean_diff = float(diff.mean())
     return {
         "kpi": metric,
@@ -173,26 +141,3 @@ def annual_statement(
     numeric = [c for c in lines if pd.api.types.is_numeric_dtype(annual[c])]
     rows = annual[annual[POLICY] == policy]
     return rows.groupby("fiscal_year")[numeric].mean().T
-
-
-_COUNT_PREFIXES = (
-    "units_",
-    "claims",
-    "parts_",
-    "orders",
-    "backorder",
-    "repairs",
-    "on_hand",
-    "on_order",
-    "in_refurbishment",
-)
-_NOT_MONEY_SUFFIXES = ("_rate", "_days", "_qty", "_count", "_share", "_turnover", "_months")
-
-
-def is_money(column: str) -> bool:
-    """Whether a result column is an amount of money (CNY) rather than a count, rate or time."""
-    if column in {POLICY, REPLICATION, "month", "months", "fiscal_year"}:
-        return False
-    if column.startswith(_COUNT_PREFIXES) or column.endswith(_NOT_MONEY_SUFFIXES):
-        return False
-    return "turnover" not in column and not column.endswith("_share_of_revenue")

@@ -17,7 +17,7 @@ from openpyxl.utils.dataframe import dataframe_to_rows
 from openpyxl.worksheet.worksheet import Worksheet
 
 from warrantysim.report import tables
-from warrantysim.report.figures import Comparison
+from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels
 
 ANNUAL_SHEET = "annual"
@@ -31,7 +31,7 @@ def statement_sheet_name(policy: str) -> str:
 
 
 def write_workbook(
-    comparison: Comparison, path: Path, pngs: Mapping[str, bytes], labels: Labels
+    comparison: PolicyResults, path: Path, pngs: Mapping[str, bytes], labels: Labels
 ) -> Path:
     book = Workbook()
     first = book.active

@@ -22,7 +22,7 @@ def drawn_part(scenario: Scenario, part: Part, streams: Streams) -> Part:
     if not scenario.simulation.parameter_uncertainty or uncertainty is None:
         return part
     centre = np.array([_free(p, _value(part, p)) for p in uncertainty.parameters])
-    rng = streams.get(f"life-parameters/{part.name}")
+    rng = streams.life_parameters(part.name)
     draw = rng.multivariate_normal(centre, np.array(uncertainty.covariance), method="eigh")
     return _with_values(part, dict(zip(uncertainty.parameters, draw, strict=True)))
 

@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as w
 
-from warrantysim.report.figures import Comparison
+from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, MoneyUnit
-from warrantysim.scenario import Scenario
-from warrantysim.scenario_files import load_scenario
+from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.workbench.controls import LeverControls
 from warrantysim.workbench.engine import Background, Outcome, Policy, ResultsCache, compare
 from warrantysim.workbench.views import ChartsView, differences_html, kpi_html
@@ -44,10 +43,10 @@ class Dashboard:
         self.labels = labels
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.cache = ResultsCache()
-        self.comparison: Comparison | None = None
+        self.comparison: PolicyResults | None = None
         self.busy = False
         self._build_widgets(list(scenarios), list(selected), replications, seed)
-        self.background: Background[Comparison] = Background(
+        self.background: Background[PolicyResults] = Background(
             self._done, self._failed, self._set_busy
         )
 
@@ -147,12 +146,12 @@ class Dashboard:
     def selected(self) -> list[str]:
         return list(self.select.value)[:MAX_POLICIES]
 
-    def compute(self) -> Comparison:
+    def compute(self) -> PolicyResults:
         """Simulate the selected policies with the current levers (blocking)."""
         chosen = {name: self.policies[name] for name in self.selected}
         return compare(chosen, int(self.replications.value), int(self.seed.value), self.cache)
 
-    def update(self, comparison: Comparison, seconds: float | None = None) -> None:
+    def update(self, comparison: PolicyResults, seconds: float | None = None) -> None:
         """Show ``comparison``: KPI tables, charts, and the time it took."""
         self.comparison = comparison
         self.kpis.value = kpi_html(comparison, self.labels)
@@ -168,7 +167,7 @@ class Dashboard:
     def wait(self, timeout_s: float | None = None) -> None:
         self.background.wait(timeout_s)
 
-    def _done(self, outcome: Outcome[Comparison]) -> None:
+    def _done(self, outcome: Outcome[PolicyResults]) -> None:
         self.update(outcome.value, outcome.seconds)
 
     def _failed(self, exc: BaseException) -> None:

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from warrantysim.api import Prepared, Results, prepare, results_from_tables, tables_from_log
-from warrantysim.report.figures import Comparison
-from warrantysim.scenario import Accounting, Scenario
-from warrantysim.scenario_files import scenario_hash
+from warrantysim.report.figures import PolicyResults
+from warrantysim.scenario import Accounting, Scenario, scenario_hash
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import run_replication
 from warrantysim.workbench.levers import Levers, apply_levers
@@ -47,7 +46,7 @@ class ResultsCache:
     """``simulate`` results by (scenario content, replications, seed); thread-safe, bounded.
 
     Event logs are cached too, keyed by the scenario without its ``accounting`` section: the
-    simulation never reads it (DESIGN.md, "book" is a pure function of the log), so moving an
+    simulation never reads it (docs/design.md, "book" is a pure function of the log), so moving an
     accounting lever (treatment, write-down, cap) re-books the logs instead of re-simulating.
     """
 
@@ -95,12 +94,12 @@ def _put(cache: dict[K, V], key: K, value: V, max_entries: int) -> None:
 
 def compare(
     policies: Mapping[str, Policy], replications: int, seed: int, cache: ResultsCache
-) -> Comparison:
+) -> PolicyResults:
     """Simulate every policy with the same seed (common random numbers) and stack the results."""
     resolved = {name: p.resolved() for name, p in policies.items()}
     results = {n: cache.simulate(s, replications, seed) for n, s in resolved.items()}
     descriptions = {n: s.description for n, s in resolved.items()}
-    return Comparison.of(results, descriptions)
+    return PolicyResults.of(results, descriptions)
 
 
 @dataclass(frozen=True)

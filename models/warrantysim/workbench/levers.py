@@ -12,8 +12,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from warrantysim.scenario import BaseStock, MinMax, PricingPolicy, Scenario, SparesTreatment
-from warrantysim.scenario_files import apply_overrides
+from warrantysim.scenario import (
+    BaseStock,
+    MinMax,
+    PricingPolicy,
+    Scenario,
+    SparesTreatment,
+    apply_overrides,
+)
 
 WORKBENCH_LABEL = "workbench lever"
 

@@ -16,12 +16,14 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
+from warrantysim.accounting.units import is_money
+from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
-from warrantysim.report.figures import FIGURE_NAMES, Comparison, figures
+from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
 from warrantysim.report.i18n import Labels
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
-HEADLINE_KPIS = ("lifetime_profit", "lifetime_performance_profit", "npv_profit", "fill_rate")
+SHOWN_KPIS = HEADLINE_KPIS[:FIRST_SCREEN]
 
 
 def _placeholder() -> alt.Chart:
@@ -39,7 +41,7 @@ class ChartsView:
         }
         self.widget = w.VBox(list(self.charts.values()))
 
-    def show(self, comparison: Comparison, labels: Labels) -> None:
+    def show(self, comparison: PolicyResults, labels: Labels) -> None:
         for name, chart in figures(comparison, labels).items():
             self.charts[name].chart = chart
 
@@ -49,17 +51,17 @@ def _e(text: object) -> str:
 
 
 def _value(metric: str, value: float, labels: Labels) -> str:
-    return labels.amount(value) if tables.is_money(metric) else f"{value:,.3f}"
+    return labels.amount(value) if is_money(metric) else f"{value:,.3f}"
 
 
-def kpi_html(comparison: Comparison, labels: Labels) -> str:
+def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
     """Headline KPIs per policy: mean and 95 % CI (money in the labels' unit)."""
-    means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(HEADLINE_KPIS))
-    head = "".join(f"<th>{_e(labels(k))}</th>" for k in HEADLINE_KPIS)
+    means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(SHOWN_KPIS))
+    head = "".join(f"<th>{_e(labels(k))}</th>" for k in SHOWN_KPIS)
     rows = []
     for policy in comparison.policies:
         cells = []
-        for kpi in HEADLINE_KPIS:
+        for kpi in SHOWN_KPIS:
             row = means[(means["policy"] == policy) & (means["metric"] == kpi)]
             cells.append(_kpi_cell(policy, kpi, row, labels))
         rows.append(f"<tr><th>{_e(policy)}</th>{''.join(cells)}</tr>")
@@ -77,7 +79,7 @@ def _kpi_cell(policy: str, kpi: str, row: pd.DataFrame, labels: Labels) -> str:
     return f"<td {attrs}>{shown} <small>{ci}</small></td>"
 
 
-def differences_html(comparison: Comparison, labels: Labels) -> str:
+def differences_html(comparison: PolicyResults, labels: Labels) -> str:
     """Each KPI's difference from the base policy (a column per policy), paired by replication,
     with its 95 % CI."""
     diff = comparison.differences()

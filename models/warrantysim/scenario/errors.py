@@ -15,8 +15,8 @@ from typing import Any
 import annotated_types as at
 from pydantic import ValidationError
 
-from warrantysim.scenario import FieldError
-from warrantysim.scenario_paths import MISSING, Node, describe_loc, union_tags, unknown_key_message
+from warrantysim.scenario.paths import MISSING, Node, describe_loc, union_tags, unknown_key_message
+from warrantysim.scenario.schema import FieldError
 
 
 class ScenarioError(ValueError):

@@ -1,4 +1,8 @@
-"""Confidence intervals for means and for paired and unpaired differences.
+"""Confidence intervals for means and for paired and unpaired differences: the one copy.
+
+The API's summary, the reports' tables and the experiments all take their intervals from here.
+Fewer than two values give no interval: its half-width is NaN ("n/a" on screen), never zero or
+infinite.
 
 All intervals are two-sided Student-t intervals at ``level`` (default 95 %): for a sample of n
 values with mean x̄ and standard deviation s, x̄ ± t_{1-α/2, n-1} · s/√n (Law, *Simulation
@@ -13,7 +17,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 from scipy import special  # not scipy.stats: a worker process need not import it
 
 LEVEL = 0.95
@@ -44,16 +49,34 @@ def t_quantile(df: float, level: float = LEVEL) -> float:
     return float(special.stdtrit(df, 0.5 + level / 2.0))
 
 
+def half_width(sd: ArrayLike, n: ArrayLike, level: float = LEVEL) -> NDArray[np.float64]:
+    """t(1 − α/2, n − 1) · s/√n, elementwise; NaN where n < 2 (one value says nothing about
+    the spread)."""
+    count = np.asarray(n, dtype=np.float64)
+    dof = np.maximum(count - 1.0, 1.0)
+    half = special.stdtrit(dof, 0.5 + level / 2.0) * np.asarray(sd, dtype=np.float64)
+    return np.where(count > 1, half / np.sqrt(np.maximum(count, 1.0)), np.nan)
+
+
 def mean_interval(values: ArrayLike, level: float = LEVEL) -> Interval:
-    """x̄ ± t · s/√n; the half-width is infinite below two values."""
+    """x̄ ± t · s/√n; no interval (NaN half-width) below two values."""
     x = np.asarray(values, dtype=np.float64)
     n = len(x)
     if n == 0:
-        return Interval(math.nan, math.inf, 0)
-    if n < 2:
-        return Interval(float(x[0]), math.inf, 1)
-    standard_error = float(np.std(x, ddof=1)) / math.sqrt(n)
-    return Interval(float(np.mean(x)), t_quantile(n - 1, level) * standard_error, n)
+        return Interval(math.nan, math.nan, 0)
+    sd = float(np.std(x, ddof=1)) if n > 1 else math.nan
+    return Interval(float(np.mean(x)), float(half_width(sd, n, level)), n)
+
+
+def summary_table(values: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """A row per column of ``values`` (one row per replication): mean, standard error and the
+    t interval (``ci_low``, ``ci_high``), NaN where there is a single replication."""
+    n = len(values)
+    mean = values.mean()
+    sd = values.std(ddof=1) if n > 1 else mean * np.nan
+    half = pd.Series(half_width(sd.to_numpy(), n, level), index=mean.index)
+    sem = sd / math.sqrt(n) if n > 1 else sd
+    return pd.DataFrame({"mean": mean, "sem": sem, "ci_low": mean - half, "ci_high": mean + half})
 
 
 def paired_interval(base: ArrayLike, other: ArrayLike, level: float = LEVEL) -> Interval:
@@ -72,7 +95,7 @@ def welch_interval(base: ArrayLike, other: ArrayLike, level: float = LEVEL) -> I
     n_x, n_y = len(x), len(y)
     difference = float(np.mean(y) - np.mean(x)) if n_x and n_y else math.nan
     if n_x < 2 or n_y < 2:
-        return Interval(difference, math.inf, min(n_x, n_y))
+        return Interval(difference, math.nan, min(n_x, n_y))
     var_x = float(np.var(x, ddof=1)) / n_x
     var_y = float(np.var(y, ddof=1)) / n_y
     total = var_x + var_y

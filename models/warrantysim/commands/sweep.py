@@ -6,16 +6,13 @@ the spec's KPIs; with --out every run is stored in Parquet chunks (resumable wit
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
-from warrantysim.experiments.commands import (
-    INTERRUPTED,
+from warrantysim.commands.experiment_options import (
     add_run_arguments,
     fmt,
     kpi_list,
     run_options,
-    user_errors,
 )
 
 if TYPE_CHECKING:
@@ -45,17 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from warrantysim.experiments.compare import kpi_columns
-    from warrantysim.experiments.runner import Interrupted
     from warrantysim.experiments.spec import load_sweep_spec
     from warrantysim.experiments.sweep import sweep
 
-    try:
-        with user_errors():
-            spec = load_sweep_spec(args.spec)
-            result = sweep(spec, run_options(args), args.set)
-    except Interrupted as stop:
-        print(stop, file=sys.stderr)
-        return INTERRUPTED
+    spec = load_sweep_spec(args.spec)
+    result = sweep(spec, run_options(args), args.set)
     available = [k for k in kpi_columns(result.kpis) if k not in result.design.columns]
     kpis = kpi_list(args.kpis or (",".join(spec.kpis) or None), available)
     points, replications = len(result.design), result.kpis["replication"].nunique()

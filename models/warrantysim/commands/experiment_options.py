@@ -1,35 +1,24 @@
-"""The ``compare``, ``sweep`` and ``sensitivity`` subcommands and the options they share.
+"""The options the ``compare``, ``sweep`` and ``sensitivity`` subcommands share.
 
-Each module follows :mod:`warrantysim.commands`: a docstring, ``HELP``, ``add_arguments`` and
-``run(args) -> int``. Ctrl-C prints how to resume and exits with 130; a bad spec, results
-directory or option is one line and exit code 2.
+Ctrl-C (:class:`~warrantysim.experiments.errors.Interrupted`: it prints how to resume, exit code
+130) and a bad spec, results directory or option (one line, exit code 2) are handled once, in
+:func:`warrantysim.cli.main`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shlex
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from warrantysim.commands import UsageError, positive_int
+from warrantysim.experiments.errors import ExecutorKind
+from warrantysim.experiments.progress import ProgressMode
+from warrantysim.headline import HEADLINE_KPIS
 
 if TYPE_CHECKING:
     from warrantysim.experiments.options import RunOptions
-
-DEFAULT_KPIS = (
-    "lifetime_profit",
-    "lifetime_performance_profit",
-    "npv_profit",
-    "fill_rate",
-    "mean_wait_days",
-    "peak_spares_book_value",
-    "writedowns_total",
-    "warranty_cost_share_of_revenue",
-)
-INTERRUPTED = 130
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +26,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("execution (none of these changes a number)")
     group.add_argument(
         "--executor",
-        choices=["serial", "processes", "dask"],
-        default="processes",
+        choices=[k.value for k in ExecutorKind],
+        default=ExecutorKind.PROCESSES.value,
         help="serial, local processes (default, all cores) or Dask",
     )
     group.add_argument(
@@ -67,8 +56,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--progress",
-        choices=["auto", "text", "quiet"],
-        default="auto",
+        choices=[m.value for m in ProgressMode],
+        default=ProgressMode.AUTO.value,
         help="progress bar (auto: text on a terminal, quiet otherwise)",
     )
     group.add_argument(
@@ -108,20 +97,8 @@ def resume_hint(args: argparse.Namespace) -> str:
     return "warrantysim " + " ".join(shlex.quote(w) for w in words) + " --resume"
 
 
-@contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Spec, store and option problems as one-line usage errors."""
-    from warrantysim.experiments.spec import SpecError
-    from warrantysim.experiments.store import StoreError
-
-    try:
-        yield
-    except (SpecError, StoreError) as error:
-        raise UsageError(str(error)) from None
-
-
 def kpi_list(
-    text: str | None, available: list[str], default: tuple[str, ...] = DEFAULT_KPIS
+    text: str | None, available: list[str], default: tuple[str, ...] = HEADLINE_KPIS
 ) -> list[str]:
     """``--kpis a,b`` (or ``all``), checked against the KPIs the runs produced."""
     if text == "all":

@@ -7,18 +7,15 @@ scenario's mean and its difference from BASE (the first scenario) with a paired 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from warrantysim.commands import UsageError, add_scenario_arguments, load_from_args, positive_int
-from warrantysim.experiments.commands import (
-    INTERRUPTED,
+from warrantysim.commands.experiment_options import (
     add_run_arguments,
     fmt,
     kpi_list,
     run_options,
-    user_errors,
 )
 
 if TYPE_CHECKING:
@@ -63,28 +60,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from warrantysim.experiments.compare import compare, kpi_columns
-    from warrantysim.experiments.runner import Interrupted
 
     if len(args.scenarios) < 2:
         raise UsageError("give BASE and at least one other scenario to compare with it")
     scenarios = [load_from_args(path, args) for path in args.scenarios]
     targets = parse_precision(args.precision)
-    try:
-        with user_errors():
-            result = compare(
-                scenarios[0],
-                scenarios[1:],
-                replications=args.replications,
-                seed=args.seed,
-                precision=targets,
-                max_replications=args.max_replications,
-                options=run_options(args),
-            )
-    except Interrupted as stop:
-        print(stop, file=sys.stderr)
-        return INTERRUPTED
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    result = compare(
+        scenarios[0],
+        scenarios[1:],
+        replications=args.replications,
+        seed=args.seed,
+        precision=targets,
+        max_replications=args.max_replications,
+        options=run_options(args),
+    )
     print_comparison(result, kpi_list(args.kpis, kpi_columns(result.kpis)))
     if args.out is not None:
         _write_summary(result, args.out)
@@ -136,7 +125,7 @@ def _line(row: dict[Hashable, Any], base: str) -> str:
 def _write_summary(result: Comparison, out: str) -> None:
     from pathlib import Path
 
-    from warrantysim.experiments.store import write_atomic
+    from warrantysim.atomic import write_atomic
 
     path = Path(out) / "summary.csv"
     write_atomic(path, lambda temp: result.summary.to_csv(temp, index=False))

@@ -9,11 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from warrantysim.experiments.commands import (
-    INTERRUPTED,
+from warrantysim.commands.experiment_options import (
     add_run_arguments,
     run_options,
-    user_errors,
 )
 
 HELP = "Sobol or Morris sensitivity of chosen KPIs to scenario parameters (SALib)"
@@ -34,21 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from warrantysim.experiments.runner import Interrupted
     from warrantysim.experiments.sensitivity import INDICES_FILE, sensitivity
     from warrantysim.experiments.spec import load_sensitivity_spec
 
-    try:
-        with user_errors():
-            spec = load_sensitivity_spec(args.spec)
-            result = sensitivity(spec, run_options(args), args.set)
-    except Interrupted as stop:
-        print(stop, file=sys.stderr)
-        return INTERRUPTED
-    except ValueError as error:
-        from warrantysim.commands import UsageError
-
-        raise UsageError(str(error)) from None
+    spec = load_sensitivity_spec(args.spec)
+    result = sensitivity(spec, run_options(args), args.set)
     print(f"{spec.method.value}: {len(result.design)} design points, {len(result.kpis)} runs")
     print(result.indices.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     for warning in result.warnings:

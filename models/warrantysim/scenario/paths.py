@@ -2,23 +2,24 @@
 
 A path names mapping keys and, inside a list of named items, an item by its ``name``:
 ``parts.ssd.life.shape`` is ``raw["parts"][i]["life"]["shape"]`` for the part named ``ssd``
-(a plain index, ``parts.0``, also works). :func:`set_value` applies a ``--set`` override;
-:func:`describe_loc` turns a pydantic error location into such a path.
+(a plain index, ``parts.0``, also works). This is the one engine for that syntax:
+:func:`get_value` reads, :func:`set_value` writes (copy-on-write, checked against the schema),
+:func:`readable_path` names list items, :func:`describe_loc` turns a pydantic error location
+into such a path.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Tag
 from pydantic.fields import FieldInfo
 
-from warrantysim.scenario import Scenario
+from warrantysim.scenario.schema import Scenario
 
 MISSING: Any = object()
 
@@ -99,6 +100,37 @@ def is_model_union(node: Node) -> bool:
     return _is_union(node.ann) and all(_model_fields(m) for m in _members(node.ann))
 
 
+def tag_field(node: Node) -> str:
+    """The name of the ``Literal`` field that tells a model union's members apart."""
+    for member in _members(node.ann):
+        for name, f in member.model_fields.items():
+            if get_origin(f.annotation) is Literal:
+                return str(f.alias or name)
+    return "policy"
+
+
+def _shaped_member(node: Node) -> Node | None:
+    """In a union of a number and models chosen by the value's shape (a time: ``21`` or
+    ``{dist: gamma, ...}``), the member a mapping goes to."""
+    if not isinstance(node.raw, dict):
+        return None
+    for member in _members(node.ann):
+        inner = node_for(member, (), node.raw)
+        if inner.fields or is_model_union(inner):
+            return inner
+    return None
+
+
+def _tagged_member(node: Node, segment: str | int) -> Node | None:
+    """The member of a union with a callable discriminator that pydantic's ``Tag`` names."""
+    for member in _members(node.ann):
+        if get_origin(member) is Annotated:
+            tags = [m.tag for m in get_args(member)[1:] if isinstance(m, Tag)]
+            if segment in tags:
+                return node_for(member, (), node.raw)
+    return None
+
+
 def union_tags(node: Node) -> dict[str, Any]:
     """Tag value -> member model, read from each member's ``Literal`` tag field."""
     tags: dict[str, Any] = {}
@@ -116,11 +148,14 @@ def pick_member(node: Node, tag: object) -> Node | None:
 
 def child(node: Node, segment: str | int) -> Node:
     """The node one step down; raises PathError when the step does not exist."""
+    if _is_union(node.ann) and not is_model_union(node):
+        node = _shaped_member(node) or node
     if is_model_union(node):
-        tag = node.raw.get("policy") if isinstance(node.raw, dict) else None
+        key = tag_field(node)
+        tag = node.raw.get(key) if isinstance(node.raw, dict) else None
         member = pick_member(node, tag)
         if member is None:
-            raise PathError((), "cannot go inside: its 'policy' is missing or unknown")
+            raise PathError((), f"cannot go inside: its {key!r} is missing or unknown")
         node = member
     if node.fields:
         return _field_child(node, str(segment))
@@ -174,27 +209,62 @@ def find_item(items: Sequence[Any], segment: str | int) -> int | None:
     return None
 
 
+def get_value(raw: Any, path: Sequence[str]) -> Any:
+    """The raw value at ``path``; PathError (as far as it got) when there is none."""
+    node = raw
+    for depth, segment in enumerate(path):
+        key = _key(node, segment)
+        if key is None:
+            raise PathError(path[: depth + 1], f"the scenario has no value at {segment!r}")
+        node = node[key]
+    return node
+
+
+def readable_path(raw: Any, path: Sequence[str]) -> tuple[str, ...]:
+    """``path`` with list indices given as item names, as error messages show them."""
+    out, node = [], raw
+    for segment in path:
+        key = _key(node, segment)
+        node = node[key] if key is not None else None
+        named = item_name(node) if isinstance(key, int) else None
+        out.append(named or segment)
+    return tuple(out)
+
+
+def _key(container: Any, segment: str) -> str | int | None:
+    """Where ``segment`` is in ``container``: a list index, a mapping key, or None."""
+    if isinstance(container, list):
+        return find_item(container, segment)
+    if isinstance(container, Mapping) and segment in container:
+        return segment
+    return None
+
+
 def set_value(raw: Mapping[str, Any], path: Sequence[str], value: object) -> dict[str, Any]:
-    """A copy of ``raw`` with the value at ``path`` replaced; the path must exist in the schema.
+    """``raw`` with the value at ``path`` replaced, copy-on-write: only the containers on the
+    way are copied, the rest is shared. Every step must exist in the schema.
 
     Missing mappings on the way are created (``simulation.horizon_months`` when the file has no
     ``simulation:``); list items must exist, and so must dict keys except the last.
     """
-    out = copy.deepcopy(dict(raw))
-    container: Any = out
-    node = root(out)
-    for depth, segment in enumerate(path):
-        last = depth == len(path) - 1
-        try:
-            node = _checked_step(node, segment, last)
-        except PathError as e:
-            raise PathError((*path[:depth], *e.path[:1]), e.message) from None
-        if last:
-            _put(container, segment, value)
-        else:
-            container = _descend(container, segment)
-            node = node_for(node.ann, node.metadata, container)
+    out: dict[str, Any] = _set(raw, root(raw), tuple(path), 0, value)
     return out
+
+
+def _set(container: Any, node: Node, path: tuple[str, ...], depth: int, value: object) -> Any:
+    segment, last = path[depth], depth == len(path) - 1
+    try:
+        step = _checked_step(node, segment, last)
+    except PathError as e:
+        raise PathError((*path[:depth], *e.path[:1]), e.message) from None
+    if last:
+        return _replaced(container, segment, value)
+    key = _key(container, segment)
+    current = container[key] if key is not None else None
+    if not isinstance(current, dict | list):
+        current = {}
+    inner = _set(current, node_for(step.ann, step.metadata, current), path, depth + 1, value)
+    return _replaced(container, segment, inner)
 
 
 def _checked_step(node: Node, segment: str, last: bool) -> Node:
@@ -205,23 +275,17 @@ def _checked_step(node: Node, segment: str, last: bool) -> Node:
     return nxt
 
 
-def _put(container: Any, segment: str, value: object) -> None:
+def _replaced(container: Any, segment: str, value: object) -> Any:
+    """A shallow copy of ``container`` with ``segment`` (an item name or a key) set."""
     if isinstance(container, list):
         index = find_item(container, segment)
         assert index is not None  # _checked_step found it
-        container[index] = value
-    else:
-        container[segment] = value
-
-
-def _descend(container: Any, segment: str) -> Any:
-    if isinstance(container, list):
-        index = find_item(container, segment)
-        assert index is not None
-        return container[index]
-    if not isinstance(container.get(segment), dict | list):
-        container[segment] = {}
-    return container[segment]
+        items = list(container)
+        items[index] = value
+        return items
+    out = dict(container)
+    out[segment] = value
+    return out
 
 
 def describe_loc(loc: Sequence[str | int], raw: Any) -> tuple[list[str], list[Node]]:
@@ -233,6 +297,10 @@ def describe_loc(loc: Sequence[str | int], raw: Any) -> tuple[list[str], list[No
     path: list[str] = []
     nodes = [node]
     for segment in loc:
+        member = _tagged_member(node, segment) if _is_union(node.ann) else None
+        if member is not None:  # a shape tag ("dist"): the member stands for the field
+            node = nodes[-1] = member
+            continue
         node, shown = _loc_step(node, segment)
         if shown is not None:
             path.append(shown)

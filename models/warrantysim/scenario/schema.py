@@ -2,7 +2,7 @@
 
 The schema here is the contract of ``scenarios/README.md``: every field, its unit and its default.
 Loading a YAML file (``extends:``, ``--set`` overrides, error messages that name the file and the
-path) lives in :mod:`warrantysim.scenario_files`.
+path) lives in :mod:`warrantysim.scenario`.
 
 Units are in the field names: ``*_days`` are days, ``*_months`` months, money is CNY, ``*_share``
 and ``*_rate`` are fractions (0.25 = 25 %).
@@ -14,10 +14,18 @@ import math
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
-"""D in DESIGN.md: month m (1-based) covers days [(m-1)·D, m·D)."""
+"""D in docs/design.md: month m (1-based) covers days [(m-1)·D, m·D)."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -39,13 +47,121 @@ class _Model(BaseModel):
     )
 
 
+class Engine(StrEnum):
+    """How the service (stock, repairs) is simulated."""
+
+    AUTO = "auto"
+    """``fast`` where it is exact, else ``simpy``."""
+    SIMPY = "simpy"
+    """Every claim lives in a SimPy model: stores, technicians, replenishment processes."""
+    FAST = "fast"
+    """Window arithmetic: fixed lead times, unlimited repair capacity, no no-fault-found."""
+
+
 class Simulation(_Model):
     horizon_months: Annotated[int, Field(ge=1)] | None = None
     """Months simulated; ``None`` = sales_months + warranty_months."""
     replications: Annotated[int, Field(ge=1)] = 20
     seed: Annotated[int, Field(ge=0)] = 2026
+    engine: Engine = Engine.AUTO
     parameter_uncertainty: bool = False
     """Each replication draws the parts' life parameters from their ``life_uncertainty``."""
+
+
+class FixedDays(_Model):
+    """Always ``mean`` days."""
+
+    dist: Literal["fixed"]
+    mean: NonNegative
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class ExponentialDays(_Model):
+    """Exponential with mean ``mean`` days (cv 1)."""
+
+    dist: Literal["exponential"]
+    mean: Positive
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class GammaDays(_Model):
+    """Gamma with mean ``mean`` days and coefficient of variation ``cv``: shape 1/cv²."""
+
+    dist: Literal["gamma"]
+    mean: Positive
+    cv: Positive
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class LognormalDays(_Model):
+    """Lognormal with mean ``mean`` days and coefficient of variation ``cv``."""
+
+    dist: Literal["lognormal"]
+    mean: Positive
+    cv: Positive
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class UniformDays(_Model):
+    """Uniform on [``low``, ``high``] days."""
+
+    dist: Literal["uniform"]
+    low: NonNegative
+    high: Positive
+
+    @model_validator(mode="after")
+    def _high_above_low(self) -> UniformDays:
+        if self.high <= self.low:
+            raise FieldError(("high",), f"expected more than low ({self.low}), got {self.high}")
+        return self
+
+    @property
+    def mean_days(self) -> float:
+        return (self.low + self.high) / 2.0
+
+
+Duration = Annotated[
+    FixedDays | ExponentialDays | GammaDays | LognormalDays | UniformDays,
+    Field(discriminator="dist"),
+]
+"""A random time in days; a plain number in the YAML is a fixed time."""
+
+
+def _number_or_dist(value: object) -> str:
+    return "dist" if isinstance(value, dict | BaseModel) else "number"
+
+
+# A number or a distribution, chosen by the value's shape, so a bad mapping is reported against
+# the distributions alone (not also as "expected a number").
+PositiveDays = Annotated[
+    Annotated[Positive, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+NonNegativeDays = Annotated[
+    Annotated[NonNegative, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+
+
+def mean_days(time: float | Duration) -> float:
+    """The mean of a time given as a number (fixed) or a distribution."""
+    return float(time) if isinstance(time, int | float) else time.mean_days
+
+
+def is_fixed(time: float | Duration) -> bool:
+    return isinstance(time, int | float | FixedDays)
 
 
 class DemandNoise(StrEnum):
@@ -84,8 +200,20 @@ class SalesTerms(_Model):
     bad_debt_rate: Share = 0.0
 
 
+class RepairCentre(_Model):
+    """Technicians who repair claims one at a time, first come, first served."""
+
+    technicians: Annotated[int, Field(ge=1)]
+    repair_days: NonNegativeDays
+    """A technician's time per claim (fault found or not)."""
+
+
 class Service(_Model):
     repair_days: NonNegative = 2.0
+    """Without a repair centre: every repair takes this long, with unlimited capacity."""
+    repair_centre: RepairCentre | None = None
+    no_fault_found_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    """Claims diagnosed with no fault: a technician's time and logistics, no part."""
     labour_cost_per_repair: NonNegative = 0.0
     logistics_cost_per_repair: NonNegative = 0.0
     target_days: NonNegative = 5.0
@@ -207,11 +335,23 @@ class Part(_Model):
     life_uncertainty: LifeUncertainty | None = None
     supplier: Name | None = None
     supplier_fault_share: Share = 0.0
-    lead_time_days: Positive
+    lead_time_days: PositiveDays
     stocking: Stocking
     last_buy: LastBuy | None = None
     refurbish: Refurbish | None = None
     scrap_value_share: Share = 0.0
+
+    @model_validator(mode="after")
+    def _lead_time_positive(self) -> Part:
+        if isinstance(self.lead_time_days, FixedDays) and self.lead_time_days.mean <= 0:
+            raise FieldError(
+                ("lead_time_days",), f"expected a mean above 0, got {self.lead_time_days.mean}"
+            )
+        return self
+
+    @property
+    def mean_lead_time_days(self) -> float:
+        return mean_days(self.lead_time_days)
 
     @model_validator(mode="after")
     def _uncertain_early_defects_exist(self) -> Part:
@@ -243,15 +383,20 @@ class SparesTreatment(StrEnum):
     ACCRUE_PER_UNIT = "accrue_per_unit"
 
 
-class LedgerLine(StrEnum):
-    """P&L lines that ``performance_profit_excludes`` may add back."""
+def _ledger_lines(names: list[str]) -> list[str]:
+    """Each name must be an expense line of the chart of accounts (``accounting/chart.py``)."""
+    # Imported here, not at the top: the accounting package imports this module, and the chart
+    # is the one place that spells the ledger's lines.
+    from warrantysim.accounting.chart import LedgerLine
 
-    AGE_WRITEDOWN = "age_writedown"
-    CAP_WRITEDOWN = "cap_writedown"
-    END_OF_LIFE_WRITEOFF = "end_of_life_writeoff"
-    BAD_DEBT = "bad_debt"
-    LATE_PENALTIES = "late_penalties"
-    SCREENING_COST = "screening_cost"
+    known = [line.value for line in LedgerLine]
+    for i, name in enumerate(names):
+        if name not in known:
+            raise FieldError((i,), f"expected one of {', '.join(known)}, got {name!r}")
+    return names
+
+
+LedgerLineName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class BookValueCap(_Model):
@@ -270,14 +415,10 @@ class Accounting(_Model):
     book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
     discount_rate: Annotated[float, Field(gt=-1.0)] = 0.08
-    performance_profit_excludes: list[LedgerLine] = Field(
-        default_factory=lambda: [
-            LedgerLine.AGE_WRITEDOWN,
-            LedgerLine.CAP_WRITEDOWN,
-            LedgerLine.END_OF_LIFE_WRITEOFF,
-            LedgerLine.BAD_DEBT,
-        ]
+    performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
+        Field(default_factory=lambda: ["age_writedown", "bad_debt"])
     )
+    """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
 class Scenario(_Model):
@@ -308,6 +449,15 @@ class Scenario(_Model):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _engine_serves(self) -> Scenario:
+        blocker = fast_path_blocker(self)
+        if self.simulation.engine is Engine.FAST and blocker is not None:
+            raise FieldError(
+                ("simulation", "engine"), f"the fast path cannot serve this scenario: {blocker}"
+            )
+        return self
+
     @property
     def horizon_months(self) -> int:
         if self.simulation.horizon_months is not None:
@@ -323,3 +473,16 @@ class Scenario(_Model):
             if part.name == name:
                 return part
         raise KeyError(name)
+
+
+def fast_path_blocker(scenario: Scenario) -> str | None:
+    """Why the fast path (sim/stock.py) cannot serve ``scenario`` exactly, or None if it can:
+    it needs fixed lead times, unlimited repair capacity and every claim taking a part."""
+    if scenario.service.repair_centre is not None:
+        return "service.repair_centre is set (limited repair capacity)"
+    if scenario.service.no_fault_found_share > 0:
+        return "service.no_fault_found_share is above 0"
+    for part in scenario.parts:
+        if not is_fixed(part.lead_time_days):
+            return f"parts.{part.name}.lead_time_days is random"
+    return None

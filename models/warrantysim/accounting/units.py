@@ -1,0 +1,93 @@
+"""The unit of every column of the result tables (monthly, annual, kpis): one table, no guessing.
+
+The report shows money in yuan or 万元 and everything else as it is; the charts title their axes
+with it. A column missing here is a defect the tests catch (every produced column has a unit).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from warrantysim.accounting.kpis import TOTALS
+from warrantysim.accounting.statements import BALANCE_COLUMNS, FLOW_COLUMNS, YEAR_COLUMNS
+
+
+class Unit(StrEnum):
+    MONEY = "CNY"
+    COUNT = "count"
+    DAYS = "days"
+    MONTHS = "months"
+    SHARE = "share"
+    """A fraction: 0.25 = 25 %."""
+    PER_YEAR = "per year"
+    """Turns a year (inventory turnover)."""
+    INDEX = "index"
+    """Keys: replication, month, fiscal year."""
+
+
+_MONEY_KPIS = (
+    "npv_profit",
+    "npv_cash",
+    "peak_spares_book_value",
+    "max_year_end_spares_book_value",
+    "max_year_end_excess_over_cap",
+    "writedowns_total",
+    "first_year_profit",
+    "first_year_performance_profit",
+    "min_cash",
+)
+_COUNTS = (
+    "units_sold",
+    "claims",
+    "claims_filled_from_stock",
+    "parts_received",
+    "parts_refurbished",
+    "parts_scrapped_end",
+    "parts_bought",
+    "on_hand_end",
+    "backorders_end",
+    "on_order_end",
+    "in_refurbishment_end",
+    "claims_per_unit",
+    "claims_no_fault_found",
+)
+_OTHERS = {
+    "replication": Unit.INDEX,
+    "month": Unit.INDEX,
+    "fiscal_year": Unit.INDEX,
+    "mean_wait_days": Unit.DAYS,
+    "p95_wait_days": Unit.DAYS,
+    "mean_technician_wait_days": Unit.DAYS,
+    "p95_technician_wait_days": Unit.DAYS,
+    "mean_turnaround_days": Unit.DAYS,
+    "p95_turnaround_days": Unit.DAYS,
+    "technician_utilisation": Unit.SHARE,
+    "part": Unit.INDEX,
+    "receivable_days": Unit.DAYS,
+    "provision_months_of_claims": Unit.MONTHS,
+    "fill_rate": Unit.SHARE,
+    "late_repair_share": Unit.SHARE,
+    "warranty_cost_share_of_revenue": Unit.SHARE,
+    "net_warranty_cost_share_of_revenue": Unit.SHARE,
+    "months": Unit.MONTHS,
+    "inventory_turnover_sales": Unit.PER_YEAR,
+    "inventory_turnover_cost": Unit.PER_YEAR,
+}
+
+UNITS: dict[str, Unit] = {
+    **{c: Unit.MONEY for c in (*FLOW_COLUMNS, *BALANCE_COLUMNS, *YEAR_COLUMNS, *_MONEY_KPIS)},
+    **{f"lifetime_{c}": Unit.MONEY for c in TOTALS},
+    **{c: Unit.COUNT for c in _COUNTS},
+    **_OTHERS,
+}
+"""Column name -> unit, for every column of the monthly, annual and kpis tables."""
+
+
+def unit_of(column: str) -> Unit | None:
+    """The unit of a result column; None for a column the tables do not produce."""
+    return UNITS.get(column)
+
+
+def is_money(column: str) -> bool:
+    """Whether a result column is an amount of money (CNY)."""
+    return UNITS.get(column) is Unit.MONEY

@@ -1,0 +1,92 @@
+"""Fixtures every test file may use: a file writer and the command line.
+
+Scenario and event-log factories and the file writer are plain functions in ``factories.py``
+(tests call them at collection time, in parametrisations and Hypothesis strategies, where
+fixtures cannot go); the fixtures here wrap them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from factories import Cli, Content, write_file
+
+CLI_TIMEOUT_SECONDS = 300
+"""Generous: a process start costs about 2 s, and CI shares 2 cores with other workers."""
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, Content], Path]:
+    """``write(name, content)``: a file (YAML, text or bytes) in this test's temporary folder."""
+    return lambda name, content: write_file(tmp_path, name, content)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``warrantysim ARGS...`` in a real process of this Python: its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "warrantysim.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT_SECONDS,
+    )
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    """``cli(*args, cwd=...)``: see :func:`run_cli`."""
+    return run_cli
+
+
+SLOW_MODULES = {
+    "test_notebooks.py": "notebooks run in a kernel",
+    "test_app_browser.py": "browser against the served app",
+    "test_report.py": "browser renders and PDF",
+    "test_naive_agreement.py": "naive reference model",
+    "test_sim_renewal.py": "theory: renewal function",
+    "test_sim_stock_theory.py": "theory: Palm, min/max Markov chain",
+    "test_sim_service_theory.py": "theory: Erlang C, priority M/M/c, Palm, METRIC",
+    "test_experiments_dask.py": "a real Dask cluster",
+    "test_accounting_appraisal.py": "real baseline replications, booked under the cap rules",
+    "test_accounting_calibration.py": "real baseline replications at three prices",
+    "test_accounting_provision.py": "real replications, provisions reviewed",
+}
+SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
+SLOW_TESTS = {
+    "test_engines_agree_on_random_scenarios",
+    "test_invariants",
+    "test_common_random_numbers",
+    # real processes, replications or Hypothesis over many scenarios: each over ~3 s
+    "test_run_writes_every_output_and_no_temporary_files",
+    "test_an_unwritable_output_folder_is_a_user_error",
+    "test_bad_input_through_the_installed_command",
+    "test_good_file_of_the_bad_input_cases_is_valid",
+    "test_validate_reports_every_file_and_fails_if_any_fails",
+    "test_sigkill_then_resume_equals_an_uninterrupted_run",
+    "test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume",
+    "test_a_store_refuses_to_mix_experiments",
+    "test_random_books_balance_and_lifetime_profit_is_policy_free",
+    "test_lifetime_spare_cost_is_what_entered_stock",
+    "test_real_books_balance_and_lifetime_profit_is_policy_free",
+    "test_precision_adds_replications_until_the_target_is_met",
+    "test_common_random_numbers_narrow_the_interval_at_least_threefold",
+    "test_cli_compare_prints_paired_differences",
+    "test_precision_on_an_unknown_kpi_is_an_error",
+    "test_sobol_study_end_to_end_from_the_cli",
+    "test_replicate_on_processes_equals_simulate",
+    "test_the_report_tables_load_without_the_exporters",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests in one place (``scripts/check --fast`` leaves them out)."""
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        uses = set(getattr(item, "fixturenames", ()))
+        if item.path.name in SLOW_MODULES or name in SLOW_TESTS or uses & set(SLOW_FIXTURES):
+            item.add_marker(pytest.mark.slow)

@@ -1,0 +1,95 @@
+"""Appraisal profit (考核利润, BRIEF §4) on the shipped cap scenarios, line by line.
+
+Rule (scenarios/README.md, accounting): appraisal profit = profit + age write-down of the period −
+the age write-down carried out of the books with parts consumed or scrapped in the period (结转)
++ bad debt; the cap write-down and the end-of-life write-off count against it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from warrantysim.accounting import account
+from warrantysim.accounting.pricing import unit_price
+from warrantysim.scenario import Scenario, load_scenario
+from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.model import run_replication
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+CENT = 0.005
+
+
+def _log(scenario: Scenario, replication: int = 0) -> EventLog:
+    return run_replication(scenario, 2026, replication, price=unit_price(scenario))
+
+
+@pytest.fixture(scope="module")
+def baseline_log() -> EventLog:
+    # The cap scenarios change only the accounting: they share the baseline's physical run.
+    return _log(load_scenario(SCENARIOS / "status-quo.yaml"))
+
+
+@pytest.mark.parametrize("name", ["cap-share.yaml", "age-writedown-cap.yaml"])
+def test_appraisal_minus_profit_is_the_rule_month_by_month(baseline_log, name) -> None:
+    sc = load_scenario(SCENARIOS / name)
+    m = account(baseline_log, sc, unit_price(sc)).monthly
+    rule = m["age_writedown"] - m["age_writedown_carried_out"] + m["bad_debt"]
+    assert np.allclose(m["performance_profit"] - m["profit"], rule, rtol=0, atol=1e-6)
+    assert m["cap_writedown"].sum() > 1e6  # the cap bites: it is charged, not added back
+    # every spare leaves by the end of life, so all its age write-down is carried out: over the
+    # lifetime appraisal profit is profit plus bad debt, to the cent
+    assert m["age_writedown_carried_out"].sum() == pytest.approx(m["age_writedown"].sum(), abs=CENT)
+    lifetime = m["performance_profit"].sum() - m["profit"].sum()
+    assert lifetime == pytest.approx(m["bad_debt"].sum(), abs=CENT)
+
+
+def test_first_cap_year_costs_appraisal_profit_the_cap_writedown(baseline_log) -> None:
+    capped = load_scenario(SCENARIOS / "cap-share.yaml")
+    raw = capped.model_dump(by_alias=True)
+    raw["accounting"]["book_value_cap"]["share_of_trailing_cost_of_sales"] = None
+    uncapped = Scenario.model_validate(raw)
+    with_cap = account(baseline_log, capped, unit_price(capped)).annual
+    without = account(baseline_log, uncapped, unit_price(uncapped)).annual
+    year = int(np.flatnonzero(with_cap["cap_writedown"].to_numpy() > 0)[0])
+    written_down = float(with_cap["cap_writedown"].iloc[year])
+    # The cap is booked at the fiscal year's last month end, so no part consumed later in that
+    # year carries any of it out (the "less" term of the rule is 0 here): the year's appraisal
+    # profit is lower by exactly the write-down.
+    gap = without["performance_profit"] - with_cap["performance_profit"]
+    assert gap.iloc[:year].abs().max() < CENT
+    assert gap.iloc[year] == pytest.approx(written_down, abs=CENT)
+    # Later years get it back as the capped parts are consumed (cheaper) or scrapped: a cap moves
+    # appraisal profit between years, like profit.
+    assert gap.iloc[year + 1 :].sum() == pytest.approx(-written_down, abs=CENT)
+
+
+def test_overstocking_lowers_lifetime_appraisal_profit_under_an_age_writedown() -> None:
+    # Age write-down, no cap, stocking 1.5 × deeper (every base-stock part). The extra spares age
+    # on the shelf, so repairs take them at a lower book value (~0.31 million less spare-parts
+    # cost) and the age write-down is that much higher; the old rule added every write-down back,
+    # so over-stocking *raised* appraisal profit by ~0.31 million. Under the rule, appraisal profit
+    # moves with profit: each spare's cost reaches it once. Over-stocking then costs what it
+    # scraps more at end of life (~2,100-2,600 yuan here: the last buys top up to a quantile, so
+    # deeper stock before them is mostly consumed), and buys some service back (fewer late
+    # penalties, which vary with the replication). Paired by replication (common random numbers).
+    aged = ["accounting.age_writedown_months=36"]
+    base = load_scenario(SCENARIOS / "status-quo.yaml", overrides=aged)
+    deep = [
+        f"parts.{p.name}.stocking.level_multiplier=1.5"
+        for p in base.parts
+        if p.stocking.policy == "base_stock"
+    ]
+    deeper = load_scenario(SCENARIOS / "status-quo.yaml", overrides=[*aged, *deep])
+    old_lines = ["profit", "age_writedown", "cap_writedown", "end_of_life_writeoff", "bad_debt"]
+    for r in range(2):
+        log_base, log_deep = _log(base, r), _log(deeper, r)
+        a, b = (account(lg, sc, 5600.0).kpis for lg, sc in ((log_base, base), (log_deep, deeper)))
+        gap = b["lifetime_performance_profit"] - a["lifetime_performance_profit"]
+        assert gap == pytest.approx(b["lifetime_profit"] - a["lifetime_profit"], abs=CENT)
+        service_bought = a["lifetime_late_penalties"] - b["lifetime_late_penalties"]
+        assert gap - service_bought < -1000.0  # the extra scrap, charged
+        old_gap = sum(b[f"lifetime_{k}"] - a[f"lifetime_{k}"] for k in old_lines)
+        assert old_gap > 100_000.0  # the old rule's reward for over-stocking, which this closes
