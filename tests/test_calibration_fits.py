@@ -137,6 +137,7 @@ def test_likelihood_ratio_bounds_sit_on_the_chi_square_contour():
     assert bounds["lower"] < fit.params["scale_months"] < bounds["upper"]
 
 
+@pytest.mark.slow
 def test_recommendation_prefers_the_mixture_only_when_the_data_show_one():
     rng = np.random.default_rng(10)
     plain = 60.0 * rng.weibull(1.5, 3000)

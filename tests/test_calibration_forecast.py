@@ -10,8 +10,9 @@ fit), coverage below 90 % from intervals that are really 95 % would be far outsi
 from __future__ import annotations
 
 import numpy as np
-from factories import part, scenario
+import pytest
 
+from factories import part, scenario
 from warrantysim.calibration import Censoring, fitter
 from warrantysim.calibration.export import simulated_nevada
 from warrantysim.calibration.forecast import expected_chart, forecast_returns, monitor
@@ -37,6 +38,7 @@ def _backtest(seed: int) -> object:
     return monitor(forecast_returns(fit, history, AHEAD, seed=seed), full)
 
 
+@pytest.mark.slow
 def test_prediction_intervals_cover_the_realised_returns():
     tables = [_backtest(2026 + h) for h in range(HISTORIES)]
     inside = np.concatenate([t["inside"].to_numpy() for t in tables])

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from factories import part, scenario
 
+from factories import part, scenario
 from warrantysim.calibration import Censoring, fitter, read_nevada
 from warrantysim.calibration.export import simulated_nevada
 from warrantysim.calibration.nevada import to_life_data, write_nevada
@@ -52,12 +52,14 @@ def _coverage(world: object, kind: str, truth: dict[str, float]) -> dict[str, in
     return covered
 
 
+@pytest.mark.slow
 def test_single_weibull_intervals_cover_the_truth():
     truth = {"shape": 1.5, "scale_months": 200.0}
     covered = _coverage(_scenario(life=truth), "weibull", truth)
     assert min(covered.values()) >= 0.9 * REPETITIONS, covered
 
 
+@pytest.mark.slow
 def test_early_defect_subpopulation_intervals_cover_the_truth():
     """A 5 % defective share with Weibull(0.8, 4) first lives; the main life (η = 10⁶ months) does
     not fail in the window, so the defective-subpopulation model is the true one."""

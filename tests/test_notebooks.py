@@ -93,6 +93,7 @@ def test_sensitivity_notebook(tmp_path):
     assert len(charts) == 4  # tornado, Sobol, sweep effects, winner map
 
 
+@pytest.mark.slow
 def test_calibration_notebook(tmp_path):
     out = tmp_path / "fitted.yaml"
     nb = _run("calibration", tmp_path, OUT=str(out), REPLICATIONS=2, OVERRIDES=SMALL)

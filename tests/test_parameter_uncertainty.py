@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from factories import part, scenario
 
+from factories import part, scenario
 from warrantysim.api import prepare, simulate
 from warrantysim.scenario import UncertainParameter
 from warrantysim.sim.parameters import drawn_part
