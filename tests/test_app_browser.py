@@ -98,6 +98,13 @@ def test_app_follows_levers_offline(server):
         page.wait_for_function(
             f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
         )
+        # The KPI table can be in before vega-embed has redrawn the charts: wait for the redraw.
+        page.wait_for_function(
+            "([i, old]) => { const s = document.querySelectorAll('.vega-embed > svg')[i];"
+            " return s && s.innerHTML !== old; }",
+            arg=[1, cumulative_before],
+            timeout=120_000,
+        )
         assert _chart_svg(page, 1) != cumulative_before
 
         # The chargeback slider, through its editable readout -> 0.5 for every supplier.
