@@ -1,4 +1,5 @@
-"""Speed and memory of the physical simulation: the fast model against the naive reference.
+"""Speed and memory of the physical simulation: the fast path and the SimPy engine against the
+naive reference.
 
     python benchmarks/bench_simulation.py            # every figure of benchmarks/README.md
     python benchmarks/bench_simulation.py one --model fast --units 1000000 --replications 3
@@ -25,10 +26,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from warrantysim.accounting import account
 from warrantysim.api import Prepared, prepare
-from warrantysim.scenario import Scenario, load_scenario
+from warrantysim.scenario import Engine, Scenario, load_scenario
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.sales import planned_units
+from warrantysim.sim.service import EngineCounts
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -52,15 +55,25 @@ def scaled(scenario: Scenario, units: int | None) -> Scenario:
     return Scenario.model_validate(spec)
 
 
-def run_model(model: str, scenario: Scenario, prepared: Prepared, replication: int) -> int:
-    """One replication of either model; returns the units it sold."""
-    if model == "fast":
-        log = run_replication(scenario, SEED, replication, price=prepared.price, plan=prepared.plan)
-        return int(log.units_sold.sum())
+def run_model(
+    model: str, scenario: Scenario, prepared: Prepared, replication: int
+) -> tuple[int, int, float]:
+    """One replication of a model: the units it sold, the SimPy events it scheduled (SimPy
+    engine) and the CPU seconds of booking its event log (fast path and SimPy engine)."""
+    if model in ("fast", "simpy"):
+        spec = scenario.model_copy(
+            update={"simulation": scenario.simulation.model_copy(update={"engine": Engine(model)})}
+        )
+        log = run_replication(spec, SEED, replication, price=prepared.price, plan=prepared.plan)
+        counts = log.extras.get("engine_counts")
+        events = counts.events if isinstance(counts, EngineCounts) else 0
+        cpu_start = time.process_time()
+        account(log, scenario, prepared.price)
+        return int(log.units_sold.sum()), events, time.process_time() - cpu_start
     from naive_reference import run_naive  # benchmarks/ is on sys.path when run as a script
 
-    counts = run_naive(scenario, SEED, replication, price=prepared.price, plan=prepared.plan)
-    return int(counts.units_sold.sum())
+    naive = run_naive(scenario, SEED, replication, price=prepared.price, plan=prepared.plan)
+    return int(naive.units_sold.sum()), 0, 0.0
 
 
 def measure(model: str, units: int | None, replications: int) -> dict[str, Any]:
@@ -70,13 +83,16 @@ def measure(model: str, units: int | None, replications: int) -> dict[str, Any]:
     start = time.perf_counter()
     prepared = prepare(scenario)
     plan_seconds = time.perf_counter() - start
-    seconds, cpu_seconds, sold = [], [], 0
+    seconds, cpu_seconds, books, events, sold = [], [], [], 0, 0
     for r in range(replications):
         start, cpu_start = time.perf_counter(), time.process_time()
-        sold = run_model(model, scenario, prepared, r)
-        seconds.append(time.perf_counter() - start)
-        cpu_seconds.append(time.process_time() - cpu_start)
+        sold, events, book_cpu = run_model(model, scenario, prepared, r)
+        seconds.append(time.perf_counter() - start - book_cpu)
+        cpu_seconds.append(time.process_time() - cpu_start - book_cpu)
+        books.append(book_cpu)
     return {
+        "books_cpu_seconds": books,
+        "events": events,
         "model": model,
         "units": sold,
         "plan_seconds": plan_seconds,
@@ -126,28 +142,41 @@ def spread(values: list[float]) -> str:
 
 def report_baseline(fast_reps: int) -> None:
     fast = in_child("fast", None, fast_reps)
+    simpy = in_child("simpy", None, fast_reps)
     naive = in_child("naive", None, 1)
     print(f"## Baseline, one replication ({fast['units']:,} units sold)\n")
-    print("| model | wall s / rep | CPU s / rep | reps | peak RSS MiB |")
-    print("|---|---|---|---|---|")
-    for name, run in (("fast", fast), ("naive reference", naive)):
+    print("| model | wall s / rep | CPU s / rep | books CPU s | events | events / CPU s | reps |"
+          " peak RSS MiB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for name, run in (("fast path", fast), ("SimPy engine", simpy), ("naive reference", naive)):
         wall, cpu = spread(run["seconds"]), spread(run["cpu_seconds"])
-        print(f"| {name} | {wall} | {cpu} | {len(run['seconds'])} | {run['peak_rss_mib']:.0f} |")
+        books = spread(run["books_cpu_seconds"]) if run["events"] or name == "fast path" else "–"
+        rate = f"{run['events'] / median(run['cpu_seconds']):,.0f}" if run["events"] else "–"
+        events = f"{run['events']:,}" if run["events"] else "–"
+        print(f"| {name} | {wall} | {cpu} | {books} | {events} | {rate} | {len(run['seconds'])} |"
+              f" {run['peak_rss_mib']:.0f} |")  # fmt: skip
     wall_ratio = median(naive["seconds"]) / median(fast["seconds"])
     cpu_ratio = median(naive["cpu_seconds"]) / median(fast["cpu_seconds"])
     print(f"\nspeed-up, naive / fast: {wall_ratio:.0f}× wall, {cpu_ratio:.0f}× CPU")
+    simpy_ratio = median(naive["cpu_seconds"]) / median(simpy["cpu_seconds"])
+    print(f"speed-up, naive / SimPy engine: {simpy_ratio:.1f}× CPU")
     print(f"stock plan, once per scenario (not in the figures): {fast['plan_seconds']:.2f} s\n")
 
 
 def report_scaling(sizes: tuple[int, ...], naive_sizes: tuple[int, ...], reps: int) -> None:
-    print("## Cost against fleet size (fast model; naive where timed)\n")
+    for model in ("fast", "simpy"):
+        _scaling(model, sizes, naive_sizes if model == "fast" else (), reps)
+
+
+def _scaling(model: str, sizes: tuple[int, ...], naive_sizes: tuple[int, ...], reps: int) -> None:
+    print(f"## Cost against fleet size ({model}; naive where timed)\n")
     print(
         "| units sold | wall s / rep | CPU s / rep | CPU µs / unit | peak RSS MiB | naive CPU s |"
     )
     print("|---|---|---|---|---|---|")
     floor = 0.0
     for units in sizes:
-        fast = in_child("fast", units, reps)
+        fast = in_child(model, units, reps)
         floor = fast["import_floor_mib"]
         naive = "–"
         if units in naive_sizes:
@@ -163,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     one = sub.add_parser("one", help="time one model at one fleet size; prints a JSON line")
-    one.add_argument("--model", choices=("fast", "naive"), default="fast")
+    one.add_argument("--model", choices=("fast", "simpy", "naive"), default="fast")
     one.add_argument("--units", type=int, default=None, help="total units sold (default: baseline)")
     one.add_argument("--replications", type=int, default=1)
     parser.add_argument("--replications", type=int, default=5, help="fast-model replications")

@@ -5,6 +5,9 @@ vectorised model and without its tricks: one SimPy process per sold unit and par
 spawned at the sale; a ``simpy.Container`` per part whose FIFO get queue is the first-come,
 first-served backorder queue; one process per replenishment order, per repair and refurbishment.
 
+A repair centre (``service.repair_centre``) is a ``simpy.Resource`` a claim requests once it has
+its spare; random lead and repair times are drawn with Python's ``random`` by its own sampler.
+
 What it shares with the package is the contract (the ``Scenario`` schema, ``DAYS_PER_MONTH``)
 and the stock *plan* made before the run (``plan_stock``: ``level: auto`` by Palm, last-buy
 cover), so both models stock the same levels. Its random draws come from its own generators:
@@ -23,6 +26,7 @@ import random
 import sys
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
@@ -56,6 +60,10 @@ class NaiveCounts:
     on_hand_end: IntArray
     backorders_end: IntArray
     processes_started: int
+    technician_wait_days: NDArray[np.float64]
+    """Sum of the waits for a technician per (part, month of the failure)."""
+    repairs_started: IntArray
+    """Claims a technician took before the horizon's end, per (part, month of the failure)."""
 
     def fill_rate(self, part: int) -> float:
         """Share of a part's claims filled from stock at once (NaN without claims)."""
@@ -101,7 +109,10 @@ class PartStock:
         self.store = simpy.Container(env, init=initial)
         self.on_order = 0
         self.in_refurbishment = 0
+        self.coming_back = 0
+        """Parts of claims whose refurbishment will succeed, from the claim until back in stock."""
         self.regular_orders = True
+        self.lead_time: Callable[[], float] = lambda: 0.0
 
     @property
     def backorders(self) -> int:
@@ -109,8 +120,8 @@ class PartStock:
 
     @property
     def inventory_position(self) -> int:
-        """On hand + on order − backorders (a refurbished part counts once it is back)."""
-        return int(self.store.level) + self.on_order - self.backorders
+        """On hand + on order + coming back from refurbishment − backorders (METRIC)."""
+        return int(self.store.level) + self.on_order + self.coming_back - self.backorders
 
     def order(self, qty: int) -> None:
         if qty > 0:
@@ -118,7 +129,7 @@ class PartStock:
             self.env.process(self._deliver(qty))
 
     def _deliver(self, qty: int) -> ProcessGen:
-        yield self.env.timeout(self.part.lead_time_days)
+        yield self.env.timeout(self.lead_time())
         self.on_order -= qty
         yield self.store.put(qty)
 
@@ -142,10 +153,14 @@ class NaiveWorld:
         self.plan = plan
         self.env = simpy.Environment()
         seq = np.random.SeedSequence([seed, replication, 0x4E414956])  # "NAIV": own streams
-        demand_seq, life_seq, yield_seq = seq.spawn(3)
+        demand_seq, life_seq, yield_seq, time_seq = seq.spawn(4)
         self.demand_rng = np.random.default_rng(demand_seq)
         self.life_rng = random.Random(int(life_seq.generate_state(1)[0]))
         self.yield_rng = random.Random(int(yield_seq.generate_state(1)[0]))
+        self.time_rng = random.Random(int(time_seq.generate_state(1)[0]))
+        centre = scenario.service.repair_centre
+        self.technicians = simpy.Resource(self.env, centre.technicians) if centre else None
+        self.repair_time = self.sampler(centre.repair_days if centre else None)
         self.horizon_day = scenario.horizon_days
         self.warranty_days = scenario.product.warranty_months * DAYS_PER_MONTH
         n_parts, months = len(scenario.parts), scenario.horizon_months
@@ -153,11 +168,37 @@ class NaiveWorld:
         self.filled = np.zeros((n_parts, months), dtype=np.int64)
         self.on_hand_end = np.zeros((n_parts, months), dtype=np.int64)
         self.backorders_end = np.zeros((n_parts, months), dtype=np.int64)
+        self.technician_wait = np.zeros((n_parts, months))
+        self.repairs_started = np.zeros((n_parts, months), dtype=np.int64)
         self.processes = 0
         self.stocks = [
             PartStock(self.env, part, plan.base_stock_level[p])
             for p, part in enumerate(scenario.parts)
         ]
+        for stock in self.stocks:
+            stock.lead_time = self.sampler(stock.part.lead_time_days)
+
+    def sampler(self, time: object) -> Callable[[], float]:
+        """Draws of a time given as a number or a distribution (``None``: the fixed repair_days),
+        with Python's ``random`` (an implementation of its own, not sim/durations.py)."""
+        rng = self.time_rng
+        if time is None:
+            fixed = self.scenario.service.repair_days
+            return lambda: fixed
+        if isinstance(time, int | float):
+            return lambda: float(time)
+        spec: Any = time
+        if spec.dist == "fixed":
+            return lambda: float(spec.mean)
+        if spec.dist == "exponential":
+            return lambda: rng.expovariate(1.0 / spec.mean)
+        if spec.dist == "gamma":  # shape 1/cv², scale mean·cv²
+            return lambda: rng.gammavariate(1.0 / spec.cv**2, spec.mean * spec.cv**2)
+        if spec.dist == "lognormal":  # σ² = ln(1 + cv²), μ = ln(mean) − σ²/2
+            sigma = math.sqrt(math.log(1.0 + spec.cv**2))
+            mu = math.log(spec.mean) - sigma**2 / 2.0
+            return lambda: rng.lognormvariate(mu, sigma)
+        return lambda: rng.uniform(spec.low, spec.high)
 
     def start(self, process: ProcessGen) -> None:
         self.processes += 1
@@ -208,22 +249,41 @@ def position(world: NaiveWorld, p: int, sale_month: int) -> ProcessGen:
 
 
 def claim(world: NaiveWorld, p: int) -> ProcessGen:
-    """Take a spare (or queue for one), repair, and send the failed part to refurbish or scrap."""
+    """Take a spare (or queue for one), then a technician, repair, and send the failed part to
+    refurbish (known at diagnosis: it counts in the inventory position from now) or scrap."""
     env, stock = world.env, world.stocks[p]
     month = world.month_of(env.now)
     world.claims[p, month] += 1
+    refurbish = stock.part.refurbish
+    recoverable = refurbish is not None and world.yield_rng.random() < refurbish.yield_
+    stock.coming_back += recoverable
     request = stock.store.get(1)
     if request.triggered:
         world.filled[p, month] += 1
-    stock.after_demand()
+    stock.after_demand()  # a recoverable part leaves the position as it was: nothing to order
     yield request
-    yield env.timeout(world.scenario.service.repair_days)
-    refurbish = stock.part.refurbish
-    if refurbish is not None and world.yield_rng.random() < refurbish.yield_:
+    yield from repair(world, p, month)
+    if refurbish is not None and recoverable:
         stock.in_refurbishment += 1
         yield env.timeout(refurbish.days)
         stock.in_refurbishment -= 1
+        stock.coming_back -= 1
         yield stock.store.put(1)
+
+
+def repair(world: NaiveWorld, p: int, month: int) -> ProcessGen:
+    """At a repair centre, wait for a technician and hold one for the repair; else just take the
+    fixed repair time (unlimited capacity)."""
+    env = world.env
+    if world.technicians is None:
+        yield env.timeout(world.repair_time())
+        return
+    queued = env.now
+    with world.technicians.request() as technician:
+        yield technician
+        world.technician_wait[p, month] += env.now - queued
+        world.repairs_started[p, month] += 1
+        yield env.timeout(world.repair_time())
 
 
 def min_max_review(world: NaiveWorld, stock: PartStock) -> ProcessGen:
@@ -307,6 +367,8 @@ def run_naive(
         world.on_hand_end,
         world.backorders_end,
         world.processes,
+        world.technician_wait,
+        world.repairs_started,
     )
 
 

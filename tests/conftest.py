@@ -50,6 +50,7 @@ SLOW_MODULES = {
     "test_naive_agreement.py": "naive reference model",
     "test_sim_renewal.py": "theory: renewal function",
     "test_sim_stock_theory.py": "theory: Palm, min/max Markov chain",
+    "test_sim_service_theory.py": "theory: Erlang C, priority M/M/c, Palm, METRIC",
     "test_experiments_dask.py": "a real Dask cluster",
     "test_accounting_appraisal.py": "real baseline replications, booked under the cap rules",
     "test_accounting_calibration.py": "real baseline replications at three prices",
@@ -57,6 +58,9 @@ SLOW_MODULES = {
 }
 SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
 SLOW_TESTS = {
+    "test_engines_agree_on_random_scenarios",
+    "test_invariants",
+    "test_common_random_numbers",
     # real processes, replications or Hypothesis over many scenarios: each over ~3 s
     "test_run_writes_every_output_and_no_temporary_files",
     "test_an_unwritable_output_folder_is_a_user_error",

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 from warrantysim.sim.eventlog import (
     Claims,
@@ -33,6 +34,7 @@ from warrantysim.sim.eventlog import (
     Scrap,
     ScrapReason,
 )
+from warrantysim.sim.model import run_replication
 
 D = DAYS_PER_MONTH
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +116,23 @@ def scenario(parts: Sequence[dict[str, Any]] | None = None, **sections: Any) -> 
     return build(SIM, parts if parts is not None else [part()], sections)
 
 
+ENGINES = ("fast", "simpy")
+"""Both engines, for tests that must hold whichever serves the scenario."""
+
+
+def with_engine(spec: Scenario, engine: str) -> Scenario:
+    """``spec`` run by ``engine`` (validated: the fast path refuses what it cannot serve)."""
+    raw = spec.model_dump(mode="json", by_alias=True)
+    raw["simulation"]["engine"] = engine
+    return Scenario.model_validate(raw)
+
+
+def replicate(spec: Scenario, seed: int, replication: int = 0, **options: Any) -> EventLog:
+    """One replication at the scenario's own price (the price is a finance input, so tests
+    compute it the way ``api.prepare`` does)."""
+    return run_replication(spec, seed, replication, price=unit_price(spec), **options)
+
+
 def books_scenario(parts: Sequence[dict[str, Any]] | None = None, **sections: Any) -> Scenario:
     return build(BOOKS, parts if parts is not None else [widget()], sections)
 
@@ -132,9 +151,11 @@ def make_log(
     refurbished: Sequence[bool] | None = None,
     scrap: Sequence[tuple[int, float, int, ScrapReason]] = (),
     refurbish_days: float = 14.0,
+    repair_days: float = 0.0,
 ) -> EventLog:
     """purchases: (part, receipt_day, qty, kind); claims: (part, claim_day, serve_day); scrap:
-    (part, day, qty, reason). Returns come back refurbished ``refurbish_days`` after service."""
+    (part, day, qty, reason). Returns come back refurbished ``refurbish_days`` after service;
+    each repair starts at service and takes ``repair_days`` (the scenario's, to agree)."""
     n_claims = len(claims)
     cl = np.array(claims, dtype=np.float64).reshape(n_claims, 3)
     part = cl[:, 0].astype(np.int64)
@@ -152,7 +173,8 @@ def make_log(
         units_screened=sold.astype(np.int64),
         defects_screened_out=zeros,
         claims=Claims(part, cl[:, 1], cl[:, 2], fault, np.ones(n_claims, np.int64),
-                      np.zeros(n_claims, bool)),
+                      np.zeros(n_claims, bool), np.zeros(n_claims, bool), cl[:, 2],
+                      cl[:, 2] + repair_days),
         returns=Returns(part, cl[:, 2], back, np.minimum(cl[:, 2] + refurbish_days, horizon_day)),
         purchases=Purchases(buy[:, 0].astype(np.int64), buy[:, 1], buy[:, 1],
                             buy[:, 2].astype(np.int64), buy[:, 3].astype(np.int64)),
@@ -182,7 +204,8 @@ def random_log(seed: int) -> tuple[EventLog, Scenario]:
         claims += [(p, max(s - w, 0.0), s) for s, w in zip(serve, wait, strict=True)]
     claims.sort(key=lambda c: (c[0], c[1]))
     back = rng.random(len(claims)) < 0.3
-    log = make_log(horizon, n_parts=n_parts, units_sold=rng.integers(0, 60, horizon),
+    log = make_log(horizon, n_parts=n_parts, repair_days=2.0,
+                   units_sold=rng.integers(0, 60, horizon),
                    purchases=purchases, claims=claims, supplier_fault=rng.random(len(claims)) < 0.5,
                    refurbished=back)  # fmt: skip
     log = _with_scrap(log, horizon_day)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factories import part, scenario
+from factories import part, replicate, scenario
 from warrantysim.accounting import account
 from warrantysim.accounting.pricing import product_unit_cost, spare_unit_cost, unit_price
 from warrantysim.scenario import Scenario
-from warrantysim.sim.model import run_replication
 
 
 def fleet(treatment: str, accrual: float | str = "auto") -> Scenario:
@@ -49,7 +48,7 @@ def fleet(treatment: str, accrual: float | str = "auto") -> Scenario:
 )  # fmt: skip
 def test_books_close_and_cash_is_lifetime_profit(treatment: str, accrual: float | str) -> None:
     spec = fleet(treatment, accrual)
-    log = run_replication(spec, 4, 0)
+    log = replicate(spec, 4, 0)
     books = account(log, spec, unit_price(spec))
     last = books.monthly.iloc[-1]
     for balance in ("receivables_end", "chargeback_receivable_end", "spares_book_value_end",

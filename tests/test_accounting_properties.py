@@ -18,12 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factories import books_scenario as scenario
-from factories import random_log, widget
+from factories import random_log, replicate, widget
 from warrantysim.accounting import account, balance_sheet_gap, book, trial_balance
 from warrantysim.accounting.pricing import spare_unit_cost
 from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind
-from warrantysim.sim.model import run_replication
 
 CENT = 0.005
 TREATMENTS = ("capitalise", "expense_on_purchase", "accrue_per_unit")
@@ -143,7 +142,7 @@ def test_lifetime_spare_cost_is_what_entered_stock(seed: int) -> None:
 @pytest.fixture(scope="module")
 def baseline() -> tuple[EventLog, Scenario]:
     scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
-    return run_replication(scenario, 2026, 0), scenario
+    return replicate(scenario, 2026, 0), scenario
 
 
 def test_real_books_balance_and_lifetime_profit_is_policy_free(baseline) -> None:
@@ -208,7 +207,6 @@ def test_steady_provision_of_a_real_run_holds_half_a_warranty_of_claims() -> Non
         accounting={"spares_treatment": "accrue_per_unit", "accrual_per_unit": 0.36 * 125.0},
     )
     months = [
-        account(run_replication(sc, 7, r), sc, 50.0).kpis["provision_months_of_claims"]
-        for r in range(4)
+        account(replicate(sc, 7, r), sc, 50.0).kpis["provision_months_of_claims"] for r in range(4)
     ]
     assert np.mean(months) == pytest.approx(18.0, abs=4 * 0.51 / np.sqrt(4))

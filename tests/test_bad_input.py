@@ -187,6 +187,36 @@ CASES = {
         args=("--replications", "0"),
         command="run",
     ),
+    "unknown distribution": Case(
+        {"bad.yaml": _edit("lead_time_days: 21", "lead_time_days: {dist: weibull, mean: 3}")},
+        (
+            "bad.yaml: parts.ssd.lead_time_days.dist:",
+            "expected one of fixed, exponential, gamma, lognormal, uniform, got 'weibull'",
+        ),
+    ),
+    "distribution without its cv": Case(
+        {"bad.yaml": _edit("lead_time_days: 21", "lead_time_days: {dist: gamma, mean: 30}")},
+        ("bad.yaml: parts.ssd.lead_time_days.cv:", "required field missing"),
+    ),
+    "uniform upside down": Case(
+        {
+            "bad.yaml": _edit(
+                "lead_time_days: 21", "lead_time_days: {dist: uniform, low: 9, high: 2}"
+            )
+        },
+        ("bad.yaml: parts.ssd.lead_time_days.high:", "expected more than low (9.0), got 2.0"),
+    ),
+    "fast engine cannot serve a repair centre": Case(
+        {
+            "bad.yaml": GOOD + "simulation: {engine: fast}\n"
+            "service: {repair_centre: {technicians: 2, repair_days: 1}}\n"
+        },
+        ("bad.yaml: simulation.engine:", "the fast path cannot serve this scenario"),
+    ),
+    "technicians not a whole number": Case(
+        {"bad.yaml": GOOD + "service: {repair_centre: {technicians: 1.5, repair_days: 1}}\n"},
+        ("bad.yaml: service.repair_centre.technicians:", "expected a whole number"),
+    ),
 }
 
 

@@ -17,7 +17,8 @@ from warrantysim.scenario import load_scenario, scenario_hash
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")
-OUTPUTS = ("kpis.parquet", "monthly.parquet", "annual.parquet", "scenario.yaml", "manifest.json")
+OUTPUTS = ("kpis.parquet", "monthly.parquet", "annual.parquet", "parts.parquet", "scenario.yaml",
+           "manifest.json")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,17 @@ def test_run_writes_every_output_and_no_temporary_files(two_runs: tuple[Path, Pa
     assert len(monthly) == 2 * 6
     assert {"replication", "month", "units_sold", "claims", "profit"} <= set(monthly.columns)
     assert not pd.read_parquet(first / "annual.parquet").empty
+    parts = pd.read_parquet(first / "parts.parquet")
+    n_parts = len(load_scenario(BASELINE).parts)
+    assert len(parts) == 2 * 6 * n_parts
+    assert {"part_name", "claims", "claims_filled_from_stock", "backorders_end", "on_hand_end",
+            "on_order_end", "in_refurbishment_end", "mean_wait_days", "p95_wait_days",
+            "mean_technician_wait_days", "mean_turnaround_days",
+            "technician_utilisation"} <= set(parts.columns)  # fmt: skip
+    # monthly.parquet keeps the totals of the per-part table
+    by_month = parts.groupby(["replication", "month"])[["claims", "on_hand_end"]].sum()
+    totals = monthly.set_index(["replication", "month"])[["claims", "on_hand_end"]]
+    pd.testing.assert_frame_equal(by_month, totals, check_dtype=False)
 
 
 def test_the_resolved_scenario_and_manifest_describe_the_run(
@@ -61,7 +73,7 @@ def test_the_resolved_scenario_and_manifest_describe_the_run(
     assert json.loads((other / "manifest.json").read_text(encoding="utf-8"))["seed"] == 7
 
 
-@pytest.mark.parametrize("table", ["kpis", "monthly", "annual"])
+@pytest.mark.parametrize("table", ["kpis", "monthly", "annual", "parts"])
 def test_the_same_seed_gives_identical_tables(
     two_runs: tuple[Path, Path, Path], table: str
 ) -> None:
@@ -80,7 +92,8 @@ def test_run_prints_a_kpi_summary(two_runs: tuple[Path, Path, Path]) -> None:
     assert lines[0] == "baseline: 2 replications, seed 2026 -> again/"
     assert "95% CI" in lines[1]
     claims = next(line for line in lines if line.startswith("claims "))
-    assert "[" in claims and "]" in claims
+    assert "[" in claims
+    assert "]" in claims
 
 
 def test_validate_prints_ok_with_the_scenario_name(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import scenario
+from factories import ENGINES, replicate, scenario, with_engine
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind, ScrapReason
-from warrantysim.sim.model import run_replication
 
 floats = st.floats
 
@@ -78,26 +78,61 @@ def per_part(
     return np.bincount(part_column, weights=values, minlength=log.n_parts)
 
 
+times = st.one_of(
+    floats(0.5, 20),
+    st.builds(lambda m: {"dist": "exponential", "mean": m}, floats(0.5, 20)),
+    st.builds(lambda m, cv: {"dist": "gamma", "mean": m, "cv": cv}, floats(0.5, 20),
+              floats(0.1, 2)),
+    st.builds(lambda m, cv: {"dist": "lognormal", "mean": m, "cv": cv}, floats(0.5, 20),
+              floats(0.1, 2)),
+    st.builds(lambda a, w: {"dist": "uniform", "low": a, "high": a + w}, floats(0, 10),
+              floats(0.5, 20)),
+)  # fmt: skip
+
+
+def with_service(spec: Scenario, draw: st.DrawFn) -> Scenario:
+    """``spec`` with what only the SimPy engine serves: random lead times, a repair centre with
+    random repair times, no-fault-found claims (each drawn on or off)."""
+    raw = spec.model_dump(mode="json", by_alias=True)
+    for part in raw["parts"]:
+        if draw(st.booleans()):
+            part["lead_time_days"] = draw(times)
+    if draw(st.booleans()):
+        repair = draw(times)
+        repair = {"dist": "exponential", "mean": 0.3} if isinstance(repair, float) else repair
+        raw["service"]["repair_centre"] = {"technicians": draw(st.integers(1, 4)),
+                                           "repair_days": repair}  # fmt: skip
+    raw["service"]["no_fault_found_share"] = draw(st.sampled_from([0.0, 0.3]))
+    return Scenario.model_validate(raw)
+
+
 @PROPERTY_SETTINGS
-@given(scenarios(), st.integers(0, 2**31))
-def test_invariants(spec: Scenario, seed: int) -> None:
-    log = run_replication(spec, seed)
+@pytest.mark.parametrize("engine", ENGINES)
+@given(scenarios(), st.integers(0, 2**31), st.data())
+def test_invariants(engine: str, spec: Scenario, seed: int, data: st.DataObject) -> None:
+    spec = with_engine(spec if engine == "fast" else with_service(spec, data.draw), engine)
+    log = replicate(spec, seed)
     c, horizon = log.claims, log.horizon_day
     # Stock never negative, at any month end.
     for table in (log.on_hand_end, log.backorders_end, log.on_order_end, log.in_refurbishment_end):
         assert (table >= 0).all()
     # Every claim served exactly once, never before its failure, by the horizon's end, FCFS.
     assert np.isfinite(c.serve_day).all()
-    assert (c.serve_day >= c.claim_day).all() and (c.serve_day <= horizon).all()
+    assert (c.serve_day >= c.claim_day).all()
+    assert (c.serve_day <= horizon).all()
     assert (c.claim_day < horizon).all()
     for p in range(log.n_parts):
         mine = c.part == p
         assert (np.diff(c.claim_day[mine]) >= 0).all()
-        assert (np.diff(c.serve_day[mine]) >= 0).all()
+        assert (np.diff(c.serve_day[mine & c.takes_part]) >= 0).all()
+    # Repairs start once the part is there and end after they start; a no-fault claim takes none.
+    assert (c.repair_start_day >= c.serve_day).all()
+    assert (c.repair_done_day >= c.repair_start_day).all()
+    assert (c.wait_days[c.no_fault_found] == 0).all()
     # Parts conserved: bought + refurbished = consumed + scrapped from stock (on hand ends at 0).
     bought = per_part(log, log.purchases.part, log.purchases.qty)
     refurbished = per_part(log, log.returns.part, log.returns.refurbished.astype(float))
-    consumed = per_part(log, c.part)
+    consumed = per_part(log, c.part[c.takes_part])
     end = log.scrap.reason == ScrapReason.END_OF_HORIZON
     scrapped = per_part(log, log.scrap.part[end], log.scrap.qty[end])
     np.testing.assert_array_equal(bought + refurbished, consumed + scrapped)
@@ -106,14 +141,19 @@ def test_invariants(spec: Scenario, seed: int) -> None:
     np.testing.assert_array_equal(consumed, refurbished + unrepaired)
     # Nothing is received after the horizon, nor before it was ordered.
     p = log.purchases
-    assert (p.receipt_day >= p.order_day).all() and (p.receipt_day <= horizon).all()
+    assert (p.receipt_day >= p.order_day).all()
+    assert (p.receipt_day <= horizon).all()
     assert set(np.unique(p.kind)) <= {k.value for k in PurchaseKind}
 
 
 @settings(max_examples=15, deadline=None)
-@given(scenarios(), st.integers(0, 2**31))
-def test_same_seed_same_results(spec: Scenario, seed: int) -> None:
-    first, second = run_replication(spec, seed), run_replication(spec, seed)
+@pytest.mark.parametrize("engine", ENGINES)
+@given(scenarios(), st.integers(0, 2**31), st.data())
+def test_same_seed_same_results(
+    engine: str, spec: Scenario, seed: int, data: st.DataObject
+) -> None:
+    spec = with_engine(spec if engine == "fast" else with_service(spec, data.draw), engine)
+    first, second = replicate(spec, seed), replicate(spec, seed)
     for table in ("claims", "returns", "purchases", "scrap"):
         a, b = getattr(first, table), getattr(second, table)
         for column in a.__dataclass_fields__:
@@ -148,13 +188,17 @@ def vary_non_demand_levers(spec: Scenario, draw: st.DrawFn) -> Scenario:
 
 
 @settings(max_examples=25, deadline=None)
+@pytest.mark.parametrize("engine", ENGINES)
 @given(scenarios(), st.integers(0, 2**31), st.data())
-def test_common_random_numbers(spec: Scenario, seed: int, data: st.DataObject) -> None:
+def test_common_random_numbers(engine: str, spec: Scenario, seed: int, data: st.DataObject) -> None:
     # Levers that do not touch demand or failures must not move a single claim.
     other = vary_non_demand_levers(spec, data.draw)
-    first, second = run_replication(spec, seed), run_replication(other, seed)
+    if engine == "simpy":
+        spec, other = with_engine(spec, engine), with_service(with_engine(other, engine), data.draw)
+    first, second = replicate(spec, seed), replicate(other, seed)
     np.testing.assert_array_equal(first.units_sold, second.units_sold)
     a, b = first.claims, second.claims
-    np.testing.assert_array_equal(a.claim_day, b.claim_day)
-    np.testing.assert_array_equal(a.part, b.part)
-    np.testing.assert_array_equal(a.supplier_fault, b.supplier_fault)
+    failed_a, failed_b = a.takes_part, b.takes_part  # no-fault-found returns come on top
+    np.testing.assert_array_equal(a.claim_day[failed_a], b.claim_day[failed_b])
+    np.testing.assert_array_equal(a.part[failed_a], b.part[failed_b])
+    np.testing.assert_array_equal(a.supplier_fault[failed_a], b.supplier_fault[failed_b])

@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from factories import part, scenario
-from warrantysim.sim.model import run_replication
+from factories import part, replicate, scenario
 from warrantysim.sim.renewal import renewal_function
 
 WARRANTY = 12.0
@@ -58,7 +57,7 @@ def cohort_claims_per_unit(spec, replications: int, seed: int = 7) -> np.ndarray
     """Claims per unit of each (replication, sales month): independent estimates of one mean."""
     out = []
     for r in range(replications):
-        log = run_replication(spec, seed, r)
+        log = replicate(spec, seed, r)
         counts = np.bincount(log.claims.sale_month, minlength=spec.product.sales_months + 1)[1:]
         sold = log.units_sold[: spec.product.sales_months]
         out.append(counts / sold)
@@ -138,7 +137,7 @@ def test_screening_removes_its_coverage_of_the_defects() -> None:
         quality={"screening_coverage": 0.8},
     )
     assert_matches(cohort_claims_per_unit(spec, replications=3), expected)
-    log = run_replication(spec, 7, 0)
+    log = replicate(spec, 7, 0)
     caught = log.defects_screened_out.sum() / log.units_sold.sum()
     # Binomial(n, p·c): caught share within 4 standard errors of 0.05 × 0.8.
     p = EARLY["share"] * 0.8

@@ -18,11 +18,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from scipy import stats
 
-from factories import part, scenario
+from factories import ENGINES, part, replicate, scenario, with_engine
 from warrantysim.scenario import DAYS_PER_MONTH
-from warrantysim.sim.model import run_replication
 
 UNITS, SCALE, LEAD = 300, 24.0, 10.0
 RATE_PER_DAY = 12 * UNITS / (SCALE * DAYS_PER_MONTH)
@@ -37,11 +37,12 @@ def fleet(stocking: dict) -> object:
     )
 
 
-def measure(spec, replications: int) -> dict[str, np.ndarray]:
+def measure(spec, replications: int, engine: str = "fast") -> dict[str, np.ndarray]:
+    spec = with_engine(spec, engine)
     fill, backorders, on_hand = [], [], []
     start, end = STATIONARY.start * DAYS_PER_MONTH, STATIONARY.stop * DAYS_PER_MONTH
     for r in range(replications):
-        log = run_replication(spec, 11, r)
+        log = replicate(spec, 11, r)
         c = log.claims
         window = (c.claim_day >= start) & (c.claim_day < end)
         fill.append(c.filled_from_stock[window].mean())
@@ -59,7 +60,8 @@ def assert_close(sample: np.ndarray, expected: float) -> None:
     assert abs(sample.mean() - expected) <= 4 * se, (sample.mean(), expected, se)
 
 
-def test_base_stock_matches_palm() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_base_stock_matches_palm(engine: str) -> None:
     level = 56
     mean_on_order = RATE_PER_DAY * LEAD  # ≈ 49.3
     o = np.arange(0, 400)
@@ -69,7 +71,7 @@ def test_base_stock_matches_palm() -> None:
         "backorders": float(np.sum(np.maximum(o - level, 0) * pmf)),
         "on_hand": float(np.sum(np.maximum(level - o, 0) * pmf)),
     }
-    got = measure(fleet({"policy": "base_stock", "level": level}), replications=8)
+    got = measure(fleet({"policy": "base_stock", "level": level}), replications=8, engine=engine)
     for key, value in expected.items():
         assert_close(got[key], value)
 
@@ -104,10 +106,12 @@ def min_max_theory(low: int, high: int, review: float) -> dict[str, float]:
     }
 
 
-def test_min_max_matches_markov_chain() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_min_max_matches_markov_chain(engine: str) -> None:
     low, high, review = 60, 110, 7.0
     expected = min_max_theory(low, high, review)
     assert 0.6 < expected["fill"] < 0.99  # a regime where the test can tell policies apart
-    got = measure(fleet({"policy": "min_max", "min": low, "max": high, "review_days": review}), 8)
+    stocking = {"policy": "min_max", "min": low, "max": high, "review_days": review}
+    got = measure(fleet(stocking), 8, engine)
     for key, value in expected.items():
         assert_close(got[key], value)

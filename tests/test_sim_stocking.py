@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from scipy import stats
 
-from factories import part, scenario
-from warrantysim.scenario import DAYS_PER_MONTH
-from warrantysim.sim.model import run_replication
+from factories import ENGINES, part, replicate, scenario, with_engine
+from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 from warrantysim.sim.stocking import palm_base_stock_level, palm_fill_rate, plan_stock
 
 
@@ -33,26 +33,34 @@ def auto_fleet(**product: object) -> object:
 def test_auto_level_follows_the_fleet() -> None:
     spec = auto_fleet()
     levels = plan_stock(spec, 5600.0).base_stock_level[0]
-    assert levels is not None and len(levels) == spec.horizon_months
+    assert levels is not None
+    assert len(levels) == spec.horizon_months
     # Units in warranty grow for 12 months, stay flat while sales go on, and run off after.
     assert levels[0] < levels[6] < levels[13]
     assert len(set(levels[14:34].tolist())) == 1
     assert levels[-1] < levels[30]
 
 
-def test_auto_level_meets_its_target_in_a_steady_fleet() -> None:
-    # Months 14..35: 12 × 300 units in warranty, so λ is constant and Palm promises ≥ 90 %.
-    spec = auto_fleet()
+def steady_fills(spec: Scenario, seed: int, replications: int) -> tuple[float, float]:
+    """Mean fill rate of claims in months 14..35 (12 × 300 units in warranty: λ constant) over
+    replications, and its standard error (the spread between replications)."""
     fills = []
-    for r in range(6):
-        c = run_replication(spec, 5, r).claims
+    for r in range(replications):
+        c = replicate(spec, seed, r).claims
         steady = (c.claim_day >= 13 * DAYS_PER_MONTH) & (c.claim_day < 35 * DAYS_PER_MONTH)
         fills.append(c.filled_from_stock[steady].mean())
-    se = np.std(fills, ddof=1) / math.sqrt(len(fills))
+    return float(np.mean(fills)), float(np.std(fills, ddof=1) / math.sqrt(replications))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_auto_level_meets_its_target_in_a_steady_fleet(engine: str) -> None:
+    # Months 14..35: 12 × 300 units in warranty, so λ is constant and Palm promises ≥ 90 %.
+    spec = with_engine(auto_fleet(), engine)
+    mean_fill, se = steady_fills(spec, 5, 6)
     level = plan_stock(spec, 5600.0).base_stock_level[0][20]
     promised = palm_fill_rate(int(level), 12 * 300 / 24 / DAYS_PER_MONTH * 10.0)
     assert promised >= 0.9
-    assert abs(np.mean(fills) - promised) <= 4 * se
+    assert abs(mean_fill - promised) <= 4 * se
 
 
 def test_last_buy_covers_the_expected_rest_at_its_service_level() -> None:
@@ -72,7 +80,7 @@ def test_last_buy_covers_the_expected_rest_at_its_service_level() -> None:
     short = 0
     runs = 40
     for r in range(runs):
-        log = run_replication(spec, 9, r)
+        log = replicate(spec, 9, r)
         short += int((log.purchases.kind == 3).any())  # an emergency order: the cover ran out
     assert short / runs <= 0.1 + 4 * math.sqrt(0.09 / runs)
 

@@ -8,7 +8,7 @@ numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -18,7 +18,7 @@ from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.model import run_replication
-from warrantysim.sim.physical import monthly_physical, physical_kpis
+from warrantysim.sim.physical import monthly_parts, monthly_physical, physical_kpis
 from warrantysim.sim.stocking import StockPlan, plan_stock
 from warrantysim.stats import summary_table
 
@@ -30,6 +30,8 @@ class ReplicationTables:
     kpis: dict[str, float]
     monthly: pd.DataFrame
     annual: pd.DataFrame
+    parts: pd.DataFrame
+    """A row per (part, month): claims, stock, waits, turnaround, technician utilisation."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Results:
     kpis: pd.DataFrame
     monthly: pd.DataFrame
     annual: pd.DataFrame
+    parts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """A row per replication, part and month (``sim.physical.monthly_parts``); empty where the
+    results came through ``experiments`` (its stores keep kpis, monthly and annual)."""
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Mean of each KPI across replications with a Student-t confidence interval."""
@@ -90,7 +95,7 @@ def tables_from_log(log: EventLog, scenario: Scenario, price: float) -> Replicat
         annual_physical, on="fiscal_year", how="left", validate="one_to_one"
     )
     kpis = {**physical_kpis(log, scenario.service), **books.kpis}
-    return ReplicationTables(kpis, monthly, annual)
+    return ReplicationTables(kpis, monthly, annual, monthly_parts(log))
 
 
 def simulate(
@@ -114,6 +119,7 @@ def results_from_tables(scenario: Scenario, seed: int, runs: list[ReplicationTab
         kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
         monthly=_stack([run.monthly for run in runs]),
         annual=_stack([run.annual for run in runs]),
+        parts=_stack([run.parts for run in runs]),
     )
 
 

@@ -187,10 +187,11 @@ def _allowance_held(v: Valuation) -> FloatArray:
 
 
 def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+    issued = log.claims.takes_part
     units = stock_units(
         received,
-        log.claims.part.astype(np.int64),
-        log.claims.serve_day,
+        log.claims.part[issued].astype(np.int64),
+        log.claims.serve_day[issued],
         log.n_parts,
         log.horizon_months,
     )

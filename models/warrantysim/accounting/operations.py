@@ -6,8 +6,9 @@ Pricing of events (the contract is docs/design.md "Accounting"; choices made her
   paid on receipt;
 - a refurbished part costs ``refurbish.cost``, paid when it is done; a failed refurbishment costs
   nothing (the yield is decided at inspection); the returned core carries no value;
-- a repair costs labour + logistics when the spare is issued; the late penalty is charged per day
-  by which wait + ``repair_days`` exceeds ``target_days``, when the repair is done;
+- a repair costs labour + logistics when the spare is issued (a no-fault-found claim, which takes
+  no spare, at its claim); the late penalty is charged per day by which the turnaround (claim to
+  repaired) exceeds ``target_days``, when the repair is done;
 - a supplier-fault claim earns ``chargeback_share`` × spare cost when the spare is issued, and
   ``recovery_rate`` of it is paid ``payment_days`` later (the rest is written off then);
 - a unit sold earns the price, paid ``receivable_days`` after the sale, less ``bad_debt_rate``
@@ -100,9 +101,8 @@ def labour_logistics(log: EventLog, scenario: Scenario) -> FloatArray:
 
 def late_penalties(log: EventLog, scenario: Scenario) -> FloatArray:
     service = scenario.service
-    late_days = np.maximum(log.claims.wait_days + service.repair_days - service.target_days, 0.0)
-    done_day = log.claims.serve_day + service.repair_days
-    return monthly(log, done_day, late_days * service.late_penalty_per_day)
+    late_days = np.maximum(log.claims.turnaround_days - service.target_days, 0.0)
+    return monthly(log, log.claims.repair_done_day, late_days * service.late_penalty_per_day)
 
 
 def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
@@ -112,7 +112,8 @@ def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
     recovery = np.array([t.recovery_rate if t else 0.0 for t in terms])
     payment_days = np.array([t.payment_days if t else 0.0 for t in terms])
     claims = log.claims
-    amount = np.where(claims.supplier_fault, (share * spare_costs(log, scenario))[claims.part], 0.0)
+    charged = claims.supplier_fault & claims.takes_part  # no part, nothing to charge back
+    amount = np.where(charged, (share * spare_costs(log, scenario))[claims.part], 0.0)
     due_day = claims.serve_day + payment_days[claims.part]
     rate = recovery[claims.part]
     return CashTerm(

@@ -49,6 +49,7 @@ _COUNTS = (
     "on_order_end",
     "in_refurbishment_end",
     "claims_per_unit",
+    "claims_no_fault_found",
 )
 _OTHERS = {
     "replication": Unit.INDEX,
@@ -56,6 +57,12 @@ _OTHERS = {
     "fiscal_year": Unit.INDEX,
     "mean_wait_days": Unit.DAYS,
     "p95_wait_days": Unit.DAYS,
+    "mean_technician_wait_days": Unit.DAYS,
+    "p95_technician_wait_days": Unit.DAYS,
+    "mean_turnaround_days": Unit.DAYS,
+    "p95_turnaround_days": Unit.DAYS,
+    "technician_utilisation": Unit.SHARE,
+    "part": Unit.INDEX,
     "receivable_days": Unit.DAYS,
     "provision_months_of_claims": Unit.MONTHS,
     "fill_rate": Unit.SHARE,

@@ -1,9 +1,11 @@
 """Simulate a scenario's replications and write the results.
 
 Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a row per
-replication and month), ``OUT/annual.parquet``, ``OUT/scenario.yaml`` (the resolved scenario,
-with the seed and replications used) and ``OUT/manifest.json``, each atomically; then prints the
-mean and 95 % confidence interval of a few KPIs across replications.
+replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
+claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
+``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
+``OUT/manifest.json``, each atomically; then prints the mean and 95 % confidence interval of a few
+KPIs across replications.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed)
     wall_seconds = time.perf_counter() - start
-    for table in ("kpis", "monthly", "annual"):
+    for table in ("kpis", "monthly", "annual", "parts"):
         _write_parquet(out / f"{table}.parquet", getattr(results, table))
     write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
     write_text_atomic(

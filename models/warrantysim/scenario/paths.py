@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Tag
 from pydantic.fields import FieldInfo
 
 from warrantysim.scenario.schema import Scenario
@@ -100,6 +100,37 @@ def is_model_union(node: Node) -> bool:
     return _is_union(node.ann) and all(_model_fields(m) for m in _members(node.ann))
 
 
+def tag_field(node: Node) -> str:
+    """The name of the ``Literal`` field that tells a model union's members apart."""
+    for member in _members(node.ann):
+        for name, f in member.model_fields.items():
+            if get_origin(f.annotation) is Literal:
+                return str(f.alias or name)
+    return "policy"
+
+
+def _shaped_member(node: Node) -> Node | None:
+    """In a union of a number and models chosen by the value's shape (a time: ``21`` or
+    ``{dist: gamma, ...}``), the member a mapping goes to."""
+    if not isinstance(node.raw, dict):
+        return None
+    for member in _members(node.ann):
+        inner = node_for(member, (), node.raw)
+        if inner.fields or is_model_union(inner):
+            return inner
+    return None
+
+
+def _tagged_member(node: Node, segment: str | int) -> Node | None:
+    """The member of a union with a callable discriminator that pydantic's ``Tag`` names."""
+    for member in _members(node.ann):
+        if get_origin(member) is Annotated:
+            tags = [m.tag for m in get_args(member)[1:] if isinstance(m, Tag)]
+            if segment in tags:
+                return node_for(member, (), node.raw)
+    return None
+
+
 def union_tags(node: Node) -> dict[str, Any]:
     """Tag value -> member model, read from each member's ``Literal`` tag field."""
     tags: dict[str, Any] = {}
@@ -117,11 +148,14 @@ def pick_member(node: Node, tag: object) -> Node | None:
 
 def child(node: Node, segment: str | int) -> Node:
     """The node one step down; raises PathError when the step does not exist."""
+    if _is_union(node.ann) and not is_model_union(node):
+        node = _shaped_member(node) or node
     if is_model_union(node):
-        tag = node.raw.get("policy") if isinstance(node.raw, dict) else None
+        key = tag_field(node)
+        tag = node.raw.get(key) if isinstance(node.raw, dict) else None
         member = pick_member(node, tag)
         if member is None:
-            raise PathError((), "cannot go inside: its 'policy' is missing or unknown")
+            raise PathError((), f"cannot go inside: its {key!r} is missing or unknown")
         node = member
     if node.fields:
         return _field_child(node, str(segment))
@@ -263,6 +297,10 @@ def describe_loc(loc: Sequence[str | int], raw: Any) -> tuple[list[str], list[No
     path: list[str] = []
     nodes = [node]
     for segment in loc:
+        member = _tagged_member(node, segment) if _is_union(node.ann) else None
+        if member is not None:  # a shape tag ("dist"): the member stands for the field
+            node = nodes[-1] = member
+            continue
         node, shown = _loc_step(node, segment)
         if shown is not None:
             path.append(shown)

@@ -14,7 +14,15 @@ import math
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 """D in docs/design.md: month m (1-based) covers days [(m-1)·D, m·D)."""
@@ -39,11 +47,119 @@ class _Model(BaseModel):
     )
 
 
+class Engine(StrEnum):
+    """How the service (stock, repairs) is simulated."""
+
+    AUTO = "auto"
+    """``fast`` where it is exact, else ``simpy``."""
+    SIMPY = "simpy"
+    """Every claim lives in a SimPy model: stores, technicians, replenishment processes."""
+    FAST = "fast"
+    """Window arithmetic: fixed lead times, unlimited repair capacity, no no-fault-found."""
+
+
 class Simulation(_Model):
     horizon_months: Annotated[int, Field(ge=1)] | None = None
     """Months simulated; ``None`` = sales_months + warranty_months."""
     replications: Annotated[int, Field(ge=1)] = 20
     seed: Annotated[int, Field(ge=0)] = 2026
+    engine: Engine = Engine.AUTO
+
+
+class FixedDays(_Model):
+    """Always ``mean`` days."""
+
+    dist: Literal["fixed"]
+    mean: NonNegative
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class ExponentialDays(_Model):
+    """Exponential with mean ``mean`` days (cv 1)."""
+
+    dist: Literal["exponential"]
+    mean: Positive
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class GammaDays(_Model):
+    """Gamma with mean ``mean`` days and coefficient of variation ``cv``: shape 1/cv²."""
+
+    dist: Literal["gamma"]
+    mean: Positive
+    cv: Positive
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class LognormalDays(_Model):
+    """Lognormal with mean ``mean`` days and coefficient of variation ``cv``."""
+
+    dist: Literal["lognormal"]
+    mean: Positive
+    cv: Positive
+
+    @property
+    def mean_days(self) -> float:
+        return self.mean
+
+
+class UniformDays(_Model):
+    """Uniform on [``low``, ``high``] days."""
+
+    dist: Literal["uniform"]
+    low: NonNegative
+    high: Positive
+
+    @model_validator(mode="after")
+    def _high_above_low(self) -> UniformDays:
+        if self.high <= self.low:
+            raise FieldError(("high",), f"expected more than low ({self.low}), got {self.high}")
+        return self
+
+    @property
+    def mean_days(self) -> float:
+        return (self.low + self.high) / 2.0
+
+
+Duration = Annotated[
+    FixedDays | ExponentialDays | GammaDays | LognormalDays | UniformDays,
+    Field(discriminator="dist"),
+]
+"""A random time in days; a plain number in the YAML is a fixed time."""
+
+
+def _number_or_dist(value: object) -> str:
+    return "dist" if isinstance(value, dict | BaseModel) else "number"
+
+
+# A number or a distribution, chosen by the value's shape, so a bad mapping is reported against
+# the distributions alone (not also as "expected a number").
+PositiveDays = Annotated[
+    Annotated[Positive, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+NonNegativeDays = Annotated[
+    Annotated[NonNegative, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Discriminator(_number_or_dist),
+]
+
+
+def mean_days(time: float | Duration) -> float:
+    """The mean of a time given as a number (fixed) or a distribution."""
+    return float(time) if isinstance(time, int | float) else time.mean_days
+
+
+def is_fixed(time: float | Duration) -> bool:
+    return isinstance(time, int | float | FixedDays)
 
 
 class DemandNoise(StrEnum):
@@ -82,8 +198,20 @@ class SalesTerms(_Model):
     bad_debt_rate: Share = 0.0
 
 
+class RepairCentre(_Model):
+    """Technicians who repair claims one at a time, first come, first served."""
+
+    technicians: Annotated[int, Field(ge=1)]
+    repair_days: NonNegativeDays
+    """A technician's time per claim (fault found or not)."""
+
+
 class Service(_Model):
     repair_days: NonNegative = 2.0
+    """Without a repair centre: every repair takes this long, with unlimited capacity."""
+    repair_centre: RepairCentre | None = None
+    no_fault_found_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    """Claims diagnosed with no fault: a technician's time and logistics, no part."""
     labour_cost_per_repair: NonNegative = 0.0
     logistics_cost_per_repair: NonNegative = 0.0
     target_days: NonNegative = 5.0
@@ -159,11 +287,23 @@ class Part(_Model):
     early_defects: EarlyDefects | None = None
     supplier: Name | None = None
     supplier_fault_share: Share = 0.0
-    lead_time_days: Positive
+    lead_time_days: PositiveDays
     stocking: Stocking
     last_buy: LastBuy | None = None
     refurbish: Refurbish | None = None
     scrap_value_share: Share = 0.0
+
+    @model_validator(mode="after")
+    def _lead_time_positive(self) -> Part:
+        if isinstance(self.lead_time_days, FixedDays) and self.lead_time_days.mean <= 0:
+            raise FieldError(
+                ("lead_time_days",), f"expected a mean above 0, got {self.lead_time_days.mean}"
+            )
+        return self
+
+    @property
+    def mean_lead_time_days(self) -> float:
+        return mean_days(self.lead_time_days)
 
 
 class Supplier(_Model):
@@ -253,6 +393,15 @@ class Scenario(_Model):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _engine_serves(self) -> Scenario:
+        blocker = fast_path_blocker(self)
+        if self.simulation.engine is Engine.FAST and blocker is not None:
+            raise FieldError(
+                ("simulation", "engine"), f"the fast path cannot serve this scenario: {blocker}"
+            )
+        return self
+
     @property
     def horizon_months(self) -> int:
         if self.simulation.horizon_months is not None:
@@ -268,3 +417,16 @@ class Scenario(_Model):
             if part.name == name:
                 return part
         raise KeyError(name)
+
+
+def fast_path_blocker(scenario: Scenario) -> str | None:
+    """Why the fast path (sim/stock.py) cannot serve ``scenario`` exactly, or None if it can:
+    it needs fixed lead times, unlimited repair capacity and every claim taking a part."""
+    if scenario.service.repair_centre is not None:
+        return "service.repair_centre is set (limited repair capacity)"
+    if scenario.service.no_fault_found_share > 0:
+        return "service.no_fault_found_share is above 0"
+    for part in scenario.parts:
+        if not is_fixed(part.lead_time_days):
+            return f"parts.{part.name}.lead_time_days is random"
+    return None

@@ -52,24 +52,47 @@ class Claims:
     claim_day: FloatArray
     """The failure: the customer's claim."""
     serve_day: FloatArray
-    """When a spare was taken from stock for it (claim_day if one was on hand)."""
+    """When a spare was taken from stock for it (claim_day if one was on hand); a
+    no-fault-found claim takes none: its serve_day is its claim_day."""
     supplier_fault: BoolArray
     sale_month: IntArray
     """The sales cohort (1-based month) of the unit that failed."""
     early_defect: BoolArray
+    no_fault_found: BoolArray
+    """Diagnosed with no fault: a technician's time and logistics, no spare, no return."""
+    repair_start_day: FloatArray
+    """A technician started the repair (after the spare was issued)."""
+    repair_done_day: FloatArray
+    """The repaired unit goes back to the customer (may lie after the horizon's end)."""
 
     @property
     def wait_days(self) -> FloatArray:
+        """Waiting for a spare."""
         return self.serve_day - self.claim_day
 
     @property
+    def technician_wait_days(self) -> FloatArray:
+        return self.repair_start_day - self.serve_day
+
+    @property
+    def turnaround_days(self) -> FloatArray:
+        """Claim to repaired unit back."""
+        return self.repair_done_day - self.claim_day
+
+    @property
+    def takes_part(self) -> BoolArray:
+        return ~self.no_fault_found
+
+    @property
     def filled_from_stock(self) -> BoolArray:
-        return self.serve_day == self.claim_day
+        """Took a spare that was on hand at the claim (no-fault-found claims take none)."""
+        return np.asarray((self.serve_day == self.claim_day) & ~self.no_fault_found, dtype=bool)
 
 
 @dataclass(frozen=True)
 class Returns:
-    """One row per claim: the failed part comes back when the repair is done."""
+    """One row per claim that took a spare (claims' order): the removed part comes back when the
+    repair is done."""
 
     part: IntArray
     return_day: FloatArray
@@ -116,6 +139,8 @@ class EventLog:
     backorders_end: IntArray
     on_order_end: IntArray
     in_refurbishment_end: IntArray
+    technicians: int = 0
+    """Technicians at the repair centre; 0: no repair centre (unlimited capacity)."""
     extras: dict[str, object] = field(default_factory=dict)
 
     @property

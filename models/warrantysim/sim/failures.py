@@ -45,7 +45,7 @@ class PartClaims:
 def make_fleet(units_by_month: NDArray[np.int64], streams: Streams) -> Fleet:
     """Sale days spread uniformly inside each month (one draw per unit, shared by all parts)."""
     unit_month = np.repeat(np.arange(len(units_by_month)), units_by_month)
-    offsets = streams.get("sales/timing").random(len(unit_month))
+    offsets = streams.sales_timing().random(len(unit_month))
     return Fleet(units_by_month, unit_month, (unit_month + offsets) * DAYS_PER_MONTH)
 
 
@@ -55,7 +55,7 @@ def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) 
     positions = len(fleet.unit_month) * part.qty_per_unit
     defect, screened = _early_defects(scenario, part, positions, streams)
     scale = _main_scale(scenario, part, fleet)
-    life_rng = streams.get(f"life/{part.name}")
+    life_rng = streams.life(part.name)
     first = _first_failures(part, scale, fleet, defect, warranty, life_rng)
     unit = first.position // part.qty_per_unit
     ages, owners, is_first = _renewals(
@@ -66,7 +66,7 @@ def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) 
     keep = claim_day < scenario.horizon_days
     order = np.argsort(claim_day[keep], kind="stable")
     claim_unit = claim_unit[keep][order]
-    fault = streams.get(f"fault/{part.name}").random(len(order)) < part.supplier_fault_share
+    fault = streams.fault(part.name).random(len(order)) < part.supplier_fault_share
     screened_months = fleet.unit_month[np.nonzero(screened)[0] // part.qty_per_unit]
     return PartClaims(
         claim_day=claim_day[keep][order],
@@ -90,11 +90,11 @@ def _early_defects(
     none = np.zeros(positions, dtype=bool)
     if part.early_defects is None or part.early_defects.share == 0:
         return none, none
-    defect = streams.get(f"defect/{part.name}").random(positions) < part.early_defects.share
+    defect = streams.defect(part.name).random(positions) < part.early_defects.share
     coverage = scenario.quality.screening_coverage
     if coverage == 0:
         return defect, none
-    caught = defect & (streams.get(f"screen/{part.name}").random(positions) < coverage)
+    caught = defect & (streams.screen(part.name).random(positions) < coverage)
     return defect & ~caught, caught
 
 

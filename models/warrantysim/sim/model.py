@@ -1,13 +1,15 @@
-"""One replication: sales, failures, then each part's stock as a SimPy process, into an EventLog."""
+"""One replication: sales, failures, then the service (fast path or SimPy engine), into an
+EventLog."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import simpy
 
-from warrantysim.scenario import Scenario
+from warrantysim.scenario import DAYS_PER_MONTH, Engine, Scenario, fast_path_blocker
 from warrantysim.sim.eventlog import (
     Claims,
     EventLog,
@@ -20,8 +22,17 @@ from warrantysim.sim.eventlog import (
 from warrantysim.sim.failures import PartClaims, make_fleet, part_claims
 from warrantysim.sim.rng import Streams
 from warrantysim.sim.sales import units_sold
+from warrantysim.sim.service import Centre, Repairs, ServiceOutcome, run_service
 from warrantysim.sim.stock import PartStock, StockOutcome
 from warrantysim.sim.stocking import StockPlan, plan_stock
+
+
+def resolve_engine(scenario: Scenario) -> Engine:
+    """``auto``: the fast path where it is exact, else SimPy."""
+    engine = Engine(scenario.simulation.engine)  # a value, also from an unvalidated model_copy
+    if engine is Engine.AUTO:
+        return Engine.FAST if fast_path_blocker(scenario) is None else Engine.SIMPY
+    return engine
 
 
 def run_replication(
@@ -29,41 +40,86 @@ def run_replication(
     seed: int,
     replication: int = 0,
     *,
-    price: float | None = None,
+    price: float,
     plan: StockPlan | None = None,
+    centre_type: type[Centre] = Centre,
 ) -> EventLog:
-    """Simulate one replication. ``price`` defaults to the pricing policy's price; ``plan`` (the
-    stocking levels, which depend only on the scenario and price) may be passed in to reuse it."""
-    if price is None:
-        from warrantysim.accounting.pricing import unit_price  # the price is a finance decision
-
-        price = unit_price(scenario)
+    """Simulate one replication at unit ``price`` (a finance decision, made by the caller:
+    ``accounting.pricing.unit_price``). ``plan`` (the stocking levels, which depend only on the
+    scenario and price) may be passed in to reuse it; ``centre_type`` changes the repair
+    centre's queue discipline (SimPy engine)."""
     plan = plan if plan is not None else plan_stock(scenario, price)
     streams = Streams(seed, replication)
     units = units_sold(scenario, price, streams)
     fleet = make_fleet(units, streams)
     claims = [part_claims(scenario, part, fleet, streams) for part in scenario.parts]
-    outcomes = _run_stock(scenario, plan, claims, streams)
+    nff = [no_fault_found_claims(scenario, p, c, streams) for p, c in enumerate(claims)]
+    draws = [streams.refurbish(part.name).random(len(c.claim_day)) for part, c in
+             zip(scenario.parts, claims, strict=True)]  # fmt: skip
+    extras: dict[str, object] = {}
+    if resolve_engine(scenario) is Engine.FAST:
+        outcomes = _run_fast(scenario, plan, claims, draws)
+    else:
+        inputs = [(c.claim_day, d, n.claim_day) for c, d, n in zip(claims, draws, nff, strict=True)]
+        outcomes, counts = run_service(
+            scenario, inputs, plan.base_stock_level, plan.last_buy_cover, streams, centre_type
+        )
+        extras["engine_counts"] = counts
     screened = units if scenario.quality.screening_coverage > 0 else np.zeros_like(units)
-    return _event_log(scenario, units, screened, claims, outcomes)
+    log = _event_log(scenario, units, screened, claims, nff, outcomes)
+    return replace(log, extras=extras) if extras else log
 
 
-def _run_stock(
-    scenario: Scenario, plan: StockPlan, claims: Sequence[PartClaims], streams: Streams
-) -> list[StockOutcome]:
+def no_fault_found_claims(
+    scenario: Scenario, p: int, claims: PartClaims, streams: Streams
+) -> PartClaims:
+    """Returns diagnosed with no fault, on top of the failures, so that they are a share s of
+    all claims: each failure brings Poisson(s / (1 − s)) of them, each up to a month after it
+    (returns follow the fleet in warranty, smoothed by a month), in the same cohort."""
+    share = scenario.service.no_fault_found_share
+    n = len(claims.claim_day)
+    if share == 0 or n == 0:
+        return _no_claims(len(claims.screened_out_by_month))
+    rng = streams.no_fault_found(scenario.parts[p].name)
+    source = np.repeat(np.arange(n), rng.poisson(share / (1.0 - share), n))
+    day = claims.claim_day[source] + rng.uniform(0.0, DAYS_PER_MONTH, len(source))
+    keep = day < scenario.horizon_days
+    order = np.argsort(day[keep], kind="stable")
+    none = np.zeros(len(order), dtype=bool)
+    return PartClaims(day[keep][order], claims.sale_month[source][keep][order], none, none,
+                      np.zeros_like(claims.screened_out_by_month))  # fmt: skip
+
+
+def _no_claims(months: int) -> PartClaims:
+    empty = np.zeros(0)
+    never = np.zeros(0, dtype=bool)
+    return PartClaims(empty, np.zeros(0, np.int64), never, never, np.zeros(months, np.int64))
+
+
+def _run_fast(
+    scenario: Scenario,
+    plan: StockPlan,
+    claims: Sequence[PartClaims],
+    draws: Sequence[np.ndarray],
+) -> list[ServiceOutcome]:
     env = simpy.Environment()
     stocks = []
+    repair_days = scenario.service.repair_days
     for p, part in enumerate(scenario.parts):
-        draws = streams.get(f"refurbish/{part.name}").random(len(claims[p].claim_day))
         stock = PartStock(
-            env, part, claims[p].claim_day, draws,
+            env, part, claims[p].claim_day, draws[p],
             levels=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
-            repair_days=scenario.service.repair_days, horizon_months=scenario.horizon_months,
+            repair_days=repair_days, horizon_months=scenario.horizon_months,
         )  # fmt: skip
         env.process(stock.run())
         stocks.append(stock)
     env.run()
-    return [stock.out for stock in stocks]
+    return [
+        ServiceOutcome(
+            s.out, Repairs(s.out.serve_day, s.out.serve_day + repair_days), Repairs.empty(0)
+        )
+        for s in stocks
+    ]
 
 
 def _event_log(
@@ -71,52 +127,73 @@ def _event_log(
     units: np.ndarray,
     screened: np.ndarray,
     claims: Sequence[PartClaims],
-    outcomes: Sequence[StockOutcome],
+    nff: Sequence[PartClaims],
+    outcomes: Sequence[ServiceOutcome],
 ) -> EventLog:
+    stock = [o.stock for o in outcomes]
     part_index = [np.full(len(c.claim_day), p, dtype=np.int64) for p, c in enumerate(claims)]
-    snaps = np.array([o.snapshots for o in outcomes], dtype=np.int64).reshape(
+    snaps = np.array([o.snapshots for o in stock], dtype=np.int64).reshape(
         len(outcomes), scenario.horizon_months, 4
     )
+    centre = scenario.service.repair_centre
     return EventLog(
         horizon_months=scenario.horizon_months,
         part_names=tuple(p.name for p in scenario.parts),
         units_sold=units,
         units_screened=screened,
         defects_screened_out=np.array([c.screened_out_by_month for c in claims], dtype=np.int64),
-        claims=Claims(
-            part=np.concatenate(part_index),
-            claim_day=np.concatenate([c.claim_day for c in claims]),
-            serve_day=np.concatenate([o.serve_day for o in outcomes]),
-            supplier_fault=np.concatenate([c.supplier_fault for c in claims]),
-            sale_month=np.concatenate([c.sale_month for c in claims]),
-            early_defect=np.concatenate([c.early_defect for c in claims]),
-        ),
+        claims=_claims(claims, nff, outcomes),
         returns=Returns(
             part=np.concatenate(part_index),
-            return_day=np.concatenate([o.return_day for o in outcomes]),
-            refurbished=np.concatenate([o.refurbished for o in outcomes]),
-            done_day=np.concatenate([o.done_day for o in outcomes]),
+            return_day=np.concatenate([o.return_day for o in stock]),
+            refurbished=np.concatenate([o.refurbished for o in stock]),
+            done_day=np.concatenate([o.done_day for o in stock]),
         ),
-        purchases=_purchases(scenario, outcomes),
-        scrap=_scrap(scenario, outcomes),
+        purchases=_purchases(scenario, stock),
+        scrap=_scrap(scenario, stock),
         on_hand_end=snaps[:, :, 0],
         backorders_end=snaps[:, :, 1],
         on_order_end=snaps[:, :, 2],
         in_refurbishment_end=snaps[:, :, 3],
+        technicians=centre.technicians if centre is not None else 0,
     )
+
+
+def _claims(
+    claims: Sequence[PartClaims], nff: Sequence[PartClaims], outcomes: Sequence[ServiceOutcome]
+) -> Claims:
+    """Claims that took a part and no-fault-found claims, merged by (part, claim day)."""
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in Claims.__dataclass_fields__}
+    for p, (c, n, o) in enumerate(zip(claims, nff, outcomes, strict=True)):
+        order = np.argsort(np.concatenate([c.claim_day, n.claim_day]), kind="stable")
+        nff_flag = np.concatenate(
+            [np.zeros(len(c.claim_day), bool), np.ones(len(n.claim_day), bool)]
+        )
+        rows = {
+            "part": np.full(len(order), p, dtype=np.int64),
+            "claim_day": np.concatenate([c.claim_day, n.claim_day]),
+            "serve_day": np.concatenate([o.stock.serve_day, n.claim_day]),
+            "supplier_fault": np.concatenate([c.supplier_fault, n.supplier_fault]),
+            "sale_month": np.concatenate([c.sale_month, n.sale_month]),
+            "early_defect": np.concatenate([c.early_defect, n.early_defect]),
+            "no_fault_found": nff_flag,
+            "repair_start_day": np.concatenate([o.repairs.start_day, o.nff_repairs.start_day]),
+            "repair_done_day": np.concatenate([o.repairs.done_day, o.nff_repairs.done_day]),
+        }
+        for name, values in rows.items():
+            columns[name].append(values[order])
+    return Claims(**{name: np.concatenate(chunks) for name, chunks in columns.items()})
 
 
 def _purchases(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Purchases:
     part, order_day, receipt_day, qty, kind = [], [], [], [], []
-    for p, (spec, o) in enumerate(zip(scenario.parts, outcomes, strict=True)):
-        for days, amounts, chunk_kind in o.orders:
-            part.append(np.full(len(days), p))
-            order_day.append(days)
-            receipt_day.append(
-                days + (spec.lead_time_days if chunk_kind != PurchaseKind.INITIAL else 0.0)
-            )
-            qty.append(amounts)
-            kind.append(np.full(len(days), chunk_kind))
+    for p, o in enumerate(outcomes):
+        for chunk in o.orders:
+            part.append(np.full(len(chunk.order_day), p))
+            order_day.append(chunk.order_day)
+            receipt_day.append(chunk.receipt_day)
+            qty.append(chunk.qty)
+            kind.append(chunk.kind)
         if o.emergency_at_close:
             end = scenario.horizon_days
             row = (p, end, end, o.emergency_at_close, PurchaseKind.EMERGENCY)

@@ -29,5 +29,5 @@ def units_sold(scenario: Scenario, price: float, streams: Streams) -> NDArray[np
     """Units sold each month: Poisson around the plan, or the plan rounded."""
     expected = planned_units(scenario, price)
     if scenario.product.demand_noise is DemandNoise.POISSON:
-        return streams.get("demand").poisson(expected).astype(np.int64)
+        return streams.demand().poisson(expected).astype(np.int64)
     return np.rint(expected).astype(np.int64)

@@ -1,4 +1,6 @@
-"""The spare-parts stock of one part: a SimPy process serving claims first come, first served.
+"""The fast path: one part's stock as window arithmetic, exact for fixed lead times, unlimited
+repair capacity and claims that all take a part (sim/service.py is the SimPy engine, the model's
+semantics; tests/test_sim_engines.py shows both give identical event logs where this applies).
 
 The process advances in windows no longer than the shortest delay by which anything done inside a
 window can come back as supply: the lead time, repair plus refurbishment, the review period. Then
@@ -7,11 +9,10 @@ window's events can be settled exactly, as a batch, when the window closes:
 
 * FCFS matching. Supplies are interchangeable, so the k-th waiting claim (in claim order) gets the
   k-th unit of supply to become available: it is served at max(claim day, k-th supply day).
-* One-for-one ordering (base stock, and after a last buy). A claim orders a replacement unless the
-  inventory position is above its level, i.e. unless a "credit" (a refurbished return that went
-  back to stock) is waiting. With C_k the credits available by claim k, the credits used by the
-  first k claims follow U_k = min(U_{k−1} + 1, C_k), whose solution is
-  U_k = k + min_{0≤j≤k}(C_j − j) (C_0 = 0): a running minimum, vectorised.
+* One-for-one ordering (base stock, and after a last buy). The inventory position counts parts
+  coming back from refurbishment (METRIC, Sherbrooke 1968), so a claim whose part will be
+  refurbished leaves it unchanged and orders nothing; any other claim orders a replacement unless
+  the position is above its level ("credits", left by a cut in S or by the last buy).
 
 Month ends, reviews and the last buy are window boundaries, so stock is counted and decided at
 exactly those instants. Orders that could not arrive before the horizon's end are not placed; at
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from enum import Enum, auto
 
 import numpy as np
 import simpy
@@ -30,16 +30,27 @@ from numpy.typing import NDArray
 
 from warrantysim.scenario import DAYS_PER_MONTH, MinMax, Part
 from warrantysim.sim.eventlog import PurchaseKind
+from warrantysim.sim.replenishment import TOLERANCE_DAYS, Decisions, Mode, control_days
 
 _EMPTY = np.zeros(0)
-_TOLERANCE_DAYS = 1e-7
 
 
-class Mode(Enum):
-    BASE_STOCK = auto()
-    MIN_MAX = auto()
-    AFTER_LAST_BUY = auto()
-    """One-for-one with level 0: order only what the stock and pipeline cannot cover."""
+@dataclass(frozen=True)
+class OrderChunk:
+    """Orders placed together or one after another, a row each."""
+
+    order_day: NDArray[np.float64]
+    qty: NDArray[np.int64]
+    kind: NDArray[np.int64]
+    """A :class:`PurchaseKind` per row."""
+    receipt_day: NDArray[np.float64]
+
+
+def recoverable(part: Part, refurb_draw: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Which claims' parts refurbishment will recover (one draw per claim against the yield)."""
+    if part.refurbish is None:
+        return np.zeros(len(refurb_draw), dtype=bool)
+    return refurb_draw < part.refurbish.yield_
 
 
 @dataclass
@@ -50,17 +61,20 @@ class StockOutcome:
     refurbished: NDArray[np.bool_]
     return_day: NDArray[np.float64]
     done_day: NDArray[np.float64]
-    orders: list[tuple[NDArray[np.float64], NDArray[np.int64], PurchaseKind]] = field(
-        default_factory=list
-    )
-    """Chunks of (order days, quantities, PurchaseKind); receipt = order day + lead time."""
+    orders: list[OrderChunk] = field(default_factory=list)
+    """Orders in the order placed, in chunks."""
     end_scrap: int = 0
     emergency_at_close: int = 0
     snapshots: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Month-end (on hand, backorders, on order, in refurbishment)."""
 
+    @classmethod
+    def empty(cls, n: int) -> StockOutcome:
+        """Before the run, for ``n`` claims: nothing served yet."""
+        return cls(np.full(n, np.nan), np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan))
 
-class PartStock:
+
+class PartStock(Decisions):
     """State of one part's stock; ``run`` is the SimPy process."""
 
     def __init__(
@@ -76,18 +90,16 @@ class PartStock:
         horizon_months: int,
     ) -> None:
         self.env, self.part, self.claim_day = env, part, claim_day
+        self.lead_time_days = part.mean_lead_time_days  # the fast path serves fixed times only
         self.horizon_day = horizon_months * DAYS_PER_MONTH
         self.repair_days = repair_days
         self.levels = levels
         self.level = int(levels[0]) if levels is not None and len(levels) else 0
         self.last_buy_cover = last_buy_cover
         n = len(claim_day)
-        refurb = part.refurbish
-        self.refurb_ok = refurb_draw < refurb.yield_ if refurb else np.zeros(n, dtype=bool)
-        self.refurb_days = refurb.days if refurb else 0.0
-        self.out = StockOutcome(
-            np.full(n, np.nan), np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan)
-        )
+        self.refurb_ok = recoverable(part, refurb_draw)
+        self.refurb_days = part.refurbish.days if part.refurbish else 0.0
+        self.out = StockOutcome.empty(n)
         self.mode = Mode.MIN_MAX if isinstance(part.stocking, MinMax) else Mode.BASE_STOCK
         self.on_hand = 0
         self.credits = 0
@@ -95,6 +107,7 @@ class PartStock:
         self.order_arrivals: NDArray[np.float64] = _EMPTY
         self.refurb_arrivals: NDArray[np.float64] = _EMPTY
         self.month_ends = np.arange(1, horizon_months + 1) * DAYS_PER_MONTH
+        self.control_days = control_days(part, horizon_months)
         self.boundaries = self._boundaries()
 
     # -- the process -------------------------------------------------------------------------
@@ -103,23 +116,22 @@ class PartStock:
         for start, end in zip(self.boundaries[:-1], self.boundaries[1:], strict=True):
             yield self.env.timeout(end - start)
             self._settle(start, end)
-            if end >= self.month_ends[len(self.out.snapshots)] - _TOLERANCE_DAYS:
+            if end >= self.month_ends[len(self.out.snapshots)] - TOLERANCE_DAYS:
                 self._snapshot()
         self._close()
 
     def _boundaries(self) -> NDArray[np.float64]:
-        """Window edges: a regular grid no coarser than the shortest feedback delay, plus every
-        instant at which stock is counted or decided."""
-        step = min(self.part.lead_time_days, self._refurb_cycle_days(), self._review_days())
+        """Window edges: every instant at which stock is counted or decided (exactly), plus a
+        regular grid no coarser than the shortest feedback delay, kept off those instants."""
+        step = min(self.lead_time_days, self._refurb_cycle_days(), self._review_days())
+        control = self.control_days
         grid = np.arange(0.0, self.horizon_day, step)
-        extra = [self._review_grid(), self.month_ends]
-        if self.part.last_buy is not None:
-            extra.append(np.array([(self.part.last_buy.month - 1) * DAYS_PER_MONTH]))
-        edges = np.unique(np.concatenate([grid, *extra]))
-        edges = edges[edges <= self.horizon_day]
-        # Mandatory edges (months, reviews) take precedence over grid points a hair away from them.
-        keep = np.concatenate([[True], np.diff(edges) > _TOLERANCE_DAYS])
-        return edges[keep]
+        near = np.searchsorted(control, grid)
+        gap = np.minimum(
+            np.abs(grid - control[np.minimum(near, len(control) - 1)]),
+            np.abs(grid - control[np.maximum(near - 1, 0)]),
+        )
+        return np.union1d(control, grid[gap > TOLERANCE_DAYS])
 
     def _refurb_cycle_days(self) -> float:
         return self.repair_days + self.refurb_days if self.part.refurbish else np.inf
@@ -127,10 +139,6 @@ class PartStock:
     def _review_days(self) -> float:
         stocking = self.part.stocking
         return stocking.review_days if isinstance(stocking, MinMax) else np.inf
-
-    def _review_grid(self) -> NDArray[np.float64]:
-        review = self._review_days()
-        return np.arange(0.0, self.horizon_day, review) if np.isfinite(review) else _EMPTY
 
     def _initial_stock(self) -> None:
         stocking = self.part.stocking
@@ -141,73 +149,39 @@ class PartStock:
 
     # -- one window ----------------------------------------------------------------------------
     def _settle(self, start: float, end: float) -> None:
-        self._decide_at(start)
+        self._decide(start)
         first_new = self.arrived
         self.arrived = int(np.searchsorted(self.claim_day, end, side="left"))
         refurb_in, self.refurb_arrivals = _split(self.refurb_arrivals, end)
         if self.mode is not Mode.MIN_MAX:
-            self._order_one_for_one(first_new, refurb_in)
+            self._order_one_for_one(first_new)
         orders_in, self.order_arrivals = _split(self.order_arrivals, end)
         self._match(start, _merge(orders_in, refurb_in))
 
-    def _decide_at(self, day: float) -> None:
-        last_buy = self.part.last_buy
-        due = last_buy is not None and day >= (last_buy.month - 1) * DAYS_PER_MONTH
-        if due and self.mode is not Mode.AFTER_LAST_BUY:
-            self._last_buy(day)
-            return
-        if self.mode is Mode.MIN_MAX and _on_grid(day, self._review_days()):
-            self._review(day)
-        if self.mode is Mode.BASE_STOCK and day > 0 and _on_grid(day, DAYS_PER_MONTH):
-            self._set_level(day, round(day / DAYS_PER_MONTH))
-
-    def _set_level(self, day: float, month_index: int) -> None:
-        """A new month's S: credits (IP − S) absorb a cut; a rise is ordered at once."""
-        assert self.levels is not None
-        new = int(self.levels[min(month_index, len(self.levels) - 1)])
-        self.credits -= new - self.level
-        self.level = new
-        if self.credits < 0:
-            self._order(day, -self.credits, PurchaseKind.REGULAR)
-            self.credits = 0
-
-    def _inventory_position(self) -> int:
+    def _position(self) -> int:
+        """On hand + on order + coming back from refurbishment − backorders (METRIC's position
+        for a repairable item: a waiting claim whose part will be refurbished counts too)."""
         backorders = self.arrived - self.served
-        return self.on_hand + len(self.order_arrivals) - backorders
+        coming_back = int(self.refurb_ok[self.served : self.arrived].sum())
+        coming_back += len(self.refurb_arrivals)
+        return self.on_hand + len(self.order_arrivals) + coming_back - backorders
 
-    def _review(self, day: float) -> None:
-        stocking = self.part.stocking
-        assert isinstance(stocking, MinMax)
-        position = self._inventory_position()
-        if position <= stocking.min:
-            self._order(day, stocking.max - position, PurchaseKind.REGULAR)
-
-    def _last_buy(self, day: float) -> None:
-        assert self.last_buy_cover is not None
-        position = self._inventory_position()
-        qty = max(0, self.last_buy_cover - position)
-        if qty:
-            self._order(day, qty, PurchaseKind.LAST_BUY)
-        self.mode = Mode.AFTER_LAST_BUY
-        self.credits = max(0, position + qty)
-
-    def _order(self, day: float, qty: int, kind: PurchaseKind) -> bool:
-        receipt = day + self.part.lead_time_days
+    def _order(self, day: float, qty: int, kind: PurchaseKind) -> None:
+        receipt = day + self.lead_time_days
         if receipt >= self.horizon_day:
-            return False  # it could only arrive to be scrapped
+            return  # it could only arrive to be scrapped
         self._record(np.array([day]), qty, kind)
         self.order_arrivals = np.concatenate([self.order_arrivals, np.full(qty, receipt)])
-        return True
 
-    def _order_one_for_one(self, first_new: int, refurb_in: NDArray[np.float64]) -> None:
-        demand_day = self.claim_day[first_new : self.arrived]
-        if not len(refurb_in) and self.credits == 0:
-            orders_at = demand_day  # nothing to offset: every claim orders
-        elif not len(refurb_in) and self.credits >= len(demand_day):
-            orders_at, self.credits = demand_day[:0], self.credits - len(demand_day)
-        else:
-            orders_at = self._orders_after_credits(demand_day, refurb_in)
-        receipt = orders_at + self.part.lead_time_days
+    def _order_one_for_one(self, first_new: int) -> None:
+        """Each new claim whose part will not come back from refurbishment orders one, unless
+        a credit (IP above S, left by a cut in S or the last buy) absorbs it."""
+        new = slice(first_new, self.arrived)
+        demand_day = self.claim_day[new][~self.refurb_ok[new]]
+        absorbed = min(self.credits, len(demand_day))
+        self.credits -= absorbed
+        orders_at = demand_day[absorbed:]
+        receipt = orders_at + self.lead_time_days
         orders_at = orders_at[receipt < self.horizon_day]
         if len(orders_at):
             kind = (
@@ -218,19 +192,11 @@ class PartStock:
                 [self.order_arrivals, receipt[receipt < self.horizon_day]]
             )
 
-    def _orders_after_credits(
-        self, demand_day: NDArray[np.float64], refurb_in: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        """Claims that find no credit order: U_k = k + min_{j≤k}(C_j − j), see the module doc."""
-        credit = self.credits + np.searchsorted(refurb_in, demand_day, side="right")
-        k = np.arange(len(demand_day) + 1)
-        available = np.concatenate([[0], credit])
-        used = k + np.minimum.accumulate(available - k)
-        self.credits = self.credits + len(refurb_in) - int(used[-1])
-        return demand_day[np.diff(used) == 0]
-
     def _record(self, days: NDArray[np.float64], qty: int, kind: PurchaseKind) -> None:
-        self.out.orders.append((days, np.full(len(days), qty, dtype=np.int64), kind))
+        lead = 0.0 if kind is PurchaseKind.INITIAL else self.lead_time_days
+        amounts = np.full(len(days), qty, dtype=np.int64)
+        kinds = np.full(len(days), kind, dtype=np.int64)
+        self.out.orders.append(OrderChunk(days, amounts, kinds, days + lead))
 
     def _match(self, start: float, arrivals: NDArray[np.float64]) -> None:
         waiting = self.arrived - self.served
@@ -295,10 +261,3 @@ def _merge(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64
     if not len(a):
         return b
     return np.sort(np.concatenate([a, b]))
-
-
-def _on_grid(day: float, step: float) -> bool:
-    if not np.isfinite(step):
-        return False
-    ratio = day / step
-    return abs(ratio - round(ratio)) * step < _TOLERANCE_DAYS

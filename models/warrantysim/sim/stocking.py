@@ -19,7 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from scipy import special
 
-from warrantysim.scenario import DAYS_PER_MONTH, BaseStock, Part, Scenario
+from warrantysim.scenario import DAYS_PER_MONTH, BaseStock, Part, Scenario, mean_days
 from warrantysim.sim.renewal import expected_monthly_claims
 from warrantysim.sim.sales import planned_units
 
@@ -50,24 +50,42 @@ class StockPlan:
 
 def plan_stock(scenario: Scenario, price: float) -> StockPlan:
     expected = expected_monthly_claims(scenario, planned_units(scenario, price))
-    levels = tuple(_levels(part, expected[p]) for p, part in enumerate(scenario.parts))
+    levels = tuple(_levels(scenario, part, expected[p]) for p, part in enumerate(scenario.parts))
     covers = tuple(_last_buy_cover(part, expected[p]) for p, part in enumerate(scenario.parts))
     return StockPlan(levels, covers, expected)
 
 
-def _levels(part: Part, monthly_claims: NDArray[np.float64]) -> NDArray[np.int64] | None:
+def pipeline_days(scenario: Scenario, part: Part) -> float:
+    """Mean days a claim keeps a unit out of the inventory position's "on hand" side: a part
+    refurbished (yield y) comes back after repair + refurbishment, any other is replaced after
+    the mean lead time L: T = y (repair + refurbishment) + (1 − y) L (METRIC's pipeline for a
+    repairable item, Sherbrooke 1968; with random lead times Palm's theorem needs only the mean)."""
+    lead = part.mean_lead_time_days
+    if part.refurbish is None:
+        return lead
+    centre = scenario.service.repair_centre
+    repair = mean_days(centre.repair_days) if centre else scenario.service.repair_days
+    y = part.refurbish.yield_
+    return y * (repair + part.refurbish.days) + (1.0 - y) * lead
+
+
+def _levels(
+    scenario: Scenario, part: Part, monthly_claims: NDArray[np.float64]
+) -> NDArray[np.int64] | None:
     """S for each month. ``level: auto`` follows the fleet: month m's level is Palm's for the
-    highest expected demand rate from m until an order placed at m's start has arrived."""
+    mean pipeline λT (:func:`pipeline_days`) at the highest expected demand rate λ from m until
+    a unit leaving at m's start is back."""
     stocking = part.stocking
     if not isinstance(stocking, BaseStock):
         return None
     if stocking.level != "auto":
         levels = np.full(len(monthly_claims), stocking.level, dtype=np.float64)
     else:
-        ahead = math.ceil(part.lead_time_days / DAYS_PER_MONTH)
+        pipeline = pipeline_days(scenario, part)
+        ahead = math.ceil(pipeline / DAYS_PER_MONTH)
         window = np.append(monthly_claims, np.zeros(ahead))
         rates = sliding_window_view(window, ahead + 1).max(axis=1)
-        on_order = rates / DAYS_PER_MONTH * part.lead_time_days
+        on_order = rates / DAYS_PER_MONTH * pipeline
         levels = np.array([palm_base_stock_level(m, stocking.target_fill_rate) for m in on_order])
     return np.rint(levels * stocking.level_multiplier).astype(np.int64)
 
