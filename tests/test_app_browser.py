@@ -75,7 +75,7 @@ def _wait_for_chart_change(page, index: int, before: str) -> None:
         "([i, old]) => { const s = document.querySelectorAll('.vega-embed > svg')[i];"
         " return s !== undefined && s.innerHTML !== old; }",
         arg=[index, before],
-        timeout=60_000,
+        timeout=120_000,
     )
 
 
