@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
+from warrantysim.calibration.errors import DataError
 from warrantysim.commands import UsageError
 from warrantysim.experiments.errors import Interrupted, OptionError, SpecError, StoreError
 from warrantysim.finite import NonFiniteResult
@@ -28,6 +29,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
     ("verify", "warrantysim.commands.verify"),
+    ("calibrate", "warrantysim.commands.calibrate"),
     ("compare", "warrantysim.commands.compare"),
     ("sweep", "warrantysim.commands.sweep"),
     ("sensitivity", "warrantysim.commands.sensitivity"),
@@ -77,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         more = len(e.errors) - 1
         suffix = f" (and {more} more; see warrantysim validate)" if more else ""
         print(f"{e}{suffix}", file=sys.stderr)
+    except DataError as e:
+        print(e, file=sys.stderr)
     except (UsageError, SpecError, StoreError, OptionError) as e:
         print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
     except Interrupted as stop:  # Ctrl-C in an experiment: finished chunks are kept
