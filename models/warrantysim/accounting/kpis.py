@@ -20,6 +20,7 @@ TOTALS = (
     "warranty_cost",
     "net_warranty_cost",
     "age_writedown_carried_out",
+    "cap_writedown_carried_out",
 )
 """The statement columns summed over the horizon into ``lifetime_*`` KPIs."""
 
@@ -35,6 +36,7 @@ def finance_kpis(
         kpis["lifetime_age_writedown"]
         + kpis["lifetime_cap_writedown"]
         + kpis["lifetime_end_of_life_writeoff"]
+        - kpis["lifetime_cap_writedown_reversal"]
     )
     revenue = kpis["lifetime_revenue"]
     kpis["warranty_cost_share_of_revenue"] = _share(kpis["lifetime_warranty_cost"], revenue)

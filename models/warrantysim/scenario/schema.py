@@ -344,12 +344,32 @@ LedgerLineName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class BookValueCap(_Model):
+    """The year-end cap's control points; the lowest configured one applies (accounting/cap.py)."""
+
     absolute: NonNegative | None = None
     share_of_trailing_cost_of_sales: Share | None = None
+    """Share of the cost of sales of the ``trailing_months`` before the fiscal year being closed."""
     trailing_months: Annotated[int, Field(ge=1)] = 36
     prior_annual_cost_of_sales: NonNegative = 0.0
     """Cost of sales of each year before the simulation starts (for the trailing window)."""
-    tranche_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    planned_annual_cost_of_sales: NonNegative | Literal["auto"] = "auto"
+    """This year's plan; ``auto``: the planned units × (product cost + expected warranty cost)."""
+    share_of_planned_cost_of_sales: Share | None = None
+    target_inventory_turns: Positive | None = None
+    """The cap is at most the planned annual cost of sales / these turns."""
+    tranches: Annotated[int, Field(ge=1)] = 1
+    """An excess found at a year end is written off in this many equal parts, one a year end."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tranche_share_moved(cls, data: object) -> object:
+        # tranche_share wrote a fraction of the excess off each year, so it never finished
+        if isinstance(data, dict) and "tranche_share" in data:
+            raise FieldError(
+                ("tranche_share",),
+                "replaced by tranches: N (each excess written off in N equal parts)",
+            )
+        return data
 
 
 class Accounting(_Model):
@@ -357,6 +377,8 @@ class Accounting(_Model):
     accrual_per_unit: NonNegative | Literal["auto"] = "auto"
     age_writedown_months: Annotated[int, Field(ge=1)] | None = None
     book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
+    writedown_reversal: bool = True
+    """Reverse cap write-downs a higher cap no longer requires (CAS 1 / IAS 2); false: ASC 330."""
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
     discount_rate: Annotated[float, Field(gt=-1.0)] = 0.08
     performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
