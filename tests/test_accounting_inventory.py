@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factories import random_log
-from warrantysim.accounting.inventory import CapRule, StockUnits, stock_units, value_stock
+from warrantysim.accounting.cap import CapRule
+from warrantysim.accounting.inventory import StockUnits, stock_units, value_stock
 from warrantysim.accounting.operations import layers
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.eventlog import month_of

@@ -26,8 +26,9 @@ from __future__ import annotations
 import numpy as np
 
 from warrantysim.accounting import operations as ops
+from warrantysim.accounting.cap import CapRule
 from warrantysim.accounting.chart import Account as A
-from warrantysim.accounting.inventory import CapRule, Layers, Valuation, stock_units, value_stock
+from warrantysim.accounting.inventory import Layers, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
 from warrantysim.accounting.periods import IntArray, year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
