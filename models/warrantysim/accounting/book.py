@@ -181,6 +181,8 @@ def _book_accrual(
     post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
          reviewed.release)  # fmt: skip
     left = (accrued + reviewed.top_up - reviewed.release - drawn).sum()
+    if not scenario.ends_at_horizon:  # a continuing business still owes its units' claims
+        return reviewed.estimate
     at_end = np.zeros(log.horizon_months)
     at_end[-1] = abs(left)
     if left >= 0:
@@ -210,8 +212,9 @@ def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float
         log.horizon_months,
     )
     policy = scenario.accounting
+    cap = _cap_rule(log, scenario, price)
     return value_stock(
-        units, log.horizon_months, policy.age_writedown_months, _cap_rule(log, scenario, price)
+        units, log.horizon_months, policy.age_writedown_months, cap, scenario.ends_at_horizon
     )
 
 
@@ -223,9 +226,10 @@ def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None
     if all(point is None for point in points):
         return None
     year_ends = year_end_indices(log.horizon_months, policy.fiscal_year_end_month)
-    # the last month's stock is written off at end of life anyway; capping it first would only
-    # move that write-off between two lines
-    year_ends = year_ends[year_ends < log.horizon_months - 1]
+    if scenario.ends_at_horizon:
+        # the last month's stock is written off at end of life anyway; capping it first would
+        # only move that write-off between two lines
+        year_ends = year_ends[year_ends < log.horizon_months - 1]
     capitalise = policy.spares_treatment is SparesTreatment.CAPITALISE
     base = ops.product_cost(log, scenario)
     if capitalise:

@@ -24,7 +24,7 @@ is O(units + months); no loop runs over months or units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -130,9 +130,16 @@ def _rank_within(sorted_part: IntArray, n_parts: int) -> IntArray:
 
 
 def value_stock(
-    units: StockUnits, horizon_months: int, writedown_months: int | None, cap: CapRule | None
+    units: StockUnits,
+    horizon_months: int,
+    writedown_months: int | None,
+    cap: CapRule | None,
+    end_of_life: bool = True,
 ) -> Valuation:
-    """Book the stock's movements month by month (see the module docstring for the method)."""
+    """Book the stock's movements month by month (see the module docstring for the method).
+
+    At ``end_of_life`` what is still held at the horizon is written off (leftover_*) and takes
+    its write-downs out with it; a continuing business keeps it on the books."""
     year_ends = cap.year_ends if cap is not None else np.zeros(0, dtype=np.int64)
     group = np.searchsorted(year_ends, units.receipt_month, side="left")
     n_groups = len(year_ends) + 1
@@ -148,8 +155,15 @@ def value_stock(
     )
     receipts_u = _by_group_month(group, units.receipt_month, n_groups, horizon_months, units.cost)
     factors, limits = cap_factors(held, issued_u, cap, horizon_months)
-    carried = _age_carried_out(units, group, factors, year_ends, writedown_days)
-    return _scaled(units, held, issued_u, receipts_u, factors, limits, carried)
+    carried = _age_carried_out(units, group, factors, year_ends, writedown_days, end_of_life)
+    valuation = _scaled(units, held, issued_u, receipts_u, factors, limits, carried)
+    if end_of_life:
+        return valuation
+    none = np.zeros(horizon_months)
+    cap_carried = valuation.cap_writedown_carried_out.copy()
+    cap_carried[-1] -= valuation.leftover_cost[-1] - valuation.leftover_value[-1]
+    return replace(valuation, leftover_cost=none, leftover_value=none,
+                   cap_writedown_carried_out=cap_carried)  # fmt: skip
 
 
 def _age_carried_out(
@@ -158,6 +172,7 @@ def _age_carried_out(
     factors: FloatArray,
     year_ends: IntArray,
     writedown_days: float | None,
+    end_of_life: bool = True,
 ) -> FloatArray:
     """Each unit's accumulated age write-down when it leaves, summed by the month it leaves.
 
@@ -185,6 +200,8 @@ def _age_carried_out(
         capped = units.cost * share(y_end) * (before - factors[group, y])
         allowance = allowance - np.where(held_then, capped, 0.0)
     leave_month = np.minimum(units.exit_month, horizon - 1)
+    if not end_of_life:  # what is held at the horizon stays, with its write-downs
+        allowance = np.where(units.exit_month >= horizon, 0.0, allowance)
     return sum_by(leave_month, allowance, horizon)
 
 

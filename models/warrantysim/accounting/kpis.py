@@ -31,6 +31,7 @@ def finance_kpis(
     """Lifetime totals, NPVs, book value against the cap, turnovers, receivable days, provision."""
     kpis = {f"lifetime_{name}": float(monthly[name].sum()) for name in TOTALS}
     kpis |= _npv(monthly, scenario.accounting.discount_rate)
+    kpis |= terminal_value(monthly, scenario.accounting.discount_rate)
     kpis |= _book_value(monthly, annual)
     kpis["writedowns_total"] = (
         kpis["lifetime_age_writedown"]
@@ -57,6 +58,27 @@ def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
     return {
         "npv_profit": float(monthly["profit"].to_numpy() @ factors),
         "npv_cash": float(monthly["cash_flow"].to_numpy() @ factors),
+    }
+
+
+def terminal_value(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
+    """The closing working capital, valued as what a continuing business is left with: spares at
+    book value, receivables, less the provision still owed (0 for a run that ends: every account
+    is closed then), and discounted from the horizon's end like its last cash flow. The NPV of
+    cash itself stays pure cash, identical under every accounting treatment."""
+    last = monthly.iloc[-1]
+    closing = float(
+        last["spares_book_value_end"] + last["receivables_end"]
+        + last["chargeback_receivable_end"] - last["warranty_provision_end"]
+    )  # fmt: skip
+    discounted = closing * float(discount_factors(len(monthly), rate)[-1])
+    return {
+        "closing_working_capital": closing,
+        "npv_terminal_working_capital": discounted,
+        "npv_cash_with_terminal_value": float(
+            monthly["cash_flow"].to_numpy() @ discount_factors(len(monthly), rate)
+        )
+        + discounted,
     }
 
 

@@ -64,6 +64,9 @@ class Simulation(_Model):
     replications: Annotated[int, Field(ge=1)] = 20
     seed: Annotated[int, Field(ge=0)] = 2026
     engine: Engine = Engine.AUTO
+    end_of_life: bool = True
+    """Whether the horizon ends the business: leftover stock scrapped, every account closed;
+    ``false``: a continuing business, whose stock, provision and receivables carry on."""
 
 
 class FixedDays(_Model):
@@ -433,6 +436,11 @@ class Scenario(_Model):
     @property
     def horizon_days(self) -> float:
         return self.horizon_months * DAYS_PER_MONTH
+
+    @property
+    def ends_at_horizon(self) -> bool:
+        """``simulation.end_of_life``: the horizon is the end of the business."""
+        return self.simulation.end_of_life
 
     def part(self, name: str) -> Part:
         for part in self.parts:

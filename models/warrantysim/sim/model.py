@@ -110,6 +110,7 @@ def _run_fast(
             env, part, claims[p].claim_day, draws[p],
             levels=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
             repair_days=repair_days, horizon_months=scenario.horizon_months,
+            scrap_at_end=scenario.ends_at_horizon,
         )  # fmt: skip
         env.process(stock.run())
         stocks.append(stock)
