@@ -94,6 +94,22 @@ def test_cap_on_the_cost_of_sales_before_the_year_being_closed() -> None:
     assert np.allclose(books["cap_writedown"], 0.0)
 
 
+def test_the_previous_three_years_from_a_history() -> None:
+    # 12 months of history at 100 units a month, product cost 30, expected warranty cost w per
+    # unit: the 36 months before month 1 hold only those 12 months, 12 × 100 × (30 + w); 1 % of
+    # it caps the idle stock at month 12. A non-zero prior_annual_cost_of_sales overrides it.
+    product = {"unit_cost": 30.0, "history_months": 12}
+    share = {"book_value_cap": {"share_of_trailing_cost_of_sales": 0.01}}
+    sc = scenario([widget()], product=product, accounting=share)
+    history = 1200 * (30.0 + expected_warranty_cost_per_unit(sc))
+    books = account(idle_stock_log(24, [100] * 12 + [0] * 12), sc, 50.0).monthly
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(0.01 * history)
+    override = {"share_of_trailing_cost_of_sales": 0.01, "prior_annual_cost_of_sales": 24000.0}
+    sc = scenario([widget()], product=product, accounting={"book_value_cap": override})
+    books = account(idle_stock_log(24, [100] * 12 + [0] * 12), sc, 50.0).monthly
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(0.01 * 72_000)
+
+
 def idle_stock_log(horizon_months: int = 48, units_sold: list[int] | None = None):
     """100 parts bought at 10 on day 0 that no repair ever takes (book value 1,000 throughout)."""
     return make_log(

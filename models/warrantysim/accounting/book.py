@@ -35,7 +35,7 @@ from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, prod
 from warrantysim.accounting.provision import review
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
-from warrantysim.sim.sales import planned_units
+from warrantysim.sim.sales import history_units, planned_units
 
 
 def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
@@ -240,7 +240,8 @@ def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None
         absolute=cap.absolute,
         share=cap.share_of_trailing_cost_of_sales,
         trailing_months=cap.trailing_months,
-        prior_monthly_cost_of_sales=cap.prior_annual_cost_of_sales / 12.0,
+        prior_monthly_cost_of_sales=_prior_monthly_cost_of_sales(scenario, price),
+        prior_months=_prior_months(scenario),
         year_ends=year_ends,
         base_cost_of_sales=base,
         issues_in_cost_of_sales=capitalise,
@@ -250,6 +251,23 @@ def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None
         tranches=cap.tranches,
         reversal=policy.writedown_reversal,
     )
+
+
+def _prior_months(scenario: Scenario) -> int | None:
+    """With a history and no override, the months before month 1 with sales are the history's."""
+    overridden = scenario.accounting.book_value_cap.prior_annual_cost_of_sales > 0
+    history = scenario.product.history_months
+    return history if history and not overridden else None
+
+
+def _prior_monthly_cost_of_sales(scenario: Scenario, price: float) -> float:
+    """``prior_annual_cost_of_sales`` / 12 if set (an override); else, with a history, its
+    average month at the plan: units × (product unit cost + expected warranty cost per unit)."""
+    cap = scenario.accounting.book_value_cap
+    if cap.prior_annual_cost_of_sales > 0 or not scenario.product.history_months:
+        return cap.prior_annual_cost_of_sales / 12.0
+    per_unit = product_unit_cost(scenario) + expected_warranty_cost_per_unit(scenario)
+    return float(history_units(scenario, price).mean()) * per_unit
 
 
 def planned_cost_of_sales(

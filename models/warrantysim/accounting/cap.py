@@ -60,6 +60,8 @@ class CapRule:
     target_turns: float | None = None
     tranches: int = 1
     reversal: bool = True
+    prior_months: int | None = None
+    """How many months before month 1 had sales (``history_months``); None: as many as asked."""
 
     def prior_cost_of_sales(self, cost_of_sales: FloatArray, month: int) -> float:
         """Cost of sales of the ``trailing_months`` before the fiscal year closing at ``month``."""
@@ -67,6 +69,8 @@ class CapRule:
         start = end - self.trailing_months
         inside = float(cost_of_sales[max(start, 0) : max(end, 0)].sum())
         before_month_1 = max(min(end, 0) - start, 0)
+        if self.prior_months is not None:  # a history of h months: no sales before it
+            before_month_1 = max(min(end, 0) - max(start, -self.prior_months), 0)
         return inside + before_month_1 * self.prior_monthly_cost_of_sales
 
     def limit(self, cost_of_sales: FloatArray, k: int) -> float:

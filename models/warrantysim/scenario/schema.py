@@ -180,6 +180,8 @@ class Product(_Model):
     demand_noise: DemandNoise = DemandNoise.POISSON
     unit_cost: NonNegative
     warranty_months: Positive
+    history_months: Annotated[int, Field(ge=0)] = 0
+    """Months sold before month 1 at the plan's rate, whose claims still arrive in the horizon."""
 
 
 class PricingPolicy(StrEnum):
