@@ -59,6 +59,7 @@ SLOW_MODULES = {
     "test_accounting_appraisal.py": "real baseline replications, booked under the cap rules",
     "test_accounting_calibration.py": "real baseline replications at three prices",
     "test_accounting_provision.py": "real replications, provisions reviewed",
+    "test_accounting_continuing.py": "a real replication of every shipped scenario, twice",
 }
 SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
 SLOW_TESTS = {

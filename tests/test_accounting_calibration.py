@@ -72,7 +72,7 @@ def test_npv_of_cash_is_the_same_under_every_treatment_writedown_and_cap() -> No
     log = run_replication(base, 2026, 0, price=unit_price(base))
     caps = (
         {},
-        {"absolute": 15e6, "tranche_share": 0.5},
+        {"absolute": 15e6, "tranches": 2},
         {"share_of_trailing_cost_of_sales": 0.0065},
     )
     npv, profit = [], []

@@ -13,6 +13,7 @@ from factories import D, make_log, widget
 from factories import books_scenario as scenario
 from warrantysim.accounting import account, accrual_per_unit
 from warrantysim.accounting.kpis import inventory_turnovers, receivable_days
+from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
 from warrantysim.sim.eventlog import PurchaseKind, ScrapReason
 
 CENT = 0.005
@@ -77,28 +78,148 @@ def test_cap_scales_later_issues_and_age_writedown() -> None:
     assert books["age_writedown"].iloc[12] == pytest.approx(740 / 36 * kept)
 
 
-def test_cap_in_tranches_and_on_trailing_cost_of_sales() -> None:
-    # Half a tranche: 0.5 × 106.67 = 53.33. Share cap 2 % of the trailing 36 months' cost of
-    # sales: 24 prior months at 12,000/12 a month (24,000) plus months 1-12's repairs (the spares
-    # issued: 20 + Σ_{m=2..12} 2 × 10 × (1 − (m−1)/36) = 20 + 220 − 20 × 66/36 = 203.33);
-    # 0.02 × 24,203.33 = 484.07 < 506.67, excess 22.60 written down.
-    tranche = {
-        "age_writedown_months": 36,
-        "book_value_cap": {"absolute": 400.0, "tranche_share": 0.5},
-    }
-    books = account(stock_of_100_log(), stock_scenario(**tranche), 50.0).monthly
-    assert books["cap_writedown"].iloc[11] == pytest.approx(53.3333, abs=CENT)
+def test_cap_on_the_cost_of_sales_before_the_year_being_closed() -> None:
+    # 2 % of the 36 months before year 1 (the year being closed is left out): 36 × 12,000/12 =
+    # 36,000; 0.02 × 36,000 = 720 > 506.67, nothing written down at month 12. At month 24 the
+    # window is the 24 months before month 1 (24,000) and months 1-12, whose cost of sales is the
+    # spares issued: 20 + Σ_{m=2..12} 2 × 10 × (1 − (m−1)/36) = 20 + 220 − 20 × 66/36 = 203.33;
+    # 0.02 × 24,203.33 = 484.07, and the 52 parts held are worth 52 × 10 × 12/36 = 173.33 < it.
     share = {"share_of_trailing_cost_of_sales": 0.02, "prior_annual_cost_of_sales": 12000.0}
-    books = account(
-        stock_of_100_log(),
-        stock_scenario(age_writedown_months=36, book_value_cap=share),
-        50.0,
-    ).monthly
+    sc = stock_scenario(age_writedown_months=36, book_value_cap=share)
+    books = account(stock_of_100_log(36), sc, 50.0).monthly
     issued = 20 + 220 - 20 * 66 / 36
     assert books["spare_parts_cost"].iloc[:12].sum() == pytest.approx(issued)
-    limit = 0.02 * (24_000 + issued)
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(0.02 * 36_000)
+    assert books["book_value_cap_limit"].iloc[23] == pytest.approx(0.02 * (24_000 + issued))
+    assert np.allclose(books["cap_writedown"], 0.0)
+
+
+def test_the_previous_three_years_from_a_history() -> None:
+    # 12 months of history at 100 units a month, product cost 30, expected warranty cost w per
+    # unit: the 36 months before month 1 hold only those 12 months, 12 × 100 × (30 + w); 1 % of
+    # it caps the idle stock at month 12. A non-zero prior_annual_cost_of_sales overrides it.
+    product = {"unit_cost": 30.0, "history_months": 12}
+    share = {"book_value_cap": {"share_of_trailing_cost_of_sales": 0.01}}
+    sc = scenario([widget()], product=product, accounting=share)
+    history = 1200 * (30.0 + expected_warranty_cost_per_unit(sc))
+    books = account(idle_stock_log(24, [100] * 12 + [0] * 12), sc, 50.0).monthly
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(0.01 * history)
+    override = {"share_of_trailing_cost_of_sales": 0.01, "prior_annual_cost_of_sales": 24000.0}
+    sc = scenario([widget()], product=product, accounting={"book_value_cap": override})
+    books = account(idle_stock_log(24, [100] * 12 + [0] * 12), sc, 50.0).monthly
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(0.01 * 72_000)
+
+
+def idle_stock_log(horizon_months: int = 48, units_sold: list[int] | None = None):
+    """100 parts bought at 10 on day 0 that no repair ever takes (book value 1,000 throughout)."""
+    return make_log(
+        horizon_months,
+        units_sold=units_sold,
+        purchases=[(0, 0.0, 100, PurchaseKind.INITIAL)],
+        scrap=[(0, horizon_months * D, 100, ScrapReason.END_OF_HORIZON)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("cap", "limit"),
+    [
+        ({"absolute": 700.0}, 700.0),
+        # 1 % of 36 months before month 1 at 24,000 a year: 0.01 × 72,000 = 720
+        ({"share_of_trailing_cost_of_sales": 0.01, "prior_annual_cost_of_sales": 24000.0}, 720.0),
+        # 1 % of this year's plan of 50,000 = 500
+        ({"share_of_planned_cost_of_sales": 0.01, "planned_annual_cost_of_sales": 50000.0}, 500.0),
+        # 80 turns a year on a plan of 50,000: at most 50,000 / 80 = 625
+        ({"target_inventory_turns": 80.0, "planned_annual_cost_of_sales": 50000.0}, 625.0),
+        # all four: the lowest, 500
+        ({"absolute": 700.0, "share_of_trailing_cost_of_sales": 0.01,
+          "prior_annual_cost_of_sales": 24000.0, "share_of_planned_cost_of_sales": 0.01,
+          "target_inventory_turns": 80.0, "planned_annual_cost_of_sales": 50000.0}, 500.0),
+    ],
+)  # fmt: skip
+def test_the_cap_from_each_control_point(cap: dict, limit: float) -> None:
+    # the idle stock is worth 1,000 at month 12: 1,000 − limit is written down then
+    books = account(idle_stock_log(24), stock_scenario(book_value_cap=cap), 50.0).monthly
     assert books["book_value_cap_limit"].iloc[11] == pytest.approx(limit)
-    assert books["cap_writedown"].iloc[11] == pytest.approx(760 * 2 / 3 - limit, abs=CENT)
+    assert books["cap_writedown"].iloc[11] == pytest.approx(1000.0 - limit)
+
+
+def test_the_auto_plan_is_the_planned_units_at_product_and_expected_warranty_cost() -> None:
+    # 100 units a month for 12 months at (30 + w) each, w the model's expected warranty cost
+    # per unit; 2 % of it caps the stock. In year 2 nothing is planned: no plan, no cap.
+    sc = scenario(
+        [widget()],
+        product={"unit_cost": 30.0},
+        accounting={"book_value_cap": {"share_of_planned_cost_of_sales": 0.02}},
+    )
+    plan = 1200 * (30.0 + expected_warranty_cost_per_unit(sc))
+    books = account(idle_stock_log(36, [100] * 12 + [0] * 24), sc, 50.0).monthly
+    assert books["book_value_cap_limit"].iloc[11] == pytest.approx(0.02 * plan)
+    assert np.isinf(books["book_value_cap_limit"].iloc[23])
+
+
+def test_three_tranches_finish_an_excess() -> None:
+    # Cap 400 on idle stock worth 1,000: an excess of 600 found at month 12, written off as
+    # 200 at months 12, 24 and 36; at month 24 the excess (800 − 400 = 400) is what is still
+    # scheduled (2 × 200), so nothing is added. Book value 800, 600, 400; nothing more after.
+    cap = {"absolute": 400.0, "tranches": 3}
+    books = account(idle_stock_log(60), stock_scenario(book_value_cap=cap), 50.0).monthly
+    assert books["cap_writedown"].iloc[[11, 23, 35]].tolist() == pytest.approx([200.0] * 3)
+    assert books["spares_book_value_end"].iloc[[11, 23, 35, 47]].tolist() == pytest.approx(
+        [800.0, 600.0, 400.0, 400.0]
+    )
+    assert books["cap_writedown"].sum() == pytest.approx(600.0)
+
+
+def test_a_consumed_part_carries_its_cap_writedown_out() -> None:
+    # Cap 400 on the 76 parts held at month 12 (760): 360 written down, each part keeps
+    # 400/760. In month 13 two parts leave at 2 × 10 × 400/760 = 10.53 and take their share of
+    # the allowance, 2 × 10 × 360/760 = 9.47, with them (结转); the allowance left on the 74
+    # parts held is 74 × 10 × 360/760 = 350.53.
+    books = account(
+        stock_of_100_log(), stock_scenario(book_value_cap={"absolute": 400.0}), 50.0
+    ).monthly
+    assert books["spare_parts_cost"].iloc[12] == pytest.approx(20 * 400 / 760)
+    assert books["cap_writedown_carried_out"].iloc[12] == pytest.approx(20 * 360 / 760)
+    assert books["spares_writedowns_end"].iloc[12] == pytest.approx(740 * 360 / 760)
+
+
+@pytest.mark.parametrize("reversal", [True, False])
+def test_a_cap_writedown_reversed_when_the_cap_rises(reversal: bool) -> None:
+    # 1 % of the cost of sales of the 36 months before the year closed. Month 12: 36 months at
+    # 24,000 a year, 0.01 × 72,000 = 720 on idle stock of 1,000: 280 written down. Year 1 sells
+    # 100 units a month at a product cost of 30: 36,000. Month 24: 0.01 × (48,000 + 36,000) =
+    # 840 > 720, so 120 of the 280 is reversed (存货跌价准备转回), book value 840; under ASC 330
+    # (writedown_reversal: false) nothing is, and the book value stays 720.
+    sc = scenario(
+        [widget()],
+        product={"unit_cost": 30.0},
+        accounting={"spares_treatment": "capitalise", "writedown_reversal": reversal,
+                    "book_value_cap": {"share_of_trailing_cost_of_sales": 0.01,
+                                       "prior_annual_cost_of_sales": 24000.0}},
+    )  # fmt: skip
+    books = account(idle_stock_log(36, [100] * 12 + [0] * 24), sc, 50.0).monthly
+    assert books["cap_writedown"].iloc[11] == pytest.approx(280.0)
+    assert books["book_value_cap_limit"].iloc[23] == pytest.approx(840.0)
+    reversed_ = 120.0 if reversal else 0.0
+    assert books["cap_writedown_reversal"].iloc[23] == pytest.approx(reversed_)
+    assert books["cap_writedown"].iloc[23] == 0.0
+    assert books["spares_book_value_end"].iloc[23] == pytest.approx(720.0 + reversed_)
+
+
+def test_a_reversal_stops_at_the_earlier_writedown() -> None:
+    # As above with a prior 12,000 a year: month 12, 0.02 × 36,000 = 720, 280 written down; month
+    # 24: 0.02 × (24,000 + 36,000) = 1,200 > 1,000: only the 280 is reversed, book value 1,000
+    # (the cost, never more).
+    sc = scenario(
+        [widget()],
+        product={"unit_cost": 30.0},
+        accounting={"spares_treatment": "capitalise",
+                    "book_value_cap": {"share_of_trailing_cost_of_sales": 0.02,
+                                       "prior_annual_cost_of_sales": 12000.0}},
+    )  # fmt: skip
+    books = account(idle_stock_log(36, [100] * 12 + [0] * 24), sc, 50.0).monthly
+    assert books["cap_writedown_reversal"].iloc[23] == pytest.approx(280.0)
+    assert books["spares_book_value_end"].iloc[23] == pytest.approx(1000.0)
 
 
 def test_end_of_life_writes_off_leftover_and_books_its_scrap_value() -> None:

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factories import random_log
-from warrantysim.accounting.inventory import CapRule, StockUnits, stock_units, value_stock
+from warrantysim.accounting.cap import CapRule
+from warrantysim.accounting.inventory import StockUnits, stock_units, value_stock
 from warrantysim.accounting.operations import layers
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.eventlog import month_of
@@ -44,6 +45,7 @@ def naive_values(
     factor = np.ones(len(units.cost))
     value_end, issued, capped = np.zeros(horizon), np.zeros(horizon), np.zeros(horizon)
     carried, age_so_far, last = np.zeros(horizon), np.zeros(len(units.cost)), units.cost.copy()
+    queues: list[list[float]] = []
     year_ends = set() if cap is None else set(cap.year_ends.tolist())
     cost_of_sales = np.array(cap.base_cost_of_sales) if cap is not None else None
 
@@ -65,29 +67,54 @@ def naive_values(
             cost_of_sales[m] += issued[m]
         if m in year_ends and cap is not None and cost_of_sales is not None:
             total = sum(values.values())
-            excess = cap.tranche_share * max(total - cap.limit(cost_of_sales, m), 0.0)
-            keep = 1.0 - excess / total if total > 0 else 1.0
-            capped[m] = total - total * keep
-            for k in held:
-                factor[k] *= keep
-                values[k] *= keep
+            limit = cap.limit(cost_of_sales, list(cap.year_ends).index(m))
+            due = _tranches_due(queues, max(total - limit, 0.0), cap.tranches)
+            if due > 0.0:
+                keep = 1.0 - due / total
+                for k in held:
+                    factor[k] *= keep
+                    values[k] *= keep
+            elif cap.reversal and total < limit:  # reverse the cap's allowance, pro rata
+                allowance = {k: units.cost[k] * aged(k, (m + 1) * DAYS_PER_MONTH) - values[k]
+                             for k in held}  # fmt: skip
+                pool = sum(allowance.values())
+                t = min((limit - total) / pool, 1.0) if pool > 1e-12 else 0.0
+                for k in held:
+                    values[k] += t * allowance[k]
+                    factor[k] += t * (1.0 - factor[k])
+            capped[m] = total - sum(values.values())
         value_end[m] = sum(values.values())
         last[held] = [values[k] for k in held]
     carried[-1] += age_so_far[units.exit_month >= horizon].sum()  # scrapped at the end
     return value_end, issued, capped, carried
 
 
-def cap_rule(horizon: int, absolute: float | None, share: float | None) -> CapRule:
+def _tranches_due(queues: list[list[float]], excess: float, tranches: int) -> float:
+    """Each excess found is a queue of equal parts; shrink them all when the excess has shrunk."""
+    pending = sum(sum(q) for q in queues)
+    if pending > excess:
+        queues[:] = [[x * excess / pending for x in q] for q in queues]
+    elif excess > pending:
+        queues.append([(excess - pending) / tranches] * tranches)
+    due = sum(q.pop(0) for q in queues if q)
+    queues[:] = [q for q in queues if q]
+    return due
+
+
+def cap_rule(
+    horizon: int, absolute: float | None, share: float | None, tranches: int, reversal: bool
+) -> CapRule:
     year_ends = np.arange(11, horizon - 1, 12)
     return CapRule(
         absolute=absolute,
         share=share,
         trailing_months=18,
         prior_monthly_cost_of_sales=300.0,
-        tranche_share=0.6,
         year_ends=year_ends,
         base_cost_of_sales=np.linspace(100.0, 900.0, horizon),
         issues_in_cost_of_sales=True,
+        tranches=tranches,
+        reversal=reversal,
     )
 
 
@@ -96,22 +123,31 @@ def cap_rule(horizon: int, absolute: float | None, share: float | None) -> CapRu
     st.integers(0, 2**32 - 1),
     st.sampled_from([None, 1, 7, 36]),
     st.sampled_from([(None, None), (200.0, None), (None, 0.02), (400.0, 0.01)]),
+    st.sampled_from([1, 3]),
+    st.booleans(),
 )
-def test_vectorised_valuation_matches_the_naive_bookkeeper(seed, writedown_months, limits) -> None:
+def test_vectorised_valuation_matches_the_naive_bookkeeper(
+    seed, writedown_months, limits, tranches, reversal
+) -> None:
     log, scenario = random_log(seed)
     horizon = log.horizon_months
     units = stock_units(layers(log, scenario), log.claims.part, log.claims.serve_day,
                         log.n_parts, horizon)  # fmt: skip
     expected_exit = naive_fifo_exit_months(units, log.claims.part, log.claims.serve_day, horizon)
     assert units.exit_month.tolist() == expected_exit.tolist()
-    cap = None if limits == (None, None) else cap_rule(horizon, *limits)
+    cap = None if limits == (None, None) else cap_rule(horizon, *limits, tranches, reversal)
     v = value_stock(units, horizon, writedown_months, cap)
     value_end, issued, capped, carried = naive_values(units, horizon, writedown_months, cap)
-    book_value = np.cumsum(v.receipts - v.issued_value - v.age_writedown - v.cap_writedown)
+    cap_net = v.cap_writedown - v.cap_writedown_reversed
+    assert np.all(np.minimum(v.cap_writedown, v.cap_writedown_reversed) == 0.0)
+    book_value = np.cumsum(v.receipts - v.issued_value - v.age_writedown - cap_net)
     assert book_value[:-1] == pytest.approx(value_end[:-1], abs=1e-6)
     assert v.leftover_value[-1] == pytest.approx(value_end[-1], abs=1e-6)
     assert v.issued_value == pytest.approx(issued, abs=1e-6)
-    assert v.cap_writedown == pytest.approx(capped, abs=1e-6)
+    assert cap_net == pytest.approx(capped, abs=1e-6)
+    # what leaves carries its whole allowance: the cap's (net of reversals) as well as the age's
+    allowance_out = v.age_writedown_carried_out + v.cap_writedown_carried_out
+    assert allowance_out.sum() == pytest.approx((v.age_writedown + cap_net).sum(), abs=1e-6)
     assert v.age_writedown_carried_out == pytest.approx(carried, abs=1e-6)
     # every unit leaves by the end, so all of the age write-down is carried out by then
     assert v.age_writedown_carried_out.sum() == pytest.approx(v.age_writedown.sum(), abs=1e-6)

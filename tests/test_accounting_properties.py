@@ -31,7 +31,7 @@ CAPS = (
     {},
     {"absolute": 100.0},
     {"share_of_trailing_cost_of_sales": 0.001, "prior_annual_cost_of_sales": 50_000.0},
-    {"absolute": 50.0, "share_of_trailing_cost_of_sales": 0.002, "tranche_share": 0.4},
+    {"absolute": 50.0, "share_of_trailing_cost_of_sales": 0.002, "tranches": 3},
 )
 
 

@@ -114,6 +114,17 @@ CASES = {
         {"bad.yaml": _edit("supplier: diskco", "supplier: diskko")},
         ("bad.yaml: parts.ssd.supplier:", "expected a supplier listed under suppliers (diskco)"),
     ),
+    "tranche_share migrated": Case(
+        {"bad.yaml": GOOD + "accounting: {book_value_cap: {absolute: 1, tranche_share: 0.5}}\n"},
+        (
+            "bad.yaml: accounting.book_value_cap.tranche_share:",
+            "replaced by tranches: N (each excess written off in N equal parts)",
+        ),
+    ),
+    "tranches below 1": Case(
+        {"bad.yaml": GOOD + "accounting: {book_value_cap: {tranches: 0}}\n"},
+        ("bad.yaml: accounting.book_value_cap.tranches:", "expected a whole number >= 1, got 0"),
+    ),
     "min >= max": Case(
         {"bad.yaml": _edit("min: 2, max: 6", "min: 6, max: 6")},
         ("bad.yaml: parts.fan.stocking.max:", "expected more than min (6), got 6"),

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from factories import part, replicate, scenario, with_engine
 from test_sim_properties import scenarios
 from warrantysim.scenario import Engine, Scenario, fast_path_blocker, load_scenario
-from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.eventlog import EventLog, ScrapReason
 from warrantysim.sim.model import resolve_engine
 from warrantysim.sim.service import EngineCounts
 
@@ -55,10 +55,16 @@ def test_engines_agree_on_every_shipped_scenario_the_fast_path_serves(path: Path
 
 
 @settings(max_examples=40, deadline=None)
-@given(scenarios(), st.integers(0, 2**31))
-def test_engines_agree_on_random_scenarios(spec: Scenario, seed: int) -> None:
-    assert_identical(replicate(with_engine(spec, "fast"), seed),
-                     replicate(with_engine(spec, "simpy"), seed))  # fmt: skip
+@given(scenarios(), st.integers(0, 2**31), st.booleans())
+def test_engines_agree_on_random_scenarios(spec: Scenario, seed: int, end_of_life: bool) -> None:
+    # a continuing business (end_of_life: false) keeps its stock at the horizon in both engines
+    raw = spec.model_dump(mode="json", by_alias=True)
+    raw["simulation"]["end_of_life"] = end_of_life
+    spec = Scenario.model_validate(raw)
+    fast = replicate(with_engine(spec, "fast"), seed)
+    assert_identical(fast, replicate(with_engine(spec, "simpy"), seed))
+    if not spec.ends_at_horizon:
+        assert not np.any(fast.scrap.reason == ScrapReason.END_OF_HORIZON)
 
 
 def centre_fleet(**service: object) -> Scenario:

@@ -26,14 +26,16 @@ from __future__ import annotations
 import numpy as np
 
 from warrantysim.accounting import operations as ops
+from warrantysim.accounting.cap import CapRule
 from warrantysim.accounting.chart import Account as A
-from warrantysim.accounting.inventory import CapRule, Layers, Valuation, stock_units, value_stock
+from warrantysim.accounting.inventory import Layers, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
-from warrantysim.accounting.periods import year_end_indices
-from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
+from warrantysim.accounting.periods import IntArray, year_end_indices
+from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
 from warrantysim.accounting.provision import review
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.sales import history_units, planned_units
 
 
 def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
@@ -42,7 +44,7 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     entries: list[Entry] = []
     _book_sales(entries, log, scenario, price)
     _book_service(entries, log, scenario)
-    extras = _book_spares(entries, log, scenario)
+    extras = _book_spares(entries, log, scenario, price)
     return ledger_from_entries(entries, log.horizon_months, price, extras)
 
 
@@ -97,34 +99,41 @@ def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> No
     post(entries, "scrap sold", A.CASH, A.SALVAGE_INCOME, ops.salvage(log, scenario))
 
 
-def _book_spares(entries: list[Entry], log: EventLog, scenario: Scenario) -> dict[str, FloatArray]:
+def _book_spares(
+    entries: list[Entry], log: EventLog, scenario: Scenario, price: float
+) -> dict[str, FloatArray]:
     treatment = scenario.accounting.spares_treatment
     received = ops.layers(log, scenario)
     if treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
         bought = ops.monthly(log, received.day, received.qty * received.unit_cost)
         post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought)
         nothing = np.zeros(log.horizon_months)
-        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan)
-    valuation = _valuation(log, scenario, received)
+        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing)
+    v = _valuation(log, scenario, received, price)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
-        estimate = _book_accrual(entries, log, scenario, valuation)
-        _book_stock(entries, valuation, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
+        estimate = _book_accrual(entries, log, scenario, v)
+        _book_stock(entries, v, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
         carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
     else:
-        _book_stock(entries, valuation, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
-        carried = valuation.age_writedown_carried_out
+        _book_stock(entries, v, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
+        carried = v.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
-    return _extras(valuation.issued_cost, valuation.cap_limit, carried, estimate)
+    return _extras(v.issued_cost, v.cap_limit, carried, estimate, v.cap_writedown_carried_out)
 
 
 def _extras(
-    issued_cost: FloatArray, cap_limit: FloatArray, carried: FloatArray, estimate: FloatArray
+    issued_cost: FloatArray,
+    cap_limit: FloatArray,
+    carried: FloatArray,
+    estimate: FloatArray,
+    cap_carried: FloatArray,
 ) -> dict[str, FloatArray]:
     return {
         "book_value_cap_limit": cap_limit,
         "spares_issued_cost": issued_cost,
         "age_writedown_carried_out": carried,
         "provision_estimate": estimate,
+        "cap_writedown_carried_out": cap_carried,
     }
 
 
@@ -140,6 +149,9 @@ def _book_stock(entries: list[Entry], v: Valuation, issue_account: A, age_accoun
     )
     post(entries, "age write-down", age_account, A.SPARES_WRITEDOWNS, v.age_writedown)
     post(entries, "cap write-down", A.CAP_WRITEDOWN, A.SPARES_WRITEDOWNS, v.cap_writedown)
+    # 存货跌价准备转回: Dr the allowance, Cr the reversal (CAS 1 para 19; shown on its own line)
+    post(entries, "cap write-down reversed", A.SPARES_WRITEDOWNS, A.CAP_WRITEDOWN_REVERSAL,
+         v.cap_writedown_reversed)  # fmt: skip
     post(
         entries,
         "leftover stock written off",
@@ -169,6 +181,8 @@ def _book_accrual(
     post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
          reviewed.release)  # fmt: skip
     left = (accrued + reviewed.top_up - reviewed.release - drawn).sum()
+    if not scenario.ends_at_horizon:  # a continuing business still owes its units' claims
+        return reviewed.estimate
     at_end = np.zeros(log.horizon_months)
     at_end[-1] = abs(left)
     if left >= 0:
@@ -183,10 +197,12 @@ def _book_accrual(
 def _allowance_held(v: Valuation) -> FloatArray:
     """Accumulated write-downs on the stock held at each month end."""
     issued_allowance = v.issued_cost - v.issued_value
-    return np.cumsum(v.age_writedown + v.cap_writedown - issued_allowance)
+    return np.cumsum(
+        v.age_writedown + v.cap_writedown - v.cap_writedown_reversed - issued_allowance
+    )
 
 
-def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
     issued = log.claims.takes_part
     units = stock_units(
         received,
@@ -196,17 +212,24 @@ def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation
         log.horizon_months,
     )
     policy = scenario.accounting
+    cap = _cap_rule(log, scenario, price)
     return value_stock(
-        units, log.horizon_months, policy.age_writedown_months, _cap_rule(log, scenario)
+        units, log.horizon_months, policy.age_writedown_months, cap, scenario.ends_at_horizon
     )
 
 
-def _cap_rule(log: EventLog, scenario: Scenario) -> CapRule | None:
+def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None:
     policy = scenario.accounting
     cap = policy.book_value_cap
-    if cap.absolute is None and cap.share_of_trailing_cost_of_sales is None:
+    points = (cap.absolute, cap.share_of_trailing_cost_of_sales, cap.share_of_planned_cost_of_sales,
+              cap.target_inventory_turns)  # fmt: skip
+    if all(point is None for point in points):
         return None
     year_ends = year_end_indices(log.horizon_months, policy.fiscal_year_end_month)
+    if scenario.ends_at_horizon:
+        # the last month's stock is written off at end of life anyway; capping it first would
+        # only move that write-off between two lines
+        year_ends = year_ends[year_ends < log.horizon_months - 1]
     capitalise = policy.spares_treatment is SparesTreatment.CAPITALISE
     base = ops.product_cost(log, scenario)
     if capitalise:
@@ -217,11 +240,50 @@ def _cap_rule(log: EventLog, scenario: Scenario) -> CapRule | None:
         absolute=cap.absolute,
         share=cap.share_of_trailing_cost_of_sales,
         trailing_months=cap.trailing_months,
-        prior_monthly_cost_of_sales=cap.prior_annual_cost_of_sales / 12.0,
-        tranche_share=cap.tranche_share,
-        # the last month's stock is written off at end of life anyway; capping it first would
-        # only move that write-off between two lines
-        year_ends=year_ends[year_ends < log.horizon_months - 1],
+        prior_monthly_cost_of_sales=_prior_monthly_cost_of_sales(scenario, price),
+        prior_months=_prior_months(scenario),
+        year_ends=year_ends,
         base_cost_of_sales=base,
         issues_in_cost_of_sales=capitalise,
+        planned_cost_of_sales=planned_cost_of_sales(scenario, price, year_ends, log.horizon_months),
+        share_of_plan=cap.share_of_planned_cost_of_sales,
+        target_turns=cap.target_inventory_turns,
+        tranches=cap.tranches,
+        reversal=policy.writedown_reversal,
     )
+
+
+def _prior_months(scenario: Scenario) -> int | None:
+    """With a history and no override, the months before month 1 with sales are the history's."""
+    overridden = scenario.accounting.book_value_cap.prior_annual_cost_of_sales > 0
+    history = scenario.product.history_months
+    return history if history and not overridden else None
+
+
+def _prior_monthly_cost_of_sales(scenario: Scenario, price: float) -> float:
+    """``prior_annual_cost_of_sales`` / 12 if set (an override); else, with a history, its
+    average month at the plan: units × (product unit cost + expected warranty cost per unit)."""
+    cap = scenario.accounting.book_value_cap
+    if cap.prior_annual_cost_of_sales > 0 or not scenario.product.history_months:
+        return cap.prior_annual_cost_of_sales / 12.0
+    per_unit = product_unit_cost(scenario) + expected_warranty_cost_per_unit(scenario)
+    return float(history_units(scenario, price).mean()) * per_unit
+
+
+def planned_cost_of_sales(
+    scenario: Scenario, price: float, year_ends: IntArray, horizon_months: int
+) -> FloatArray:
+    """The plan of the fiscal year closed at each year end: the configured amount, or (``auto``)
+    the planned units of its months × (product unit cost + expected warranty cost per unit)."""
+    cap = scenario.accounting.book_value_cap
+    if cap.share_of_planned_cost_of_sales is None and cap.target_inventory_turns is None:
+        return np.zeros(len(year_ends))  # no plan control point: nothing to plan
+    if cap.planned_annual_cost_of_sales != "auto":
+        return np.full(len(year_ends), float(cap.planned_annual_cost_of_sales))
+    per_unit = product_unit_cost(scenario) + expected_warranty_cost_per_unit(scenario)
+    units = np.zeros(horizon_months)
+    plan = planned_units(scenario, price)[:horizon_months]
+    units[: len(plan)] = plan
+    cumulative = np.concatenate([[0.0], np.cumsum(units)])
+    first = np.maximum(year_ends + 1 - 12, 0)
+    return np.asarray((cumulative[year_ends + 1] - cumulative[first]) * per_unit)

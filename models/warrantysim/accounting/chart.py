@@ -37,6 +37,8 @@ class Account(IntEnum):
     CHARGEBACK_INCOME = 18
     CHARGEBACK_UNRECOVERED = 19
     BAD_DEBT = 20
+    CAP_WRITEDOWN_REVERSAL = 21
+    """存货跌价准备转回: cap write-downs a higher cap no longer requires (CAS 1 para 19)."""
 
     @property
     def column(self) -> str:
@@ -57,6 +59,7 @@ INCOME = (
     Account.PROVISION_RELEASE,
     Account.SALVAGE_INCOME,
     Account.CHARGEBACK_INCOME,
+    Account.CAP_WRITEDOWN_REVERSAL,
 )
 EXPENSES = (
     Account.PRODUCT_COST,

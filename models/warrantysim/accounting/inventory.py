@@ -9,8 +9,9 @@ cost if received that month).
 
 The cap acts on the whole warehouse: at a fiscal year end the written-down excess is a fraction f
 of the book value, so every unit held then keeps (1 − f) of its value and, from then on, of its
-age write-down. Units are therefore grouped by the fiscal year ("epoch") they were received in;
-within a group all units share the product Π(1 − f) of the caps since, and the age-written-down
+age write-down (a reversal raises each group's factor instead, :mod:`.cap`). Units are therefore
+grouped by the fiscal year ("epoch") they were received in; within a group all units share one
+factor F, the product of the cap's scalings since, and the age-written-down
 value of a group is a sum of piecewise-linear terms, evaluated for all months at once with
 difference arrays:
 
@@ -23,12 +24,12 @@ is O(units + months); no loop runs over months or units.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from warrantysim.accounting.cap import CapRule, cap_factors, previous
 from warrantysim.accounting.periods import sum_by
 from warrantysim.scenario import DAYS_PER_MONTH
 from warrantysim.sim.eventlog import month_of
@@ -60,33 +61,6 @@ class StockUnits:
 
 
 @dataclass(frozen=True)
-class CapRule:
-    """The year-end cap on book value: min(``absolute``, ``share`` × trailing cost of sales)."""
-
-    absolute: float | None
-    share: float | None
-    trailing_months: int
-    prior_monthly_cost_of_sales: float
-    tranche_share: float
-    year_ends: IntArray
-    """0-based months at which the cap is applied."""
-    base_cost_of_sales: FloatArray
-    """Monthly cost of sales without the spares issued to repairs."""
-    issues_in_cost_of_sales: bool
-    """True when spares issued to repairs are expensed into cost of sales (``capitalise``)."""
-
-    def limit(self, cost_of_sales: FloatArray, month: int) -> float:
-        """The cap at 0-based ``month``; months before month 1 take the prior years' average."""
-        limits = [] if self.absolute is None else [self.absolute]
-        if self.share is not None:
-            start = month + 1 - self.trailing_months
-            inside = float(cost_of_sales[max(start, 0) : month + 1].sum())
-            before = max(-start, 0) * self.prior_monthly_cost_of_sales
-            limits.append(self.share * (inside + before))
-        return min(limits) if limits else math.inf
-
-
-@dataclass(frozen=True)
 class Valuation:
     """Monthly movements of the stock at book value (CNY; index 0 = month 1)."""
 
@@ -97,6 +71,9 @@ class Valuation:
     """Their book value when issued: what a repair expenses."""
     age_writedown: FloatArray
     cap_writedown: FloatArray
+    """Cap write-downs at year ends (positive)."""
+    cap_writedown_reversed: FloatArray
+    """Cap write-downs reversed at year ends (positive; :mod:`.cap`)."""
     leftover_cost: FloatArray
     """Cost of the units still held at the horizon's end (last month only)."""
     leftover_value: FloatArray
@@ -106,6 +83,8 @@ class Valuation:
     age_writedown_carried_out: FloatArray
     """The age write-down the units issued (or, in the last month, scrapped) take out of the
     books with them (结转): each unit's accumulated age write-down when it leaves."""
+    cap_writedown_carried_out: FloatArray
+    """The same for the cap write-downs (net of reversals) on the units that leave."""
 
 
 def stock_units(
@@ -151,9 +130,16 @@ def _rank_within(sorted_part: IntArray, n_parts: int) -> IntArray:
 
 
 def value_stock(
-    units: StockUnits, horizon_months: int, writedown_months: int | None, cap: CapRule | None
+    units: StockUnits,
+    horizon_months: int,
+    writedown_months: int | None,
+    cap: CapRule | None,
+    end_of_life: bool = True,
 ) -> Valuation:
-    """Book the stock's movements month by month (see the module docstring for the method)."""
+    """Book the stock's movements month by month (see the module docstring for the method).
+
+    At ``end_of_life`` what is still held at the horizon is written off (leftover_*) and takes
+    its write-downs out with it; a continuing business keeps it on the books."""
     year_ends = cap.year_ends if cap is not None else np.zeros(0, dtype=np.int64)
     group = np.searchsorted(year_ends, units.receipt_month, side="left")
     n_groups = len(year_ends) + 1
@@ -168,9 +154,16 @@ def value_stock(
         units.cost[issued] * _value_share(units, issued, writedown_days),
     )
     receipts_u = _by_group_month(group, units.receipt_month, n_groups, horizon_months, units.cost)
-    factors, limits = _cap_factors(held, issued_u, cap, horizon_months)
-    carried = _age_carried_out(units, group, factors, year_ends, writedown_days)
-    return _scaled(units, held, issued_u, receipts_u, factors, limits, carried)
+    factors, limits = cap_factors(held, issued_u, cap, horizon_months)
+    carried = _age_carried_out(units, group, factors, year_ends, writedown_days, end_of_life)
+    valuation = _scaled(units, held, issued_u, receipts_u, factors, limits, carried)
+    if end_of_life:
+        return valuation
+    none = np.zeros(horizon_months)
+    cap_carried = valuation.cap_writedown_carried_out.copy()
+    cap_carried[-1] -= valuation.leftover_cost[-1] - valuation.leftover_value[-1]
+    return replace(valuation, leftover_cost=none, leftover_value=none,
+                   cap_writedown_carried_out=cap_carried)  # fmt: skip
 
 
 def _age_carried_out(
@@ -179,6 +172,7 @@ def _age_carried_out(
     factors: FloatArray,
     year_ends: IntArray,
     writedown_days: float | None,
+    end_of_life: bool = True,
 ) -> FloatArray:
     """Each unit's accumulated age write-down when it leaves, summed by the month it leaves.
 
@@ -206,6 +200,8 @@ def _age_carried_out(
         capped = units.cost * share(y_end) * (before - factors[group, y])
         allowance = allowance - np.where(held_then, capped, 0.0)
     leave_month = np.minimum(units.exit_month, horizon - 1)
+    if not end_of_life:  # what is held at the horizon stays, with its write-downs
+        allowance = np.where(units.exit_month >= horizon, 0.0, allowance)
     return sum_by(leave_month, allowance, horizon)
 
 
@@ -261,36 +257,6 @@ def _held_value(
     return at_cost - (ageing - beyond) / writedown_days
 
 
-def _cap_factors(
-    held: FloatArray, issued_u: FloatArray, cap: CapRule | None, horizon: int
-) -> tuple[FloatArray, FloatArray]:
-    """Π(1 − f) per group after each month's cap, and the cap's limit at each year end."""
-    factors = np.ones_like(held)
-    limits = np.full(horizon, np.nan)
-    if cap is None:
-        return factors, limits
-    for k, month in enumerate(cap.year_ends):
-        before = factors[:, month - 1] if month > 0 else np.ones(len(factors))
-        value = float(before @ held[:, month])
-        limits[month] = cap.limit(_cost_of_sales(cap, factors, issued_u), int(month))
-        excess = cap.tranche_share * max(value - limits[month], 0.0)
-        if value > 0.0:
-            factors[: k + 1, month:] *= 1.0 - excess / value
-    return factors, limits
-
-
-def _previous(factors: FloatArray) -> FloatArray:
-    """The factors in force during each month: those of the previous month end."""
-    return np.hstack([np.ones((len(factors), 1)), factors[:, :-1]])
-
-
-def _cost_of_sales(cap: CapRule, factors: FloatArray, issued_u: FloatArray) -> FloatArray:
-    if not cap.issues_in_cost_of_sales:
-        return cap.base_cost_of_sales
-    issued = np.asarray((_previous(factors) * issued_u).sum(axis=0), dtype=np.float64)
-    return cap.base_cost_of_sales + issued
-
-
 def _scaled(
     units: StockUnits,
     held: FloatArray,
@@ -301,21 +267,28 @@ def _scaled(
     carried: FloatArray,
 ) -> Valuation:
     horizon = held.shape[1]
-    during = _previous(factors)
+    during = previous(factors)
     held_before = np.hstack([np.zeros((len(held), 1)), held[:, :-1]])
     age_u = held_before + receipts_u - issued_u - held
     leftover_cost, leftover_value = np.zeros(horizon), np.zeros(horizon)
     leftover_cost[-1] = units.cost[units.exit_month >= horizon].sum()
     leftover_value[-1] = factors[:, -1] @ held[:, -1]
     issued = units.exit_month < horizon
+    issued_cost = sum_by(units.exit_month[issued], units.cost[issued], horizon)
+    issued_value = (during * issued_u).sum(axis=0)
+    # at a year end the cap either writes down or reverses, so the net splits cleanly
+    cap_net = ((during - factors) * held).sum(axis=0)
+    allowance_out = issued_cost - issued_value + leftover_cost - leftover_value
     return Valuation(
         receipts=receipts_u.sum(axis=0),
-        issued_cost=sum_by(units.exit_month[issued], units.cost[issued], horizon),
-        issued_value=(during * issued_u).sum(axis=0),
+        issued_cost=issued_cost,
+        issued_value=issued_value,
         age_writedown=(during * age_u).sum(axis=0),
-        cap_writedown=((during - factors) * held).sum(axis=0),
+        cap_writedown=np.maximum(cap_net, 0.0),
+        cap_writedown_reversed=np.maximum(-cap_net, 0.0),
         leftover_cost=leftover_cost,
         leftover_value=leftover_value,
         cap_limit=limits,
         age_writedown_carried_out=carried,
+        cap_writedown_carried_out=allowance_out - carried,
     )

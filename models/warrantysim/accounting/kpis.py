@@ -20,6 +20,7 @@ TOTALS = (
     "warranty_cost",
     "net_warranty_cost",
     "age_writedown_carried_out",
+    "cap_writedown_carried_out",
 )
 """The statement columns summed over the horizon into ``lifetime_*`` KPIs."""
 
@@ -30,11 +31,13 @@ def finance_kpis(
     """Lifetime totals, NPVs, book value against the cap, turnovers, receivable days, provision."""
     kpis = {f"lifetime_{name}": float(monthly[name].sum()) for name in TOTALS}
     kpis |= _npv(monthly, scenario.accounting.discount_rate)
+    kpis |= terminal_value(monthly, scenario.accounting.discount_rate)
     kpis |= _book_value(monthly, annual)
     kpis["writedowns_total"] = (
         kpis["lifetime_age_writedown"]
         + kpis["lifetime_cap_writedown"]
         + kpis["lifetime_end_of_life_writeoff"]
+        - kpis["lifetime_cap_writedown_reversal"]
     )
     revenue = kpis["lifetime_revenue"]
     kpis["warranty_cost_share_of_revenue"] = _share(kpis["lifetime_warranty_cost"], revenue)
@@ -55,6 +58,27 @@ def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
     return {
         "npv_profit": float(monthly["profit"].to_numpy() @ factors),
         "npv_cash": float(monthly["cash_flow"].to_numpy() @ factors),
+    }
+
+
+def terminal_value(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
+    """The closing working capital, valued as what a continuing business is left with: spares at
+    book value, receivables, less the provision still owed (0 for a run that ends: every account
+    is closed then), and discounted from the horizon's end like its last cash flow. The NPV of
+    cash itself stays pure cash, identical under every accounting treatment."""
+    last = monthly.iloc[-1]
+    closing = float(
+        last["spares_book_value_end"] + last["receivables_end"]
+        + last["chargeback_receivable_end"] - last["warranty_provision_end"]
+    )  # fmt: skip
+    discounted = closing * float(discount_factors(len(monthly), rate)[-1])
+    return {
+        "closing_working_capital": closing,
+        "npv_terminal_working_capital": discounted,
+        "npv_cash_with_terminal_value": float(
+            monthly["cash_flow"].to_numpy() @ discount_factors(len(monthly), rate)
+        )
+        + discounted,
     }
 
 

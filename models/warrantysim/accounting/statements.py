@@ -29,6 +29,7 @@ FLOW_COLUMNS = (
     "net_warranty_cost",
     "spares_issued_cost",
     "age_writedown_carried_out",
+    "cap_writedown_carried_out",
     "provision_used",
     "profit",
     "performance_profit",
@@ -74,6 +75,7 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         line(Account.SPARE_PARTS_COST) + line(Account.LABOUR_LOGISTICS)
         + line(Account.WARRANTY_ACCRUAL) - line(Account.PROVISION_RELEASE)
         + line(Account.LATE_PENALTIES) + sum(line(a) for a in WRITEDOWNS)
+        - line(Account.CAP_WRITEDOWN_REVERSAL)
     )  # fmt: skip
     recovered = (
         line(Account.SALVAGE_INCOME) + line(Account.CHARGEBACK_INCOME)
@@ -89,6 +91,7 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "net_warranty_cost": warranty - recovered,
         "spares_issued_cost": ledger.extras["spares_issued_cost"],
         "age_writedown_carried_out": ledger.extras["age_writedown_carried_out"],
+        "cap_writedown_carried_out": ledger.extras["cap_writedown_carried_out"],
         "provision_used": provision_used,
         "profit": profit,
         "performance_profit": profit + appraisal_add_back(ledger, scenario),

@@ -28,6 +28,9 @@ class Unit(StrEnum):
 _MONEY_KPIS = (
     "npv_profit",
     "npv_cash",
+    "closing_working_capital",
+    "npv_terminal_working_capital",
+    "npv_cash_with_terminal_value",
     "peak_spares_book_value",
     "max_year_end_spares_book_value",
     "max_year_end_excess_over_cap",

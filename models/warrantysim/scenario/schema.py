@@ -87,6 +87,9 @@ class Simulation(_Model):
     replications: Annotated[int, Field(ge=1, le=1_000_000)] = 20
     seed: Annotated[int, Field(ge=0, le=MAX_INT64)] = 2026
     engine: Engine = Engine.AUTO
+    end_of_life: bool = True
+    """Whether the horizon ends the business: leftover stock scrapped, every account closed;
+    ``false``: a continuing business, whose stock, provision and receivables carry on."""
     parameter_uncertainty: bool = False
     """Each replication draws the parts' life parameters from their ``life_uncertainty``."""
 
@@ -202,6 +205,8 @@ class Product(_Model):
     demand_noise: DemandNoise = DemandNoise.POISSON
     unit_cost: Amount
     warranty_months: Annotated[float, Field(gt=0.0, le=MAX_MONTHS)]
+    history_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0
+    """Months sold before month 1 at the plan's rate, whose claims still arrive in the horizon."""
 
 
 class PricingPolicy(StrEnum):
@@ -424,12 +429,32 @@ LedgerLineName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class BookValueCap(_Model):
+    """The year-end cap's control points; the lowest configured one applies (accounting/cap.py)."""
+
     absolute: Total | None = None
     share_of_trailing_cost_of_sales: Share | None = None
+    """Share of the cost of sales of the ``trailing_months`` before the fiscal year being closed."""
     trailing_months: Months = 36
     prior_annual_cost_of_sales: Total = 0.0
     """Cost of sales of each year before the simulation starts (for the trailing window)."""
-    tranche_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    planned_annual_cost_of_sales: Total | Literal["auto"] = "auto"
+    """This year's plan; ``auto``: the planned units × (product cost + expected warranty cost)."""
+    share_of_planned_cost_of_sales: Share | None = None
+    target_inventory_turns: Annotated[float, Field(gt=0.0, le=MAX_RATE)] | None = None
+    """The cap is at most the planned annual cost of sales / these turns."""
+    tranches: Annotated[int, Field(ge=1, le=100)] = 1
+    """An excess found at a year end is written off in this many equal parts, one a year end."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tranche_share_moved(cls, data: object) -> object:
+        # tranche_share wrote a fraction of the excess off each year, so it never finished
+        if isinstance(data, dict) and "tranche_share" in data:
+            raise FieldError(
+                ("tranche_share",),
+                "replaced by tranches: N (each excess written off in N equal parts)",
+            )
+        return data
 
 
 class Accounting(_Model):
@@ -437,6 +462,8 @@ class Accounting(_Model):
     accrual_per_unit: Amount | Literal["auto"] = "auto"
     age_writedown_months: Months | None = None
     book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
+    writedown_reversal: bool = True
+    """Reverse cap write-downs a higher cap no longer requires (CAS 1 / IAS 2); false: ASC 330."""
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
     discount_rate: Annotated[float, Field(gt=-1.0, le=MAX_RATE)] = 0.08
     performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
@@ -491,6 +518,11 @@ class Scenario(_Model):
     @property
     def horizon_days(self) -> float:
         return self.horizon_months * DAYS_PER_MONTH
+
+    @property
+    def ends_at_horizon(self) -> bool:
+        """``simulation.end_of_life``: the horizon is the end of the business."""
+        return self.simulation.end_of_life
 
     def part(self, name: str) -> Part:
         for part in self.parts:

@@ -31,6 +31,8 @@ class Fleet:
     units_by_month: NDArray[np.int64]
     unit_month: NDArray[np.int64]
     sale_day: NDArray[np.float64]
+    first_month: int = 0
+    """The 0-based month of ``unit_month`` 0: −history_months for the units sold before month 1."""
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,12 @@ class PartClaims:
     screened_out_by_month: NDArray[np.int64]
 
 
-def make_fleet(units_by_month: NDArray[np.int64], streams: Streams) -> Fleet:
+def make_fleet(units_by_month: NDArray[np.int64], streams: Streams, first_month: int = 0) -> Fleet:
     """Sale days spread uniformly inside each month (one draw per unit, shared by all parts)."""
     unit_month = np.repeat(np.arange(len(units_by_month)), units_by_month)
     offsets = streams.sales_timing().random(len(unit_month))
-    return Fleet(units_by_month, unit_month, (unit_month + offsets) * DAYS_PER_MONTH)
+    sale_day = (unit_month + first_month + offsets) * DAYS_PER_MONTH
+    return Fleet(units_by_month, unit_month, sale_day, first_month)
 
 
 def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) -> PartClaims:
@@ -65,14 +68,14 @@ def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) 
     )
     claim_unit = unit[owners]
     claim_day = fleet.sale_day[claim_unit] + ages * DAYS_PER_MONTH
-    keep = claim_day < scenario.horizon_days
+    keep = (claim_day >= 0.0) & (claim_day < scenario.horizon_days)  # history: from day 0 on
     order = np.argsort(claim_day[keep], kind="stable")
     claim_unit = claim_unit[keep][order]
     fault = streams.fault(part.name).random(len(order)) < part.supplier_fault_share
     screened_months = fleet.unit_month[np.nonzero(screened)[0] // part.qty_per_unit]
     return PartClaims(
         claim_day=claim_day[keep][order],
-        sale_month=fleet.unit_month[claim_unit] + 1,
+        sale_month=fleet.unit_month[claim_unit] + fleet.first_month + 1,
         early_defect=(is_first & defect[first.position][owners])[keep][order],
         supplier_fault=fault,
         screened_out_by_month=np.bincount(screened_months, minlength=len(fleet.units_by_month)),
@@ -102,7 +105,8 @@ def _early_defects(
 
 def _main_scale(scenario: Scenario, part: Part, fleet: Fleet) -> NDArray[np.float64]:
     """η per sales month: the part's scale times its cohort's reliability-growth factor."""
-    factors = cohort_life_factor(scenario, np.arange(1, len(fleet.units_by_month) + 1))
+    first = fleet.first_month + 1
+    factors = cohort_life_factor(scenario, np.arange(first, first + len(fleet.units_by_month)))
     return part.life.scale_months * factors
 
 

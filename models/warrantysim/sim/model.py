@@ -21,7 +21,7 @@ from warrantysim.sim.eventlog import (
 )
 from warrantysim.sim.failures import PartClaims, make_fleet, part_claims
 from warrantysim.sim.rng import Streams
-from warrantysim.sim.sales import units_sold
+from warrantysim.sim.sales import history_units, units_sold
 from warrantysim.sim.service import Centre, Repairs, ServiceOutcome, run_service
 from warrantysim.sim.stock import PartStock, StockOutcome
 from warrantysim.sim.stocking import StockPlan, plan_stock
@@ -53,6 +53,11 @@ def run_replication(
     units = units_sold(scenario, price, streams)
     fleet = make_fleet(units, streams)
     claims = [part_claims(scenario, part, fleet, streams) for part in scenario.parts]
+    if scenario.product.history_months:
+        past = streams.history()
+        old = make_fleet(history_units(scenario, price), past, -scenario.product.history_months)
+        claims = [with_history(c, part_claims(scenario, part, old, past))
+                  for c, part in zip(claims, scenario.parts, strict=True)]  # fmt: skip
     nff = [no_fault_found_claims(scenario, p, c, streams) for p, c in enumerate(claims)]
     draws = [streams.refurbish(part.name).random(len(c.claim_day)) for part, c in
              zip(scenario.parts, claims, strict=True)]  # fmt: skip
@@ -68,6 +73,23 @@ def run_replication(
     screened = units if scenario.quality.screening_coverage > 0 else np.zeros_like(units)
     log = _event_log(scenario, units, screened, claims, nff, outcomes)
     return replace(log, extras=extras) if extras else log
+
+
+def with_history(claims: PartClaims, history: PartClaims) -> PartClaims:
+    """The claims of the units sold in the horizon and, merged by day, those of the units sold
+    before month 1 that are still in warranty (their screening happened before: not counted)."""
+    order = np.argsort(np.concatenate([claims.claim_day, history.claim_day]), kind="stable")
+
+    def merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.concatenate([a, b])[order]
+
+    return PartClaims(
+        claim_day=merged(claims.claim_day, history.claim_day),
+        sale_month=merged(claims.sale_month, history.sale_month),
+        early_defect=merged(claims.early_defect, history.early_defect),
+        supplier_fault=merged(claims.supplier_fault, history.supplier_fault),
+        screened_out_by_month=claims.screened_out_by_month,
+    )
 
 
 def no_fault_found_claims(
@@ -110,6 +132,7 @@ def _run_fast(
             env, part, claims[p].claim_day, draws[p],
             levels=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
             repair_days=repair_days, horizon_months=scenario.horizon_months,
+            scrap_at_end=scenario.ends_at_horizon,
         )  # fmt: skip
         env.process(stock.run())
         stocks.append(stock)

@@ -25,11 +25,17 @@ def stream_key(name: str) -> int:
 class Streams:
     """The generators of one replication, one per named process, each fresh on every call."""
 
-    def __init__(self, seed: int, replication: int = 0) -> None:
+    def __init__(self, seed: int, replication: int = 0, prefix: str = "") -> None:
         if seed < 0 or replication < 0:
             raise ValueError(f"seed and replication must be >= 0, got {seed} and {replication}")
         self.seed = seed
         self.replication = replication
+        self.prefix = prefix
+
+    def history(self) -> Streams:
+        """The streams of the units sold before month 1 (``product.history_months``): their own,
+        so adding a history moves none of the draws of the units sold in the horizon."""
+        return Streams(self.seed, self.replication, "history/")
 
     # -- sales -------------------------------------------------------------------------------
     def demand(self) -> np.random.Generator:
@@ -80,5 +86,6 @@ class Streams:
 
     def _get(self, name: str) -> np.random.Generator:
         """A fresh generator for ``name``: the same name always starts from the same state."""
-        sequence = np.random.SeedSequence([self.seed, self.replication, stream_key(name)])
+        key = stream_key(self.prefix + name)
+        sequence = np.random.SeedSequence([self.seed, self.replication, key])
         return np.random.Generator(np.random.PCG64(sequence))

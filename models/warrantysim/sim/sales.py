@@ -31,3 +31,15 @@ def units_sold(scenario: Scenario, price: float, streams: Streams) -> NDArray[np
     if scenario.product.demand_noise is DemandNoise.POISSON:
         return streams.demand().poisson(expected).astype(np.int64)
     return np.rint(expected).astype(np.int64)
+
+
+def history_units(scenario: Scenario, price: float) -> NDArray[np.int64]:
+    """Units sold in each of the ``history_months`` before month 1, oldest first: the plan's
+    rate (the formula above at months m = 1 − h, …, 0), rounded; the past is not random here."""
+    product, pricing = scenario.product, scenario.pricing
+    months = np.arange(-product.history_months, 0)  # 0-based: −h … −1
+    growth = np.power(1.0 + product.growth_per_year, months / 12.0)
+    season = np.asarray(product.seasonality)[months % 12]
+    response = (price / pricing.reference_price) ** (-pricing.demand_elasticity)
+    units = np.rint(product.units_per_month * growth * season * response)
+    return np.asarray(units, dtype=np.int64)

@@ -126,6 +126,7 @@ class PartService(Decisions):
         part = scenario.parts[index]
         self.env, self.part, self.index, self.claim_day = env, part, index, claim_day
         self.horizon_day = scenario.horizon_days
+        self.scrap_at_end = scenario.ends_at_horizon
         self.repair_days = scenario.service.repair_days
         self.centre = centre
         self.levels, self.last_buy_cover = levels, last_buy_cover
@@ -263,8 +264,11 @@ class PartService(Decisions):
         self.out.emergency_at_close = len(waiting)
         for i in waiting:
             self._issued(int(i), None)
-        self.out.end_scrap = int(self.store.level)
-        self.out.snapshots.append((0, 0, 0, 0))
+        if self.scrap_at_end:
+            self.out.end_scrap = int(self.store.level)
+            self.out.snapshots.append((0, 0, 0, 0))
+        else:  # a continuing business keeps its stock past the horizon
+            self.out.snapshots.append((int(self.store.level), 0, 0, 0))
         self.out.orders = [_chunk(self.rows)] if self.rows else []
 
 

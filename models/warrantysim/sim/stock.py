@@ -88,8 +88,10 @@ class PartStock(Decisions):
         last_buy_cover: int | None,
         repair_days: float,
         horizon_months: int,
+        scrap_at_end: bool = True,
     ) -> None:
         self.env, self.part, self.claim_day = env, part, claim_day
+        self.scrap_at_end = scrap_at_end
         self.lead_time_days = part.mean_lead_time_days  # the fast path serves fixed times only
         self.horizon_day = horizon_months * DAYS_PER_MONTH
         self.repair_days = repair_days
@@ -241,6 +243,10 @@ class PartStock(Decisions):
             self.out.serve_day[waiting] = self.horizon_day
             self._returns(waiting)
             self.served = self.arrived
+        if not self.scrap_at_end:  # a continuing business keeps its stock past the horizon
+            if self.out.snapshots:
+                self.out.snapshots[-1] = (self.on_hand, 0, 0, 0)
+            return
         self.out.end_scrap = self.on_hand
         self.on_hand = 0
         if self.out.snapshots:
