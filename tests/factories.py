@@ -148,6 +148,7 @@ def make_log(
     purchases: Sequence[tuple[int, float, int, PurchaseKind]] = (),
     claims: Sequence[tuple[int, float, float]] = (),
     supplier_fault: Sequence[bool] | None = None,
+    chargeback_accepted: Sequence[bool] | None = None,
     refurbished: Sequence[bool] | None = None,
     scrap: Sequence[tuple[int, float, int, ScrapReason]] = (),
     refurbish_days: float = 14.0,
@@ -160,6 +161,7 @@ def make_log(
     cl = np.array(claims, dtype=np.float64).reshape(n_claims, 3)
     part = cl[:, 0].astype(np.int64)
     fault = np.zeros(n_claims, bool) if supplier_fault is None else np.array(supplier_fault)
+    accepted = fault if chargeback_accepted is None else np.array(chargeback_accepted) & fault
     back = np.zeros(n_claims, bool) if refurbished is None else np.array(refurbished)
     buy = np.array([(p, d, q, int(k)) for p, d, q, k in purchases], dtype=np.float64).reshape(-1, 4)
     sc = np.array([(p, d, q, int(r)) for p, d, q, r in scrap], dtype=np.float64).reshape(-1, 4)
@@ -174,7 +176,7 @@ def make_log(
         defects_screened_out=zeros,
         claims=Claims(part, cl[:, 1], cl[:, 2], fault, np.ones(n_claims, np.int64),
                       np.zeros(n_claims, bool), np.zeros(n_claims, bool), cl[:, 2],
-                      cl[:, 2] + repair_days),
+                      cl[:, 2] + repair_days, accepted),
         returns=Returns(part, cl[:, 2], back, np.minimum(cl[:, 2] + refurbish_days, horizon_day)),
         purchases=Purchases(buy[:, 0].astype(np.int64), buy[:, 1], buy[:, 1],
                             buy[:, 2].astype(np.int64), buy[:, 3].astype(np.int64)),

@@ -27,11 +27,14 @@ import numpy as np
 
 from warrantysim.accounting import operations as ops
 from warrantysim.accounting.chart import Account as A
+from warrantysim.accounting.financing import credit_line
 from warrantysim.accounting.inventory import CapRule, Layers, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
+from warrantysim.accounting.payables import Payables, payables, spares_bought_on_credit
 from warrantysim.accounting.periods import year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
 from warrantysim.accounting.provision import review
+from warrantysim.accounting.receivables import credit_loss
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 
@@ -40,9 +43,11 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     """The replication's journal, a row of postings per month (see the module docstring)."""
     _check_log(log)
     entries: list[Entry] = []
-    _book_sales(entries, log, scenario, price)
-    _book_service(entries, log, scenario)
-    extras = _book_spares(entries, log, scenario)
+    owed = payables(log, scenario)
+    _book_sales(entries, log, scenario, price, owed)
+    _book_service(entries, log, scenario, owed)
+    extras = _book_spares(entries, log, scenario, spares_bought_on_credit(log, scenario))
+    _book_financing(entries, log, scenario)
     return ledger_from_entries(entries, log.horizon_months, price, extras)
 
 
@@ -62,16 +67,25 @@ def accrual_per_unit(scenario: Scenario) -> float:
     return expected_warranty_cost_per_unit(scenario) if accrual == "auto" else float(accrual)
 
 
-def _book_sales(entries: list[Entry], log: EventLog, scenario: Scenario, price: float) -> None:
+def _book_sales(
+    entries: list[Entry], log: EventLog, scenario: Scenario, price: float, owed: Payables
+) -> None:
     sale = ops.sales(log, scenario, price)
     post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, sale.recognised)
     post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES, sale.collected)
-    post(entries, "bad debt written off", A.BAD_DEBT, A.TRADE_RECEIVABLES, sale.written_off)
-    post(entries, "product cost", A.PRODUCT_COST, A.CASH, ops.product_cost(log, scenario))
+    loss = credit_loss(sale, scenario.sales_terms.bad_debt_rate)
+    post(entries, "expected credit loss", A.BAD_DEBT, A.BAD_DEBT_ALLOWANCE, loss)
+    post(entries, "bad debt written off", A.BAD_DEBT_ALLOWANCE, A.TRADE_RECEIVABLES,
+         sale.written_off)  # fmt: skip
+    in_cash = ops.product_cost(log, scenario) - owed.components_on_credit
+    post(entries, "product cost", A.PRODUCT_COST, A.CASH, in_cash)
+    post(entries, "product components on credit", A.PRODUCT_COST, A.ACCOUNTS_PAYABLE,
+         owed.components_on_credit)  # fmt: skip
+    post(entries, "suppliers paid", A.ACCOUNTS_PAYABLE, A.CASH, owed.paid)
     post(entries, "screening", A.SCREENING_COST, A.CASH, ops.screening_cost(log, scenario))
 
 
-def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario, owed: Payables) -> None:
     accrue = scenario.accounting.spares_treatment is SparesTreatment.ACCRUE_PER_UNIT
     labour_account = A.WARRANTY_PROVISION if accrue else A.LABOUR_LOGISTICS
     post(
@@ -86,7 +100,9 @@ def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> No
         A.CHARGEBACK_INCOME,
         charge.recognised,
     )
-    post(entries, "chargeback paid", A.CASH, A.CHARGEBACK_RECEIVABLE, charge.collected)
+    post(entries, "chargeback paid", A.CASH, A.CHARGEBACK_RECEIVABLE, owed.chargebacks_in_cash)
+    post(entries, "chargeback netted against payables", A.ACCOUNTS_PAYABLE,
+         A.CHARGEBACK_RECEIVABLE, owed.netted)  # fmt: skip
     post(
         entries,
         "chargeback unrecovered",
@@ -97,24 +113,40 @@ def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> No
     post(entries, "scrap sold", A.CASH, A.SALVAGE_INCOME, ops.salvage(log, scenario))
 
 
-def _book_spares(entries: list[Entry], log: EventLog, scenario: Scenario) -> dict[str, FloatArray]:
+def _book_spares(
+    entries: list[Entry], log: EventLog, scenario: Scenario, on_credit: FloatArray
+) -> dict[str, FloatArray]:
+    """The spares' movements; ``on_credit``: the receipts owed to suppliers (the rest is cash)."""
     treatment = scenario.accounting.spares_treatment
     received = ops.layers(log, scenario)
     if treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
         bought = ops.monthly(log, received.day, received.qty * received.unit_cost)
-        post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought)
+        post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought - on_credit)
+        post(entries, "spares bought on credit, expensed", A.SPARE_PARTS_COST,
+             A.ACCOUNTS_PAYABLE, on_credit)  # fmt: skip
         nothing = np.zeros(log.horizon_months)
         return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan)
     valuation = _valuation(log, scenario, received)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
         estimate = _book_accrual(entries, log, scenario, valuation)
-        _book_stock(entries, valuation, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
+        _book_stock(entries, valuation, on_credit, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
         carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
     else:
-        _book_stock(entries, valuation, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
+        _book_stock(entries, valuation, on_credit, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
         carried = valuation.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
     return _extras(valuation.issued_cost, valuation.cap_limit, carried, estimate)
+
+
+def _book_financing(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+    """The credit line, drawn on the cash flow of every entry booked so far."""
+    before = np.zeros(log.horizon_months)
+    for entry in entries:
+        before = before + entry.amount * ((entry.debit is A.CASH) - (entry.credit is A.CASH))
+    loan = credit_line(before, scenario.financing)
+    post(entries, "credit line drawn", A.CASH, A.SHORT_TERM_BORROWING, loan.drawn)
+    post(entries, "credit line repaid", A.SHORT_TERM_BORROWING, A.CASH, loan.repaid)
+    post(entries, "interest paid", A.INTEREST_EXPENSE, A.CASH, loan.interest)
 
 
 def _extras(
@@ -128,8 +160,11 @@ def _extras(
     }
 
 
-def _book_stock(entries: list[Entry], v: Valuation, issue_account: A, age_account: A) -> None:
-    post(entries, "spares received", A.SPARES_INVENTORY, A.CASH, v.receipts)
+def _book_stock(
+    entries: list[Entry], v: Valuation, on_credit: FloatArray, issue_account: A, age_account: A
+) -> None:
+    post(entries, "spares received", A.SPARES_INVENTORY, A.CASH, v.receipts - on_credit)
+    post(entries, "spares received on credit", A.SPARES_INVENTORY, A.ACCOUNTS_PAYABLE, on_credit)
     post(entries, "spares issued to repairs", issue_account, A.SPARES_INVENTORY, v.issued_value)
     post(
         entries,

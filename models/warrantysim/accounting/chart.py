@@ -37,6 +37,15 @@ class Account(IntEnum):
     CHARGEBACK_INCOME = 18
     CHARGEBACK_UNRECOVERED = 19
     BAD_DEBT = 20
+    # issue 11 (new accounts go at the end, so the numbering of the others never moves)
+    ACCOUNTS_PAYABLE = 21
+    """What we owe suppliers for spares and product components (应付账款)."""
+    SHORT_TERM_BORROWING = 22
+    """The credit line drawn (短期借款)."""
+    INTEREST_EXPENSE = 23
+    """Interest on the credit line (财务费用)."""
+    BAD_DEBT_ALLOWANCE = 24
+    """Contra-asset: expected credit loss on the trade receivables still open (坏账准备)."""
 
     @property
     def column(self) -> str:
@@ -51,6 +60,9 @@ BALANCE_SHEET = (
     Account.SPARES_INVENTORY,
     Account.SPARES_WRITEDOWNS,
     Account.WARRANTY_PROVISION,
+    Account.ACCOUNTS_PAYABLE,
+    Account.SHORT_TERM_BORROWING,
+    Account.BAD_DEBT_ALLOWANCE,
 )
 INCOME = (
     Account.REVENUE,
@@ -70,6 +82,7 @@ EXPENSES = (
     Account.END_OF_LIFE_WRITEOFF,
     Account.CHARGEBACK_UNRECOVERED,
     Account.BAD_DEBT,
+    Account.INTEREST_EXPENSE,
 )
 PNL = tuple(a for a in Account if a in INCOME or a in EXPENSES)
 """Every P&L line, in the order of the chart (the order the statements show them in)."""

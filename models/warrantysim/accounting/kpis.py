@@ -42,6 +42,7 @@ def finance_kpis(
     kpis["first_year_profit"] = float(annual["profit"].iloc[0])
     kpis["first_year_performance_profit"] = float(annual["performance_profit"].iloc[0])
     kpis["min_cash"] = float(monthly["cash_end"].min())
+    kpis["peak_borrowing"] = float(monthly["borrowing_end"].max())
     kpis |= inventory_turnovers(monthly)
     kpis["receivable_days"] = receivable_days(monthly)
     kpis["provision_months_of_claims"] = provision_months_of_claims(
@@ -54,7 +55,8 @@ def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
     factors = discount_factors(len(monthly), rate)
     return {
         "npv_profit": float(monthly["profit"].to_numpy() @ factors),
-        "npv_cash": float(monthly["cash_flow"].to_numpy() @ factors),
+        # the credit line's principal is left out (it is the lender's cash); its interest is in
+        "npv_cash": float((monthly["cash_flow"] - monthly["borrowing_flow"]).to_numpy() @ factors),
     }
 
 

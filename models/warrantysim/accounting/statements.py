@@ -33,15 +33,19 @@ FLOW_COLUMNS = (
     "profit",
     "performance_profit",
     "cash_flow",
+    "borrowing_flow",
 )
 BALANCE_COLUMNS = (
     "cash_end",
     "receivables_end",
+    "bad_debt_allowance_end",
     "chargeback_receivable_end",
     "spares_book_value_gross_end",
     "spares_writedowns_end",
     "spares_book_value_end",
     "warranty_provision_end",
+    "payables_end",
+    "borrowing_end",
     "retained_earnings_end",
     "book_value_cap_limit",
     "provision_estimate",
@@ -93,6 +97,8 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "profit": profit,
         "performance_profit": profit + appraisal_add_back(ledger, scenario),
         "cash_flow": ledger.movement(Account.CASH),
+        # drawn − repaid on the credit line: cash that is the lender's, not the business's
+        "borrowing_flow": -ledger.movement(Account.SHORT_TERM_BORROWING),
     }
 
 
@@ -114,11 +120,14 @@ def _balances(ledger: Ledger) -> dict[str, FloatArray]:
     return {
         "cash_end": ledger.balance(Account.CASH),
         "receivables_end": ledger.balance(Account.TRADE_RECEIVABLES),
+        "bad_debt_allowance_end": -ledger.balance(Account.BAD_DEBT_ALLOWANCE),
         "chargeback_receivable_end": ledger.balance(Account.CHARGEBACK_RECEIVABLE),
         "spares_book_value_gross_end": gross,
         "spares_writedowns_end": writedowns,
         "spares_book_value_end": gross - writedowns,
         "warranty_provision_end": -ledger.balance(Account.WARRANTY_PROVISION),
+        "payables_end": -ledger.balance(Account.ACCOUNTS_PAYABLE),
+        "borrowing_end": -ledger.balance(Account.SHORT_TERM_BORROWING),
         "retained_earnings_end": np.cumsum(ledger.profit()),
         "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
         "provision_estimate": ledger.extras["provision_estimate"],

@@ -35,6 +35,7 @@ _MONEY_KPIS = (
     "first_year_profit",
     "first_year_performance_profit",
     "min_cash",
+    "peak_borrowing",
 )
 _COUNTS = (
     "units_sold",

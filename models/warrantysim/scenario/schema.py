@@ -310,7 +310,12 @@ class Supplier(_Model):
     chargeback_share: Share = 0.0
     recovery_rate: Share = 1.0
     payment_days: NonNegative = 90.0
+    """Payment terms both ways: we pay its spares and components, it pays accepted chargebacks."""
     price_uplift: Annotated[float, Field(ge=0.0)] = 0.0
+    netting: bool = False
+    """Accepted chargebacks are set off against what we owe this supplier (抵扣应付账款)."""
+    acceptance_days: NonNegative = 30.0
+    """The supplier accepts or rejects a chargeback this long after the claim is served."""
 
 
 class Quality(_Model):
@@ -365,6 +370,15 @@ class Accounting(_Model):
     """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
+class Financing(_Model):
+    """A revolving credit line (短期借款) drawn when cash would go negative, repaid from surplus."""
+
+    credit_line: NonNegative | None = None
+    """Limit of the line in CNY; ``null``: no line (cash may go negative)."""
+    interest_rate: Share = 0.0
+    """Annual rate on the amount drawn, charged monthly (rate / 12) and paid in cash."""
+
+
 class Scenario(_Model):
     name: Name
     description: str = ""
@@ -377,6 +391,7 @@ class Scenario(_Model):
     suppliers: dict[Name, Supplier] = Field(default_factory=dict)
     quality: Quality = Field(default_factory=Quality)
     accounting: Accounting = Field(default_factory=Accounting)
+    financing: Financing = Field(default_factory=Financing)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
