@@ -141,4 +141,5 @@ def test_baseline_cash_never_goes_negative_and_the_books_balance(baseline_books)
 def test_bad_terms_are_one_line_errors(override: str, message: str) -> None:
     with pytest.raises(ScenarioError) as error:
         load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides=[override])
-    assert message in str(error.value) and "\n" not in str(error.value)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
