@@ -27,14 +27,22 @@ import numpy as np
 
 from warrantysim.accounting import operations as ops
 from warrantysim.accounting.chart import Account as A
-from warrantysim.accounting.financing import credit_line
-from warrantysim.accounting.inventory import CapRule, Layers, Valuation, stock_units, value_stock
+from warrantysim.accounting.financing import Borrowing, credit_line
+from warrantysim.accounting.inventory import (
+    CapRule,
+    Layers,
+    StockUnits,
+    Valuation,
+    stock_units,
+    value_stock,
+)
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
 from warrantysim.accounting.payables import Payables, payables, spares_bought_on_credit
 from warrantysim.accounting.periods import year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
 from warrantysim.accounting.provision import review
 from warrantysim.accounting.receivables import credit_loss
+from warrantysim.accounting.tax import IncomeTax, income_tax
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 
@@ -47,7 +55,7 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     _book_sales(entries, log, scenario, price, owed)
     _book_service(entries, log, scenario, owed)
     extras = _book_spares(entries, log, scenario, spares_bought_on_credit(log, scenario))
-    _book_financing(entries, log, scenario)
+    extras |= _book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
     return ledger_from_entries(entries, log.horizon_months, price, extras)
 
 
@@ -125,7 +133,9 @@ def _book_spares(
         post(entries, "spares bought on credit, expensed", A.SPARE_PARTS_COST,
              A.ACCOUNTS_PAYABLE, on_credit)  # fmt: skip
         nothing = np.zeros(log.horizon_months)
-        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan)
+        at_cost = value_stock(_units(log, received), log.horizon_months, None, None)
+        held = _cost_held(at_cost)
+        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan) | held
     valuation = _valuation(log, scenario, received)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
         estimate = _book_accrual(entries, log, scenario, valuation)
@@ -135,18 +145,82 @@ def _book_spares(
         _book_stock(entries, valuation, on_credit, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
         carried = valuation.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
-    return _extras(valuation.issued_cost, valuation.cap_limit, carried, estimate)
+    extras = _extras(valuation.issued_cost, valuation.cap_limit, carried, estimate)
+    return extras | _cost_held(valuation)
 
 
-def _book_financing(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
-    """The credit line, drawn on the cash flow of every entry booked so far."""
-    before = np.zeros(log.horizon_months)
-    for entry in entries:
-        before = before + entry.amount * ((entry.debit is A.CASH) - (entry.credit is A.CASH))
-    loan = credit_line(before, scenario.financing)
+def _cost_held(v: Valuation) -> dict[str, FloatArray]:
+    """The cost of the spares held at each month end: their tax base."""
+    held = np.cumsum(v.receipts - v.issued_cost - v.leftover_cost)
+    return {"spares_cost_held": np.asarray(held, dtype=np.float64)}
+
+
+def _book_financing_and_tax(
+    entries: list[Entry], log: EventLog, scenario: Scenario, spares_cost_held: FloatArray
+) -> dict[str, FloatArray]:
+    """The credit line and income tax on every entry booked so far.
+
+    They depend on each other (tax paid is cash the line may have to lend; interest is
+    deductible), each month only on earlier months, so a fixed point is reached by iterating:
+    each round changes interest by about rate/12 × tax rate of the last change. Every input is
+    the same under the three spares treatments, so the tax paid and the loan are too.
+    """
+    horizon = log.horizon_months
+    booked = ledger_from_entries(entries, horizon, 0.0, {})
+    cash_before = booked.movement(A.CASH)
+    differences = _temporary_differences(booked, spares_cost_held)
+    loan = credit_line(cash_before, scenario.financing)
+    for _ in range(50):
+        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
+        again = credit_line(cash_before - tax.paid, scenario.financing)
+        converged = np.abs(again.interest - loan.interest).max(initial=0.0) < 1e-7
+        loan = again
+        if converged:
+            break
+    tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
+    _post_loan(entries, loan)
+    _post_tax(entries, tax)
+    return {
+        "taxable_profit": tax.taxable_profit,
+        "temporary_differences_end": tax.temporary_differences,
+        "unused_tax_losses_end": tax.unused_losses,
+        "expired_tax_losses": tax.expired_losses,
+        "deferred_tax_unrecognised_end": tax.deferred_tax_unrecognised,
+    }
+
+
+def _temporary_differences(booked: Ledger, spares_cost_held: FloatArray) -> FloatArray:
+    """Deductible temporary differences at month ends: spares (tax base = cost held, less the
+    carrying amount), the warranty provision and the bad-debt allowance (:mod:`.tax`)."""
+    carrying = booked.balance(A.SPARES_INVENTORY) + booked.balance(A.SPARES_WRITEDOWNS)
+    spares = spares_cost_held - carrying
+    provision = -booked.balance(A.WARRANTY_PROVISION)
+    allowance = -booked.balance(A.BAD_DEBT_ALLOWANCE)
+    return np.asarray(spares + provision + allowance, dtype=np.float64)
+
+
+def _post_loan(entries: list[Entry], loan: Borrowing) -> None:
     post(entries, "credit line drawn", A.CASH, A.SHORT_TERM_BORROWING, loan.drawn)
     post(entries, "credit line repaid", A.SHORT_TERM_BORROWING, A.CASH, loan.repaid)
     post(entries, "interest paid", A.INTEREST_EXPENSE, A.CASH, loan.interest)
+
+
+def _post_tax(entries: list[Entry], tax: IncomeTax) -> None:
+    def split(amount: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.maximum(amount, 0.0), np.maximum(-amount, 0.0)
+
+    charge, credit = split(tax.current)  # year to date: a loss after a profit gives some back
+    post(entries, "current income tax", A.INCOME_TAX_CURRENT, A.INCOME_TAX_PAYABLE, charge)
+    post(entries, "current income tax reversed", A.INCOME_TAX_PAYABLE, A.INCOME_TAX_CURRENT,
+         credit)  # fmt: skip
+    paid, refunded = split(tax.paid)
+    post(entries, "income tax paid", A.INCOME_TAX_PAYABLE, A.CASH, paid)
+    post(entries, "income tax refunded", A.CASH, A.INCOME_TAX_PAYABLE, refunded)
+    grown, fallen = split(np.diff(tax.deferred_tax_asset, prepend=0.0))
+    post(entries, "deferred tax asset recognised", A.DEFERRED_TAX_ASSET, A.INCOME_TAX_DEFERRED,
+         grown)  # fmt: skip
+    post(entries, "deferred tax asset reversed", A.INCOME_TAX_DEFERRED, A.DEFERRED_TAX_ASSET,
+         fallen)  # fmt: skip
 
 
 def _extras(
@@ -221,15 +295,19 @@ def _allowance_held(v: Valuation) -> FloatArray:
     return np.cumsum(v.age_writedown + v.cap_writedown - issued_allowance)
 
 
-def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+def _units(log: EventLog, received: Layers) -> StockUnits:
     issued = log.claims.takes_part
-    units = stock_units(
+    return stock_units(
         received,
         log.claims.part[issued].astype(np.int64),
         log.claims.serve_day[issued],
         log.n_parts,
         log.horizon_months,
     )
+
+
+def _valuation(log: EventLog, scenario: Scenario, received: Layers) -> Valuation:
+    units = _units(log, received)
     policy = scenario.accounting
     return value_stock(
         units, log.horizon_months, policy.age_writedown_months, _cap_rule(log, scenario)

@@ -46,6 +46,12 @@ class Account(IntEnum):
     """Interest on the credit line (财务费用)."""
     BAD_DEBT_ALLOWANCE = 24
     """Contra-asset: expected credit loss on the trade receivables still open (坏账准备)."""
+    DEFERRED_TAX_ASSET = 25
+    """递延所得税资产, as far as recognised (``accounting/tax.py``)."""
+    INCOME_TAX_PAYABLE = 26
+    """Corporate income tax owed (应交税费—应交所得税); negative when prepaid beyond it."""
+    INCOME_TAX_CURRENT = 27
+    INCOME_TAX_DEFERRED = 28
 
     @property
     def column(self) -> str:
@@ -63,6 +69,8 @@ BALANCE_SHEET = (
     Account.ACCOUNTS_PAYABLE,
     Account.SHORT_TERM_BORROWING,
     Account.BAD_DEBT_ALLOWANCE,
+    Account.DEFERRED_TAX_ASSET,
+    Account.INCOME_TAX_PAYABLE,
 )
 INCOME = (
     Account.REVENUE,
@@ -84,7 +92,9 @@ EXPENSES = (
     Account.BAD_DEBT,
     Account.INTEREST_EXPENSE,
 )
-PNL = tuple(a for a in Account if a in INCOME or a in EXPENSES)
+TAXES = (Account.INCOME_TAX_CURRENT, Account.INCOME_TAX_DEFERRED)
+"""所得税费用, current and deferred: below profit before tax, not a line appraisal may exclude."""
+PNL = tuple(a for a in Account if a in INCOME or a in EXPENSES or a in TAXES)
 """Every P&L line, in the order of the chart (the order the statements show them in)."""
 PNL_COLUMNS = tuple(a.column for a in PNL)
 WRITEDOWNS = (Account.AGE_WRITEDOWN, Account.CAP_WRITEDOWN, Account.END_OF_LIFE_WRITEOFF)

@@ -370,6 +370,17 @@ class Accounting(_Model):
     """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
+class Tax(_Model):
+    """China corporate income tax (``accounting/tax.py``)."""
+
+    rate: Share = 0.25
+    """25 %; 15 % for a high-tech enterprise (高新技术企业)."""
+    loss_carry_forward_years: Annotated[int, Field(ge=1, le=20)] = 5
+    """5 years; 10 for a high-tech enterprise."""
+    deferred_tax_forecast_years: Annotated[int, Field(ge=0, le=20)] = 5
+    """Years of the run's own future profit that make a deferred tax asset probable."""
+
+
 class Financing(_Model):
     """A revolving credit line (短期借款) drawn when cash would go negative, repaid from surplus."""
 
@@ -392,6 +403,7 @@ class Scenario(_Model):
     quality: Quality = Field(default_factory=Quality)
     accounting: Accounting = Field(default_factory=Accounting)
     financing: Financing = Field(default_factory=Financing)
+    tax: Tax = Field(default_factory=Tax)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
