@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from factories import D, make_log, replicate, widget
 from factories import books_scenario as scenario
-from warrantysim.accounting import account, balance_sheet_gap
+from warrantysim.accounting import Account, account, balance_sheet_gap, postings_table
 from warrantysim.accounting.financing import credit_line
 from warrantysim.scenario import Financing, ScenarioError, load_scenario
 from warrantysim.sim.eventlog import PurchaseKind, ScrapReason
@@ -143,3 +144,28 @@ def test_bad_terms_are_one_line_errors(override: str, message: str) -> None:
         load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides=[override])
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_the_journal_traces_every_posting_back_to_its_event() -> None:
+    # Summing the journal's debits less credits by month and account gives the ledger's postings
+    # back exactly; each entry appears as one debit row and one credit row of the same amount.
+    books = account(acme_log(), acme(netting=True), 50.0)
+    journal = postings_table(books.ledger)
+    assert list(journal.columns) == ["month", "account", "debit", "credit", "event"]
+    net = (journal["debit"] - journal["credit"]).groupby([journal["month"], journal["account"]])
+    for (month, name), amount in net.sum().items():
+        assert books.ledger.movement(Account[name.upper()])[month - 1] == pytest.approx(amount)
+    assert journal["debit"].sum() == pytest.approx(journal["credit"].sum())
+    netted = journal[journal["event"] == "chargeback netted against payables"]
+    assert set(netted["account"]) == {"accounts_payable", "chargeback_receivable"}
+
+
+def test_run_journal_writes_the_postings_to_parquet(tmp_path: Path, cli) -> None:
+    short = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")
+    done = cli("run", str(ROOT / "scenarios" / "baseline.yaml"), *short, "--replications", "1",
+               "--journal", "--out", "out", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    journal = pd.read_parquet(tmp_path / "out" / "journal.parquet")
+    assert list(journal.columns) == ["replication", "month", "account", "debit", "credit", "event"]
+    assert journal["debit"].sum() == pytest.approx(journal["credit"].sum())
+    assert {"units sold", "suppliers paid", "current income tax"} <= set(journal["event"])

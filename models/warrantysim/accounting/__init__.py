@@ -12,7 +12,13 @@ import pandas as pd
 from warrantysim.accounting.book import accrual_per_unit, book
 from warrantysim.accounting.chart import Account
 from warrantysim.accounting.kpis import finance_kpis
-from warrantysim.accounting.ledger import Ledger, balance_sheet_gap, journal_table, trial_balance
+from warrantysim.accounting.ledger import (
+    Ledger,
+    balance_sheet_gap,
+    journal_table,
+    postings_table,
+    trial_balance,
+)
 from warrantysim.accounting.statements import annual_statement, monthly_statement
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
@@ -26,6 +32,7 @@ __all__ = [
     "balance_sheet_gap",
     "book",
     "journal_table",
+    "postings_table",
     "trial_balance",
 ]
 

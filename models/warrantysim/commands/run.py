@@ -4,8 +4,9 @@ Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a 
 replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
 claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
 ``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
-``OUT/manifest.json``, each atomically; then prints the mean and 95 % confidence interval of a few
-KPIs across replications.
+``OUT/manifest.json``, each atomically (with ``--journal`` also ``OUT/journal.parquet``: every
+posting of every replication, month, account, debit, credit and the event it books); then
+prints the mean and 95 % confidence interval of a few KPIs across replications.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=positive_int, help="default: the scenario's")
     parser.add_argument("--seed", type=non_negative_int, help="default: the scenario's")
     parser.add_argument("--out", type=Path, help="output directory (default results/<name>/)")
+    parser.add_argument(
+        "--journal",
+        action="store_true",
+        help="also write journal.parquet: every posting (replication, month, account, debit, "
+        "credit, event)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     sim = scenario.simulation
-    results = simulate(scenario, replications=sim.replications, seed=sim.seed)
+    results = simulate(scenario, replications=sim.replications, seed=sim.seed, journal=args.journal)
     wall_seconds = time.perf_counter() - start
-    for table in ("kpis", "monthly", "annual", "parts"):
+    for table in ("kpis", "monthly", "annual", "parts", *(("journal",) if args.journal else ())):
         _write_parquet(out / f"{table}.parquet", getattr(results, table))
     write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
     write_text_atomic(
