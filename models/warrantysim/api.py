@@ -22,6 +22,8 @@ from warrantysim.sim.physical import monthly_parts, monthly_physical, physical_k
 from warrantysim.sim.stocking import StockPlan, plan_stock
 from warrantysim.stats import summary_table
 
+CAS_STATEMENTS = ("income_statement", "balance_sheet", "cash_flow")
+
 
 @dataclass(frozen=True)
 class ReplicationTables:
@@ -34,6 +36,8 @@ class ReplicationTables:
     """A row per (part, month): claims, stock, waits, turnaround, technician utilisation."""
     journal: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Every posting (``accounting.postings_table``) when asked for; empty otherwise."""
+    statements: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """The CAS statements (``accounting.cas``): income_statement, balance_sheet, cash_flow."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,12 @@ class Results:
     results came through ``experiments`` (its stores keep kpis, monthly and annual)."""
     journal: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Every posting of every replication when ``simulate(..., journal=True)``; else empty."""
+    income_statement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """利润表, a row per replication and month and per replication and fiscal year."""
+    balance_sheet: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """资产负债表 at month and fiscal-year ends."""
+    cash_flow: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """现金流量表 (direct method) with its indirect reconciliation (补充资料)."""
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Mean of each KPI across replications with a Student-t confidence interval."""
@@ -104,7 +114,9 @@ def tables_from_log(
     )
     kpis = {**physical_kpis(log, scenario.service), **books.kpis}
     postings = postings_table(books.ledger) if journal else pd.DataFrame()
-    return ReplicationTables(kpis, monthly, annual, monthly_parts(log), postings)
+    return ReplicationTables(
+        kpis, monthly, annual, monthly_parts(log), postings, books.cas_statements()
+    )
 
 
 def simulate(
@@ -135,6 +147,7 @@ def results_from_tables(scenario: Scenario, seed: int, runs: list[ReplicationTab
         annual=_stack([run.annual for run in runs]),
         parts=_stack([run.parts for run in runs]),
         journal=_stack([run.journal for run in runs]),
+        **{name: _stack([run.statements[name] for run in runs]) for name in CAS_STATEMENTS},
     )
 
 

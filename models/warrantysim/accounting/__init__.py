@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from warrantysim.accounting.book import accrual_per_unit, book
+from warrantysim.accounting.cas import balance_sheet, cash_flow_statement, income_statement
 from warrantysim.accounting.chart import Account
 from warrantysim.accounting.kpis import finance_kpis
 from warrantysim.accounting.ledger import (
@@ -45,6 +46,14 @@ class AccountingTables:
     annual: pd.DataFrame
     kpis: dict[str, float]
     ledger: Ledger
+
+    def cas_statements(self) -> dict[str, pd.DataFrame]:
+        """利润表, 资产负债表, 现金流量表 (:mod:`.cas`), by the name of their output file."""
+        return {
+            "income_statement": income_statement(self.monthly),
+            "balance_sheet": balance_sheet(self.monthly),
+            "cash_flow": cash_flow_statement(self.ledger, self.monthly),
+        }
 
 
 def account(log: EventLog, scenario: Scenario, price: float) -> AccountingTables:

@@ -3,6 +3,9 @@
 Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a row per
 replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
 claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
+``OUT/income_statement.parquet``, ``OUT/balance_sheet.parquet``, ``OUT/cash_flow.parquet`` (the
+CAS statements, 利润表, 资产负债表, 现金流量表, by month and fiscal year,
+:mod:`warrantysim.accounting.cas`),
 ``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
 ``OUT/manifest.json``, each atomically (with ``--journal`` also ``OUT/journal.parquet``: every
 posting of every replication, month, account, debit, credit and the event it books); then
@@ -57,13 +60,14 @@ def run(args: argparse.Namespace) -> int:
     extra = [f"simulation.{k}={v}" for k, v in chosen.items() if v is not None]
     scenario = load_from_args(args.scenario, args, *extra)  # so scenario.yaml reproduces the run
     out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
-    from warrantysim.api import simulate  # heavy: imported only when simulating
+    from warrantysim.api import CAS_STATEMENTS, simulate  # heavy: imported only when simulating
 
     start = time.perf_counter()
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed, journal=args.journal)
     wall_seconds = time.perf_counter() - start
-    for table in ("kpis", "monthly", "annual", "parts", *(("journal",) if args.journal else ())):
+    tables = ("kpis", "monthly", "annual", "parts", *CAS_STATEMENTS)
+    for table in (*tables, *(("journal",) if args.journal else ())):
         _write_parquet(out / f"{table}.parquet", getattr(results, table))
     write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
     write_text_atomic(
