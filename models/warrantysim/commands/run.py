@@ -53,6 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write journal.parquet: every posting (replication, month, account, debit, "
         "credit, event)",
     )
+    parser.add_argument(
+        "--nevada", type=Path, metavar="DIR",
+        help="also write replication 0's claims as DIR/nevada-<part>.csv (calibrate's format)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,8 +78,19 @@ def run(args: argparse.Namespace) -> int:
         out / "manifest.json", json.dumps(manifest(scenario, args, wall_seconds), indent=2)
     )
     print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
+    if args.nevada is not None:
+        _write_nevada(args.nevada, scenario)
     print(summary_table(results.kpis))
     return 0
+
+
+def _write_nevada(directory: Path, scenario: Scenario) -> None:
+    from warrantysim.api import prepare
+    from warrantysim.calibration.export import write_simulated_nevada
+
+    price, seed = prepare(scenario).price, scenario.simulation.seed
+    paths = write_simulated_nevada(directory, scenario, price, seed)
+    print(f"Nevada charts of replication 0: {len(paths)} parts -> {directory}/")
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:

@@ -62,6 +62,10 @@ class Streams:
         in claim order, whether or not it is the supplier's fault, so the pairing holds)."""
         return self._get(f"chargeback_acceptance/{part}")
 
+    def life_parameters(self, part: str) -> np.random.Generator:
+        """This replication's draw of a part's life parameters (``parameter_uncertainty``)."""
+        return self._get(f"life-parameters/{part}")
+
     # -- service (sim/stock.py, sim/service.py) --------------------------------------------------
     def refurbish(self, part: str) -> np.random.Generator:
         """Which returned parts refurbishment recovers (one draw per claim, in claim order)."""
