@@ -37,7 +37,7 @@ from warrantysim.accounting.inventory import (
     value_stock,
 )
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
-from warrantysim.accounting.payables import Payables, payables, spares_bought_on_credit
+from warrantysim.accounting.payables import Payables, payables
 from warrantysim.accounting.periods import year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
 from warrantysim.accounting.provision import review
@@ -54,7 +54,7 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     owed = payables(log, scenario)
     _book_sales(entries, log, scenario, price, owed)
     _book_service(entries, log, scenario, owed)
-    extras = _book_spares(entries, log, scenario, spares_bought_on_credit(log, scenario))
+    extras = _book_spares(entries, log, scenario, owed.spares_on_credit)
     extras |= _book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
     return ledger_from_entries(entries, log.horizon_months, price, extras)
 

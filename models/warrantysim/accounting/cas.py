@@ -160,11 +160,16 @@ def _total(amounts: Iterable[FloatArray | pd.Series]) -> FloatArray:
 def _with_years(
     monthly: pd.DataFrame, lines: Mapping[str, FloatArray | pd.Series], *, flows: bool
 ) -> pd.DataFrame:
-    table = pd.DataFrame({k: np.asarray(v, dtype=np.float64) for k, v in lines.items()})
-    table.insert(0, "fiscal_year", monthly["fiscal_year"].to_numpy())
-    grouped = table.groupby("fiscal_year", sort=True)
-    years = (grouped.sum() if flows else grouped.last()).reset_index()
-    months = table.assign(period="month", number=monthly["month"].to_numpy())
-    years = years.assign(period="year", number=years["fiscal_year"])
-    out = pd.concat([months, years], ignore_index=True)
-    return out[["period", "number", "fiscal_year", *lines]]
+    values = np.column_stack([np.asarray(v, dtype=np.float64) for v in lines.values()])
+    fiscal = monthly["fiscal_year"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, fiscal[1:] != fiscal[:-1]])  # months are in order
+    ends = np.r_[starts[1:], len(fiscal)] - 1
+    yearly = np.add.reduceat(values, starts, axis=0) if flows else values[ends]
+    n_months, n_years = len(fiscal), len(starts)
+    head = {
+        "period": ["month"] * n_months + ["year"] * n_years,
+        "number": np.r_[monthly["month"].to_numpy(), fiscal[starts]],
+        "fiscal_year": np.r_[fiscal, fiscal[starts]],
+    }
+    body = dict(zip(lines, np.vstack([values, yearly]).T, strict=True))
+    return pd.DataFrame(head | body)

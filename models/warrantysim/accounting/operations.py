@@ -112,24 +112,34 @@ def late_penalties(log: EventLog, scenario: Scenario) -> FloatArray:
     return monthly(log, log.claims.repair_done_day, late_days * service.late_penalty_per_day)
 
 
-def chargebacks(log: EventLog, scenario: Scenario, supplier: str | None = None) -> CashTerm:
-    """The chargebacks of every supplier, or of ``supplier`` only."""
+@dataclass(frozen=True)
+class ClaimChargebacks:
+    """Each claim's accepted chargeback (0 if none) and when it is accepted and paid."""
+
+    amount: FloatArray
+    accept_day: FloatArray
+    due_day: FloatArray
+
+
+def claim_chargebacks(log: EventLog, scenario: Scenario) -> ClaimChargebacks:
     parts = log_parts(log, scenario)
     terms = [scenario.suppliers[p.supplier] if p.supplier else None for p in parts]
     share = np.array([t.chargeback_share if t else 0.0 for t in terms])
     acceptance_days = np.array([t.acceptance_days if t else 0.0 for t in terms])
     payment_days = np.array([t.payment_days if t else 0.0 for t in terms])
-    if supplier is not None:
-        share = np.where([p.supplier == supplier for p in parts], share, 0.0)
     claims = log.claims
     # no part, nothing to charge back; a rejected claim is never booked
     accepted = claims.chargeback_accepted & claims.supplier_fault & claims.takes_part
     amount = np.where(accepted, (share * spare_costs(log, scenario))[claims.part], 0.0)
     accept_day = claims.serve_day + acceptance_days[claims.part]
-    due_day = accept_day + payment_days[claims.part]
+    return ClaimChargebacks(amount, accept_day, accept_day + payment_days[claims.part])
+
+
+def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
+    charge = claim_chargebacks(log, scenario)
     return CashTerm(
-        recognised=monthly(log, accept_day, amount),
-        collected=monthly(log, due_day, amount),
+        recognised=monthly(log, charge.accept_day, charge.amount),
+        collected=monthly(log, charge.due_day, charge.amount),
         written_off=np.zeros(log.horizon_months),
     )
 

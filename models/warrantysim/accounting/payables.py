@@ -21,9 +21,9 @@ import numpy as np
 
 from warrantysim.accounting import operations as ops
 from warrantysim.accounting.ledger import FloatArray
-from warrantysim.accounting.periods import delayed
+from warrantysim.accounting.periods import delayed, sum_by
 from warrantysim.scenario import Scenario
-from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.eventlog import EventLog, IntArray, month_of
 
 
 @dataclass(frozen=True)
@@ -43,22 +43,26 @@ class Payables:
 
 
 def payables(log: EventLog, scenario: Scenario) -> Payables:
-    """Owed, paid and netted, summed over the suppliers."""
-    horizon = log.horizon_months
-    totals = {name: np.zeros(horizon) for name in Payables.__dataclass_fields__}
-    for supplier in scenario.suppliers:
-        for name, amount in _one_supplier(log, scenario, supplier).items():
-            totals[name] = totals[name] + amount
-    unsupplied = ops.chargebacks(log, scenario).collected - sum(
-        ops.chargebacks(log, scenario, s).collected for s in scenario.suppliers
+    """Owed, paid and netted, summed over the suppliers (computed by supplier and month)."""
+    names = list(scenario.suppliers)
+    supplier_of = _supplier_of_part(log, scenario, names)
+    spares, spares_due = _spares(log, scenario, supplier_of, len(names))
+    components = np.array(
+        [log.units_sold * components_per_unit(scenario, name) for name in names]
+    ).reshape(len(names), log.horizon_months)
+    days = [scenario.suppliers[name].payment_days for name in names]
+    delays = [delayed(c, d) for c, d in zip(components, days, strict=True)]
+    due = spares_due + np.array(delays).reshape(len(names), log.horizon_months)
+    refunds = _refunds(log, scenario, supplier_of, len(names))
+    netting = np.array([scenario.suppliers[name].netting for name in names], dtype=bool)
+    netted = np.where(netting[:, None], np.minimum(due, refunds[:-1]), 0.0)
+    return Payables(
+        spares_on_credit=spares.sum(axis=0),
+        components_on_credit=components.sum(axis=0),
+        paid=(due - netted).sum(axis=0),
+        netted=netted.sum(axis=0),
+        chargebacks_in_cash=refunds.sum(axis=0) - netted.sum(axis=0),
     )
-    totals["chargebacks_in_cash"] = totals["chargebacks_in_cash"] + unsupplied
-    return Payables(**totals)
-
-
-def spares_bought_on_credit(log: EventLog, scenario: Scenario) -> FloatArray:
-    """The spares of parts with a supplier received each month, at their price."""
-    return _spares(log, scenario, None)[0]
 
 
 def components_per_unit(scenario: Scenario, supplier: str) -> float:
@@ -71,36 +75,42 @@ def components_per_unit(scenario: Scenario, supplier: str) -> float:
     )
 
 
-def _one_supplier(log: EventLog, scenario: Scenario, supplier: str) -> dict[str, FloatArray]:
-    terms = scenario.suppliers[supplier]
-    spares, spares_due = _spares(log, scenario, supplier)
-    components = np.asarray(
-        log.units_sold * components_per_unit(scenario, supplier), dtype=np.float64
-    )
-    due = spares_due + delayed(components, terms.payment_days)
-    refunds = ops.chargebacks(log, scenario, supplier).collected
-    netted = np.minimum(due, refunds) if terms.netting else np.zeros_like(due)
-    return {
-        "spares_on_credit": spares,
-        "components_on_credit": components,
-        "paid": due - netted,
-        "netted": netted,
-        "chargebacks_in_cash": refunds - netted,
-    }
+def _supplier_of_part(log: EventLog, scenario: Scenario, names: list[str]) -> IntArray:
+    """Each log part's supplier index into ``names``; len(names) for a part without one."""
+    parts = ops.log_parts(log, scenario)
+    index = [names.index(p.supplier) if p.supplier else len(names) for p in parts]
+    return np.array(index, dtype=np.int64)
+
+
+def _by_supplier_month(
+    log: EventLog, supplier: IntArray, days: FloatArray, amounts: FloatArray, rows: int
+) -> FloatArray:
+    horizon = log.horizon_months
+    flat = sum_by(supplier * horizon + month_of(days, horizon), amounts, rows * horizon)
+    return flat.reshape(rows, horizon)
 
 
 def _spares(
-    log: EventLog, scenario: Scenario, supplier: str | None
+    log: EventLog, scenario: Scenario, supplier_of: IntArray, n_suppliers: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Spares bought from ``supplier`` (any supplier if None): received and due, by month."""
-    parts = ops.log_parts(log, scenario)
-    owed = np.array(
-        [p.supplier is not None and (supplier is None or p.supplier == supplier) for p in parts]
-    )
+    """Spares bought from each supplier: received and due, shape (suppliers, months)."""
     days = np.array([scenario.suppliers[p.supplier].payment_days if p.supplier else 0.0
-                     for p in parts])  # fmt: skip
+                     for p in ops.log_parts(log, scenario)])  # fmt: skip
     received = ops.layers(log, scenario)
-    bought = received.day.size - log.returns.refurbished.sum()  # layers: purchases first
+    bought = len(log.purchases.part)  # layers list the purchases first, then refurbished parts
     part, day = received.part[:bought], received.day[:bought]
-    amount = np.where(owed[part], received.qty[:bought] * received.unit_cost[:bought], 0.0)
-    return ops.monthly(log, day, amount), ops.monthly(log, day + days[part], amount)
+    amount = received.qty[:bought] * received.unit_cost[:bought]
+    who = supplier_of[part]
+    rows = n_suppliers + 1  # the last row: parts without a supplier, paid on receipt, dropped
+    owed = _by_supplier_month(log, who, day, amount, rows)[:-1]
+    due = _by_supplier_month(log, who, day + days[part], amount, rows)[:-1]
+    return owed, due
+
+
+def _refunds(
+    log: EventLog, scenario: Scenario, supplier_of: IntArray, n_suppliers: int
+) -> FloatArray:
+    """Accepted chargebacks paid, by supplier (last row: none) and month."""
+    charge = ops.claim_chargebacks(log, scenario)
+    who = supplier_of[log.claims.part]
+    return _by_supplier_month(log, who, charge.due_day, charge.amount, n_suppliers + 1)
