@@ -69,6 +69,16 @@ def _chart_svg(page, index: int) -> str:
     return page.locator(".vega-embed > svg").nth(index).inner_html()
 
 
+def _wait_for_chart_change(page, index: int, before: str) -> None:
+    """Charts are redrawn after the KPI cells, a moment later on a loaded machine: poll."""
+    page.wait_for_function(
+        "([i, old]) => { const s = document.querySelectorAll('.vega-embed > svg')[i];"
+        " return s !== undefined && s.innerHTML !== old; }",
+        arg=[index, before],
+        timeout=120_000,
+    )
+
+
 def test_app_follows_levers_offline(server):
     from playwright.sync_api import sync_playwright
 
@@ -98,6 +108,7 @@ def test_app_follows_levers_offline(server):
         page.wait_for_function(
             f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
         )
+        _wait_for_chart_change(page, 1, cumulative_before)
         assert _chart_svg(page, 1) != cumulative_before
 
         # The chargeback slider, through its editable readout -> 0.5 for every supplier.
