@@ -36,10 +36,14 @@ POLICIES = [
 MILLION = 1e6
 DIFFERENCE = ("difference", "difference_low", "difference_high")
 COLUMNS = {  # KPI: (heading, divisor, decimals)
-    "npv_cash": ("NPV of cash", MILLION, 1),
-    "first_year_profit": ("year-1 profit", MILLION, 1),
+    "npv_cash": ("NPV of cash after tax", MILLION, 1),
+    "lifetime_tax_paid": ("cash tax", MILLION, 1),
+    "lifetime_profit_after_tax": ("lifetime profit after tax", MILLION, 1),
+    "effective_tax_rate": ("effective tax rate %", 0.01, 1),
+    "peak_deferred_tax_asset": ("peak deferred tax asset", MILLION, 2),
+    "first_year_profit": ("year-1 profit before tax", MILLION, 1),
     "first_year_performance_profit": ("year-1 appraisal profit", MILLION, 1),
-    "lifetime_profit": ("lifetime profit", MILLION, 1),
+    "lifetime_profit": ("lifetime profit before tax", MILLION, 1),
     "lifetime_performance_profit": ("lifetime appraisal profit", MILLION, 1),
     "lifetime_product_cost": ("product cost", MILLION, 1),
     "peak_spares_book_value": ("peak spares book value", MILLION, 2),
@@ -54,12 +58,14 @@ COLUMNS = {  # KPI: (heading, divisor, decimals)
     "fill_rate": ("fill rate %", 0.01, 1),
 }
 VERSUS = {  # KPI: heading of its paired difference from the status quo
-    "npv_cash": "NPV of cash vs status quo",
+    "npv_cash": "NPV of cash after tax vs status quo",
+    "lifetime_tax_paid": "cash tax vs status quo",
     "lifetime_performance_profit": "lifetime appraisal profit vs status quo",
 }
 SPLIT = ("absorb-cost", "absorb-cost-plus")
 SPLIT_KPIS = {
-    "npv_cash": "NPV of cash",
+    "npv_cash": "NPV of cash after tax",
+    "lifetime_tax_paid": "cash tax",
     "first_year_profit": "year-1 profit",
     "first_year_performance_profit": "year-1 appraisal profit",
     "lifetime_profit": "lifetime profit",

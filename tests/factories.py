@@ -7,6 +7,7 @@ into the defaults' section, anything else replaces it. Two sets of defaults:
   months, warranty 12 months, no demand noise;
 - ``BOOKS`` (``books_scenario(...)``): one part ``widget`` costing 10 and nothing else costing
   anything unless a test says so, for hand-checked accounting.
+Both leave income tax out (``tax.rate: 0``) unless a test sets it.
 
 ``make_log`` builds exactly the event log a test describes; ``random_log`` builds a physically
 consistent one (every spare issued was received before, leftovers are scrapped at the end) from
@@ -64,6 +65,7 @@ SIM: dict[str, Any] = {
                 "warranty_months": 12, "demand_noise": "none"},
     "pricing": {"price": 5600.0, "reference_price": 5600.0},
     "simulation": {"replications": 1, "seed": 1},
+    "tax": {"rate": 0.0},  # tests of income tax set it; the rest check the books before tax
 }  # fmt: skip
 BOOKS: dict[str, Any] = {
     "name": "books",
@@ -73,6 +75,7 @@ BOOKS: dict[str, Any] = {
     "sales_terms": {"receivable_days": 0.0, "bad_debt_rate": 0.0},
     "service": {"repair_days": 0.0, "target_days": 5.0},
     "simulation": {"replications": 1, "seed": 1, "horizon_months": 24},
+    "tax": {"rate": 0.0},
 }  # fmt: skip
 
 
@@ -148,6 +151,7 @@ def make_log(
     purchases: Sequence[tuple[int, float, int, PurchaseKind]] = (),
     claims: Sequence[tuple[int, float, float]] = (),
     supplier_fault: Sequence[bool] | None = None,
+    chargeback_accepted: Sequence[bool] | None = None,
     refurbished: Sequence[bool] | None = None,
     scrap: Sequence[tuple[int, float, int, ScrapReason]] = (),
     refurbish_days: float = 14.0,
@@ -160,6 +164,7 @@ def make_log(
     cl = np.array(claims, dtype=np.float64).reshape(n_claims, 3)
     part = cl[:, 0].astype(np.int64)
     fault = np.zeros(n_claims, bool) if supplier_fault is None else np.array(supplier_fault)
+    accepted = fault if chargeback_accepted is None else np.array(chargeback_accepted) & fault
     back = np.zeros(n_claims, bool) if refurbished is None else np.array(refurbished)
     buy = np.array([(p, d, q, int(k)) for p, d, q, k in purchases], dtype=np.float64).reshape(-1, 4)
     sc = np.array([(p, d, q, int(r)) for p, d, q, r in scrap], dtype=np.float64).reshape(-1, 4)
@@ -174,7 +179,7 @@ def make_log(
         defects_screened_out=zeros,
         claims=Claims(part, cl[:, 1], cl[:, 2], fault, np.ones(n_claims, np.int64),
                       np.zeros(n_claims, bool), np.zeros(n_claims, bool), cl[:, 2],
-                      cl[:, 2] + repair_days),
+                      cl[:, 2] + repair_days, accepted),
         returns=Returns(part, cl[:, 2], back, np.minimum(cl[:, 2] + refurbish_days, horizon_day)),
         purchases=Purchases(buy[:, 0].astype(np.int64), buy[:, 1], buy[:, 1],
                             buy[:, 2].astype(np.int64), buy[:, 3].astype(np.int64)),

@@ -31,13 +31,15 @@ KPIS = (
     "warranty_cost_share_of_revenue", "net_warranty_cost_share_of_revenue",
     "inventory_turnover_sales", "inventory_turnover_cost", "receivable_days",
     "provision_months_of_claims", "first_year_profit", "min_cash",
+    "lifetime_profit_after_tax", "lifetime_tax_paid", "effective_tax_rate", "npv_cash_before_tax",
+    "peak_deferred_tax_asset", "peak_deferred_tax_unrecognised", "peak_borrowing",
 )  # fmt: skip
 
 
 def test_public_names() -> None:
     assert sorted(accounting.__all__) == [
         "Account", "AccountingTables", "Ledger", "account", "accrual_per_unit",
-        "balance_sheet_gap", "book", "journal_table", "trial_balance",
+        "balance_sheet_gap", "book", "journal_table", "postings_table", "trial_balance",
     ]  # fmt: skip
     fields = [f.name for f in dataclasses.fields(accounting.AccountingTables)]
     assert fields[:3] == ["monthly", "annual", "kpis"]

@@ -85,8 +85,8 @@ def cash_from_the_log(spec: Scenario, log) -> float:
     s = log.scrap
     scrap_in = float((s.qty * unit_cost[s.part] * scrap_share[s.part]).sum())
     supplier = spec.suppliers["acme"]
-    fault = c.supplier_fault & (c.part == 0)
-    chargeback_in = fault.sum() * unit_cost[0] * supplier.chargeback_share * supplier.recovery_rate
+    accepted = c.chargeback_accepted & (c.part == 0)  # the supplier's decisions, in the log
+    chargeback_in = accepted.sum() * unit_cost[0] * supplier.chargeback_share
     screening_out = log.units_screened.sum() * spec.quality.screening_cost_per_unit
     return float(sales_in + scrap_in + chargeback_in - product_out - spares_out - repairs_out
                  - penalties_out - refurb_out - screening_out)  # fmt: skip

@@ -358,30 +358,39 @@ def test_performance_profit_adds_back_the_excluded_lines() -> None:
     assert np.allclose(books["performance_profit"] - books["profit"], books["late_penalties"])
 
 
-def test_chargeback_is_claimed_then_paid_at_the_recovery_rate() -> None:
-    # One supplier-fault claim on a part of list cost 10 with a 10 % uplift: spare cost 11; the
-    # chargeback is 50 % of it, 5.50, claimed in month 1 and due 90 days later (month 3 or 4):
-    # 80 % paid (4.40), 1.10 written off.
+def test_chargeback_is_income_when_accepted_and_paid_in_full() -> None:
+    # One supplier-fault claim served on day 5, on a part of list cost 10 with a 10 % uplift: spare
+    # cost 11; the chargeback is 50 % of it, 5.50. The supplier accepts it 30 days later, day 35
+    # (month 2): income 5.50 then (IAS 37 para 53: virtually certain only once accepted), paid in
+    # full 90 days after that, day 125 (month 5: 125 / 30.44 = 4.1). The same claim rejected is
+    # never income and never written off: nothing is booked for it.
     sc = scenario(
         [widget(supplier="acme")],
         suppliers={"acme": {"chargeback_share": 0.5, "recovery_rate": 0.8, "payment_days": 90.0,
-                            "price_uplift": 0.1}},
+                            "acceptance_days": 30.0, "price_uplift": 0.1}},
     )  # fmt: skip
-    log = make_log(
-        12,
-        purchases=[(0, 0.0, 2, PurchaseKind.INITIAL)],
-        claims=[(0, 5.0, 5.0)],
-        supplier_fault=[True],
-        scrap=[(0, 12 * D, 1, ScrapReason.END_OF_HORIZON)],
-    )
-    books = account(log, sc, 50.0).monthly
-    assert books["chargeback_income"].iloc[0] == pytest.approx(5.5)
-    due = int((5.0 + 90.0) // D)
-    assert books["chargeback_unrecovered"].iloc[due] == pytest.approx(1.1)
-    assert books["chargeback_receivable_end"].iloc[due - 1] == pytest.approx(5.5)
-    assert books["chargeback_receivable_end"].iloc[due] == pytest.approx(0.0, abs=1e-12)
-    assert books["cash_flow"].iloc[due] == pytest.approx(4.4)
+
+    def books_of(accepted: bool):
+        log = make_log(
+            12,
+            purchases=[(0, 0.0, 2, PurchaseKind.INITIAL)],
+            claims=[(0, 5.0, 5.0)],
+            supplier_fault=[True],
+            chargeback_accepted=[accepted],
+            scrap=[(0, 12 * D, 1, ScrapReason.END_OF_HORIZON)],
+        )
+        return account(log, sc, 50.0).monthly
+
+    books = books_of(True)
+    assert books["chargeback_income"].tolist() == pytest.approx([0.0, 5.5] + [0.0] * 10)
+    assert books["chargeback_receivable_end"].iloc[3] == pytest.approx(5.5)
+    assert books["chargeback_receivable_end"].iloc[4] == pytest.approx(0.0, abs=1e-12)
+    assert books["cash_flow"].iloc[4] == pytest.approx(5.5)
     assert books["spare_parts_cost"].iloc[0] == pytest.approx(11.0)
+    rejected = books_of(False)
+    assert rejected["chargeback_income"].sum() == 0.0
+    assert rejected["chargeback_unrecovered"].sum() == 0.0
+    assert rejected["cash_flow"].sum() == pytest.approx(books["cash_flow"].sum() - 5.5)
 
 
 def test_refurbished_part_reenters_stock_at_its_refurbishment_cost() -> None:

@@ -18,7 +18,8 @@ from warrantysim.scenario import load_scenario, scenario_hash
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 SHORT = ("--set", "simulation.horizon_months=6", "--set", "product.units_per_month=500")
 OUTPUTS = ("kpis.parquet", "monthly.parquet", "annual.parquet", "parts.parquet", "scenario.yaml",
-           "manifest.json")  # fmt: skip
+           "manifest.json", "income_statement.parquet", "balance_sheet.parquet",
+           "cash_flow.parquet")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from warrantysim.accounting import account
+from warrantysim.accounting import account, postings_table
 from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
@@ -21,6 +21,8 @@ from warrantysim.sim.model import run_replication
 from warrantysim.sim.physical import monthly_parts, monthly_physical, physical_kpis
 from warrantysim.sim.stocking import StockPlan, plan_stock
 from warrantysim.stats import summary_table
+
+CAS_STATEMENTS = ("income_statement", "balance_sheet", "cash_flow")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class ReplicationTables:
     annual: pd.DataFrame
     parts: pd.DataFrame
     """A row per (part, month): claims, stock, waits, turnaround, technician utilisation."""
+    journal: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Every posting (``accounting.postings_table``) when asked for; empty otherwise."""
+    statements: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """The CAS statements (``accounting.cas``): income_statement, balance_sheet, cash_flow."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ class Results:
     parts: pd.DataFrame = field(default_factory=pd.DataFrame)
     """A row per replication, part and month (``sim.physical.monthly_parts``); empty where the
     results came through ``experiments`` (its stores keep kpis, monthly and annual)."""
+    journal: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Every posting of every replication when ``simulate(..., journal=True)``; else empty."""
+    income_statement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """利润表, a row per replication and month and per replication and fiscal year."""
+    balance_sheet: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """资产负债表 at month and fiscal-year ends."""
+    cash_flow: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """现金流量表 (direct method) with its indirect reconciliation (补充资料)."""
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Mean of each KPI across replications with a Student-t confidence interval."""
@@ -72,14 +86,18 @@ def _prepare_cached(scenario_json: str) -> Prepared:
     return Prepared(price, plan_stock(scenario, price))
 
 
-def run_one(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationTables:
-    """Simulate, book and report one replication."""
+def run_one(
+    scenario: Scenario, seed: int, replication: int = 0, *, journal: bool = False
+) -> ReplicationTables:
+    """Simulate, book and report one replication (with its postings if ``journal``)."""
     prepared = prepare(scenario)
     log = run_replication(scenario, seed, replication, price=prepared.price, plan=prepared.plan)
-    return tables_from_log(log, scenario, prepared.price)
+    return tables_from_log(log, scenario, prepared.price, journal=journal)
 
 
-def tables_from_log(log: EventLog, scenario: Scenario, price: float) -> ReplicationTables:
+def tables_from_log(
+    log: EventLog, scenario: Scenario, price: float, *, journal: bool = False
+) -> ReplicationTables:
     """The physical counts and the books of one event log, aligned by month and fiscal year."""
     books = account(log, scenario, price)
     physical = monthly_physical(log)
@@ -95,19 +113,27 @@ def tables_from_log(log: EventLog, scenario: Scenario, price: float) -> Replicat
         annual_physical, on="fiscal_year", how="left", validate="one_to_one"
     )
     kpis = {**physical_kpis(log, scenario.service), **books.kpis}
-    return ReplicationTables(kpis, monthly, annual, monthly_parts(log))
+    postings = postings_table(books.ledger) if journal else pd.DataFrame()
+    return ReplicationTables(
+        kpis, monthly, annual, monthly_parts(log), postings, books.cas_statements()
+    )
 
 
 def simulate(
-    scenario: Scenario, replications: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    journal: bool = False,
 ) -> Results:
-    """Run ``replications`` (default: the scenario's) replications from ``seed`` (likewise)."""
+    """Run ``replications`` (default: the scenario's) replications from ``seed`` (likewise);
+    ``journal``: keep every posting too (``Results.journal``)."""
     n = scenario.simulation.replications if replications is None else replications
     base_seed = scenario.simulation.seed if seed is None else seed
     if n < 1:
         raise ValueError(f"replications must be >= 1, got {n}")
     return results_from_tables(
-        scenario, base_seed, [run_one(scenario, base_seed, r) for r in range(n)]
+        scenario, base_seed, [run_one(scenario, base_seed, r, journal=journal) for r in range(n)]
     )
 
 
@@ -120,6 +146,8 @@ def results_from_tables(scenario: Scenario, seed: int, runs: list[ReplicationTab
         monthly=_stack([run.monthly for run in runs]),
         annual=_stack([run.annual for run in runs]),
         parts=_stack([run.parts for run in runs]),
+        journal=_stack([run.journal for run in runs]),
+        **{name: _stack([run.statements[name] for run in runs]) for name in CAS_STATEMENTS},
     )
 
 

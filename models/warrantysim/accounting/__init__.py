@@ -10,9 +10,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from warrantysim.accounting.book import accrual_per_unit, book
+from warrantysim.accounting.cas import balance_sheet, cash_flow_statement, income_statement
 from warrantysim.accounting.chart import Account
 from warrantysim.accounting.kpis import finance_kpis
-from warrantysim.accounting.ledger import Ledger, balance_sheet_gap, journal_table, trial_balance
+from warrantysim.accounting.ledger import (
+    Ledger,
+    balance_sheet_gap,
+    journal_table,
+    postings_table,
+    trial_balance,
+)
 from warrantysim.accounting.statements import annual_statement, monthly_statement
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
@@ -26,6 +33,7 @@ __all__ = [
     "balance_sheet_gap",
     "book",
     "journal_table",
+    "postings_table",
     "trial_balance",
 ]
 
@@ -38,6 +46,14 @@ class AccountingTables:
     annual: pd.DataFrame
     kpis: dict[str, float]
     ledger: Ledger
+
+    def cas_statements(self) -> dict[str, pd.DataFrame]:
+        """利润表, 资产负债表, 现金流量表 (:mod:`.cas`), by the name of their output file."""
+        return {
+            "income_statement": income_statement(self.monthly),
+            "balance_sheet": balance_sheet(self.monthly),
+            "cash_flow": cash_flow_statement(self.ledger, self.monthly),
+        }
 
 
 def account(log: EventLog, scenario: Scenario, price: float) -> AccountingTables:

@@ -28,11 +28,15 @@ import numpy as np
 from warrantysim.accounting import operations as ops
 from warrantysim.accounting.cap import CapRule
 from warrantysim.accounting.chart import Account as A
-from warrantysim.accounting.inventory import Layers, Valuation, stock_units, value_stock
+from warrantysim.accounting.financing import Borrowing, credit_line
+from warrantysim.accounting.inventory import Layers, StockUnits, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
+from warrantysim.accounting.payables import Payables, payables
 from warrantysim.accounting.periods import IntArray, year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
 from warrantysim.accounting.provision import review
+from warrantysim.accounting.receivables import credit_loss
+from warrantysim.accounting.tax import IncomeTax, income_tax
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.sales import history_units, planned_units
@@ -42,9 +46,11 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     """The replication's journal, a row of postings per month (see the module docstring)."""
     _check_log(log)
     entries: list[Entry] = []
-    _book_sales(entries, log, scenario, price)
-    _book_service(entries, log, scenario)
-    extras = _book_spares(entries, log, scenario, price)
+    owed = payables(log, scenario)
+    _book_sales(entries, log, scenario, price, owed)
+    _book_service(entries, log, scenario, owed)
+    extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit)
+    extras |= _book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
     return ledger_from_entries(entries, log.horizon_months, price, extras)
 
 
@@ -64,16 +70,25 @@ def accrual_per_unit(scenario: Scenario) -> float:
     return expected_warranty_cost_per_unit(scenario) if accrual == "auto" else float(accrual)
 
 
-def _book_sales(entries: list[Entry], log: EventLog, scenario: Scenario, price: float) -> None:
+def _book_sales(
+    entries: list[Entry], log: EventLog, scenario: Scenario, price: float, owed: Payables
+) -> None:
     sale = ops.sales(log, scenario, price)
     post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, sale.recognised)
     post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES, sale.collected)
-    post(entries, "bad debt written off", A.BAD_DEBT, A.TRADE_RECEIVABLES, sale.written_off)
-    post(entries, "product cost", A.PRODUCT_COST, A.CASH, ops.product_cost(log, scenario))
+    loss = credit_loss(sale, scenario.sales_terms.bad_debt_rate)
+    post(entries, "expected credit loss", A.BAD_DEBT, A.BAD_DEBT_ALLOWANCE, loss)
+    post(entries, "bad debt written off", A.BAD_DEBT_ALLOWANCE, A.TRADE_RECEIVABLES,
+         sale.written_off)  # fmt: skip
+    in_cash = ops.product_cost(log, scenario) - owed.components_on_credit
+    post(entries, "product cost", A.PRODUCT_COST, A.CASH, in_cash)
+    post(entries, "product components on credit", A.PRODUCT_COST, A.ACCOUNTS_PAYABLE,
+         owed.components_on_credit)  # fmt: skip
+    post(entries, "suppliers paid", A.ACCOUNTS_PAYABLE, A.CASH, owed.paid)
     post(entries, "screening", A.SCREENING_COST, A.CASH, ops.screening_cost(log, scenario))
 
 
-def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario, owed: Payables) -> None:
     accrue = scenario.accounting.spares_treatment is SparesTreatment.ACCRUE_PER_UNIT
     labour_account = A.WARRANTY_PROVISION if accrue else A.LABOUR_LOGISTICS
     post(
@@ -88,7 +103,9 @@ def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> No
         A.CHARGEBACK_INCOME,
         charge.recognised,
     )
-    post(entries, "chargeback paid", A.CASH, A.CHARGEBACK_RECEIVABLE, charge.collected)
+    post(entries, "chargeback paid", A.CASH, A.CHARGEBACK_RECEIVABLE, owed.chargebacks_in_cash)
+    post(entries, "chargeback netted against payables", A.ACCOUNTS_PAYABLE,
+         A.CHARGEBACK_RECEIVABLE, owed.netted)  # fmt: skip
     post(
         entries,
         "chargeback unrecovered",
@@ -100,25 +117,109 @@ def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario) -> No
 
 
 def _book_spares(
-    entries: list[Entry], log: EventLog, scenario: Scenario, price: float
+    entries: list[Entry], log: EventLog, scenario: Scenario, price: float, on_credit: FloatArray
 ) -> dict[str, FloatArray]:
+    """The spares' movements; ``on_credit``: the receipts owed to suppliers (the rest is cash)."""
     treatment = scenario.accounting.spares_treatment
     received = ops.layers(log, scenario)
     if treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
         bought = ops.monthly(log, received.day, received.qty * received.unit_cost)
-        post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought)
+        post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought - on_credit)
+        post(entries, "spares bought on credit, expensed", A.SPARE_PARTS_COST,
+             A.ACCOUNTS_PAYABLE, on_credit)  # fmt: skip
         nothing = np.zeros(log.horizon_months)
-        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing)
-    v = _valuation(log, scenario, received, price)
+        units = _units(log, received)
+        at_cost = value_stock(units, log.horizon_months, None, None, scenario.ends_at_horizon)
+        held = _cost_held(at_cost)
+        return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing) | held
+    valuation = _valuation(log, scenario, received, price)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
-        estimate = _book_accrual(entries, log, scenario, v)
-        _book_stock(entries, v, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
+        estimate = _book_accrual(entries, log, scenario, valuation)
+        _book_stock(entries, valuation, on_credit, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
         carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
     else:
-        _book_stock(entries, v, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
-        carried = v.age_writedown_carried_out
+        _book_stock(entries, valuation, on_credit, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
+        carried = valuation.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
-    return _extras(v.issued_cost, v.cap_limit, carried, estimate, v.cap_writedown_carried_out)
+    extras = _extras(
+        valuation.issued_cost, valuation.cap_limit, carried, estimate,
+        valuation.cap_writedown_carried_out,
+    )  # fmt: skip
+    return extras | _cost_held(valuation)
+
+
+def _cost_held(v: Valuation) -> dict[str, FloatArray]:
+    """The cost of the spares held at each month end: their tax base."""
+    held = np.cumsum(v.receipts - v.issued_cost - v.leftover_cost)
+    return {"spares_cost_held": np.asarray(held, dtype=np.float64)}
+
+
+def _book_financing_and_tax(
+    entries: list[Entry], log: EventLog, scenario: Scenario, spares_cost_held: FloatArray
+) -> dict[str, FloatArray]:
+    """The credit line and income tax on every entry booked so far.
+
+    They depend on each other (tax paid is cash the line may have to lend; interest is
+    deductible), each month only on earlier months, so a fixed point is reached by iterating:
+    each round changes interest by about rate/12 × tax rate of the last change. Every input is
+    the same under the three spares treatments, so the tax paid and the loan are too.
+    """
+    horizon = log.horizon_months
+    booked = ledger_from_entries(entries, horizon, 0.0, {})
+    cash_before = booked.movement(A.CASH)
+    differences = _temporary_differences(booked, spares_cost_held)
+    loan = credit_line(cash_before, scenario.financing)
+    for _ in range(50):
+        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
+        again = credit_line(cash_before - tax.paid, scenario.financing)
+        converged = np.abs(again.interest - loan.interest).max(initial=0.0) < 1e-7
+        loan = again
+        if converged:
+            break
+    tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
+    _post_loan(entries, loan)
+    _post_tax(entries, tax)
+    return {
+        "taxable_profit": tax.taxable_profit,
+        "temporary_differences_end": tax.temporary_differences,
+        "unused_tax_losses_end": tax.unused_losses,
+        "expired_tax_losses": tax.expired_losses,
+        "deferred_tax_unrecognised_end": tax.deferred_tax_unrecognised,
+    }
+
+
+def _temporary_differences(booked: Ledger, spares_cost_held: FloatArray) -> FloatArray:
+    """Deductible temporary differences at month ends: spares (tax base = cost held, less the
+    carrying amount), the warranty provision and the bad-debt allowance (:mod:`.tax`)."""
+    carrying = booked.balance(A.SPARES_INVENTORY) + booked.balance(A.SPARES_WRITEDOWNS)
+    spares = spares_cost_held - carrying
+    provision = -booked.balance(A.WARRANTY_PROVISION)
+    allowance = -booked.balance(A.BAD_DEBT_ALLOWANCE)
+    return np.asarray(spares + provision + allowance, dtype=np.float64)
+
+
+def _post_loan(entries: list[Entry], loan: Borrowing) -> None:
+    post(entries, "credit line drawn", A.CASH, A.SHORT_TERM_BORROWING, loan.drawn)
+    post(entries, "credit line repaid", A.SHORT_TERM_BORROWING, A.CASH, loan.repaid)
+    post(entries, "interest paid", A.INTEREST_EXPENSE, A.CASH, loan.interest)
+
+
+def _post_tax(entries: list[Entry], tax: IncomeTax) -> None:
+    def split(amount: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.maximum(amount, 0.0), np.maximum(-amount, 0.0)
+
+    charge, credit = split(tax.current)  # year to date: a loss after a profit gives some back
+    post(entries, "current income tax", A.INCOME_TAX_CURRENT, A.INCOME_TAX_PAYABLE, charge)
+    post(entries, "current income tax reversed", A.INCOME_TAX_PAYABLE, A.INCOME_TAX_CURRENT,
+         credit)  # fmt: skip
+    paid, refunded = split(tax.paid)
+    post(entries, "income tax paid", A.INCOME_TAX_PAYABLE, A.CASH, paid)
+    post(entries, "income tax refunded", A.CASH, A.INCOME_TAX_PAYABLE, refunded)
+    grown, fallen = split(np.diff(tax.deferred_tax_asset, prepend=0.0))
+    post(entries, "deferred tax asset recognised", A.DEFERRED_TAX_ASSET, A.INCOME_TAX_DEFERRED,
+         grown)  # fmt: skip
+    post(entries, "deferred tax asset reversed", A.INCOME_TAX_DEFERRED, A.DEFERRED_TAX_ASSET,
+         fallen)  # fmt: skip
 
 
 def _extras(
@@ -137,8 +238,11 @@ def _extras(
     }
 
 
-def _book_stock(entries: list[Entry], v: Valuation, issue_account: A, age_account: A) -> None:
-    post(entries, "spares received", A.SPARES_INVENTORY, A.CASH, v.receipts)
+def _book_stock(
+    entries: list[Entry], v: Valuation, on_credit: FloatArray, issue_account: A, age_account: A
+) -> None:
+    post(entries, "spares received", A.SPARES_INVENTORY, A.CASH, v.receipts - on_credit)
+    post(entries, "spares received on credit", A.SPARES_INVENTORY, A.ACCOUNTS_PAYABLE, on_credit)
     post(entries, "spares issued to repairs", issue_account, A.SPARES_INVENTORY, v.issued_value)
     post(
         entries,
@@ -202,15 +306,19 @@ def _allowance_held(v: Valuation) -> FloatArray:
     )
 
 
-def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
+def _units(log: EventLog, received: Layers) -> StockUnits:
     issued = log.claims.takes_part
-    units = stock_units(
+    return stock_units(
         received,
         log.claims.part[issued].astype(np.int64),
         log.claims.serve_day[issued],
         log.n_parts,
         log.horizon_months,
     )
+
+
+def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
+    units = _units(log, received)
     policy = scenario.accounting
     cap = _cap_rule(log, scenario, price)
     return value_stock(

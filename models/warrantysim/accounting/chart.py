@@ -37,7 +37,23 @@ class Account(IntEnum):
     CHARGEBACK_INCOME = 18
     CHARGEBACK_UNRECOVERED = 19
     BAD_DEBT = 20
-    CAP_WRITEDOWN_REVERSAL = 21
+    # issue 11 (new accounts go at the end, so the numbering of the others never moves)
+    ACCOUNTS_PAYABLE = 21
+    """What we owe suppliers for spares and product components (应付账款)."""
+    SHORT_TERM_BORROWING = 22
+    """The credit line drawn (短期借款)."""
+    INTEREST_EXPENSE = 23
+    """Interest on the credit line (财务费用)."""
+    BAD_DEBT_ALLOWANCE = 24
+    """Contra-asset: expected credit loss on the trade receivables still open (坏账准备)."""
+    DEFERRED_TAX_ASSET = 25
+    """递延所得税资产, as far as recognised (``accounting/tax.py``)."""
+    INCOME_TAX_PAYABLE = 26
+    """Corporate income tax owed (应交税费—应交所得税); negative when prepaid beyond it."""
+    INCOME_TAX_CURRENT = 27
+    INCOME_TAX_DEFERRED = 28
+    # issue 10
+    CAP_WRITEDOWN_REVERSAL = 29
     """存货跌价准备转回: cap write-downs a higher cap no longer requires (CAS 1 para 19)."""
 
     @property
@@ -53,6 +69,11 @@ BALANCE_SHEET = (
     Account.SPARES_INVENTORY,
     Account.SPARES_WRITEDOWNS,
     Account.WARRANTY_PROVISION,
+    Account.ACCOUNTS_PAYABLE,
+    Account.SHORT_TERM_BORROWING,
+    Account.BAD_DEBT_ALLOWANCE,
+    Account.DEFERRED_TAX_ASSET,
+    Account.INCOME_TAX_PAYABLE,
 )
 INCOME = (
     Account.REVENUE,
@@ -73,8 +94,11 @@ EXPENSES = (
     Account.END_OF_LIFE_WRITEOFF,
     Account.CHARGEBACK_UNRECOVERED,
     Account.BAD_DEBT,
+    Account.INTEREST_EXPENSE,
 )
-PNL = tuple(a for a in Account if a in INCOME or a in EXPENSES)
+TAXES = (Account.INCOME_TAX_CURRENT, Account.INCOME_TAX_DEFERRED)
+"""所得税费用, current and deferred: below profit before tax, not a line appraisal may exclude."""
+PNL = tuple(a for a in Account if a in INCOME or a in EXPENSES or a in TAXES)
 """Every P&L line, in the order of the chart (the order the statements show them in)."""
 PNL_COLUMNS = tuple(a.column for a in PNL)
 WRITEDOWNS = (Account.AGE_WRITEDOWN, Account.CAP_WRITEDOWN, Account.END_OF_LIFE_WRITEOFF)

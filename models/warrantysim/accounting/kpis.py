@@ -17,6 +17,9 @@ TOTALS = (
     *PNL_COLUMNS,
     "profit",
     "performance_profit",
+    "profit_after_tax",
+    "taxable_profit",
+    "tax_paid",
     "warranty_cost",
     "net_warranty_cost",
     "age_writedown_carried_out",
@@ -45,6 +48,8 @@ def finance_kpis(
     kpis["first_year_profit"] = float(annual["profit"].iloc[0])
     kpis["first_year_performance_profit"] = float(annual["performance_profit"].iloc[0])
     kpis["min_cash"] = float(monthly["cash_end"].min())
+    kpis |= tax_kpis(kpis, monthly)
+    kpis["peak_borrowing"] = float(monthly["borrowing_end"].max())
     kpis |= inventory_turnovers(monthly)
     kpis["receivable_days"] = receivable_days(monthly)
     kpis["provision_months_of_claims"] = provision_months_of_claims(
@@ -53,11 +58,25 @@ def finance_kpis(
     return kpis
 
 
+def tax_kpis(kpis: dict[str, float], monthly: pd.DataFrame) -> dict[str, float]:
+    """Tax expense over profit before tax, and the deferred tax asset at its peak."""
+    expense = kpis["lifetime_income_tax_current"] + kpis["lifetime_income_tax_deferred"]
+    return {
+        "effective_tax_rate": _share(expense, kpis["lifetime_profit"]),
+        "peak_deferred_tax_asset": float(monthly["deferred_tax_asset_end"].max()),
+        "peak_deferred_tax_unrecognised": float(monthly["deferred_tax_unrecognised_end"].max()),
+    }
+
+
 def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
     factors = discount_factors(len(monthly), rate)
+    operating = monthly["cash_flow"] - monthly["borrowing_flow"]
     return {
         "npv_profit": float(monthly["profit"].to_numpy() @ factors),
-        "npv_cash": float(monthly["cash_flow"].to_numpy() @ factors),
+        "npv_profit_after_tax": float(monthly["profit_after_tax"].to_numpy() @ factors),
+        "npv_cash_before_tax": float((operating + monthly["tax_paid"]).to_numpy() @ factors),
+        # after tax; the credit line's principal is left out (the lender's cash), its interest in
+        "npv_cash": float(operating.to_numpy() @ factors),
     }
 
 

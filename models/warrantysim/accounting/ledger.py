@@ -89,6 +89,33 @@ def balance_sheet_gap(ledger: Ledger) -> FloatArray:
     return np.asarray(net_assets - np.cumsum(ledger.profit()), dtype=np.float64)
 
 
+def postings_table(ledger: Ledger) -> pd.DataFrame:
+    """Every posting, as an auditor traces it: a debit row and a credit row per entry and month
+    with a non-zero amount (``month``, ``account``, ``debit``, ``credit``, ``event``: the entry's
+    memo, i.e. the kind of event it books). A negative amount is shown on the other side."""
+    frames = []
+    for entry in ledger.entries:
+        months = np.flatnonzero(entry.amount)
+        amount = entry.amount[months]
+        debit_side = np.where(amount > 0, entry.debit.column, entry.credit.column)
+        credit_side = np.where(amount > 0, entry.credit.column, entry.debit.column)
+        size, zero = np.abs(amount), np.zeros(len(months))
+        for account, debit, credit in ((debit_side, size, zero), (credit_side, zero, size)):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "month": months + 1,
+                        "account": account,
+                        "debit": debit,
+                        "credit": credit,
+                        "event": entry.memo,
+                    }
+                )
+            )
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return table.sort_values("month", kind="stable", ignore_index=True)
+
+
 def journal_table(ledger: Ledger) -> pd.DataFrame:
     """The journal as finance reads it: a row per entry and month with a non-zero amount."""
     rows = [

@@ -2,18 +2,25 @@
 
 Pricing of events (the contract is docs/design.md "Accounting"; choices made here are named):
 - a spare costs ``pricing.spare_unit_cost`` (list cost × (1 + supplier uplift)); an emergency order
-  costs (1 + ``last_buy.emergency_premium``) times that when the part has a last buy; spares are
-  paid on receipt;
+  costs (1 + ``last_buy.emergency_premium``) times that when the part has a last buy; spares of a
+  part with a supplier are paid ``payment_days`` after receipt (:mod:`.payables`), others on
+  receipt;
 - a refurbished part costs ``refurbish.cost``, paid when it is done; a failed refurbishment costs
   nothing (the yield is decided at inspection); the returned core carries no value;
 - a repair costs labour + logistics when the spare is issued (a no-fault-found claim, which takes
   no spare, at its claim); the late penalty is charged per day by which the turnaround (claim to
   repaired) exceeds ``target_days``, when the repair is done;
-- a supplier-fault claim earns ``chargeback_share`` × spare cost when the spare is issued, and
-  ``recovery_rate`` of it is paid ``payment_days`` later (the rest is written off then);
+- a supplier-fault claim that took a spare is put to the supplier, who decides
+  ``acceptance_days`` after the spare was issued; the simulation draws the decision (accepted with
+  probability ``recovery_rate``, ``claims.chargeback_accepted``). An accepted claim is income then
+  (IAS 37 para 53 / CAS 13: only a virtually certain, 基本确定, reimbursement is recognised), a
+  receivable of ``chargeback_share`` × spare cost paid ``payment_days`` later; a rejected claim is
+  never income, so nothing is written off;
 - a unit sold earns the price, paid ``receivable_days`` after the sale, less ``bad_debt_rate``
-  written off on the due date; its product cost (``pricing.product_unit_cost``) and its screening
-  cost are paid when it is sold. Screening's rejected parts are returned to the supplier at no cost;
+  written off on the due date against the allowance (:mod:`.receivables`); its product cost
+  (``pricing.product_unit_cost``) is paid when it is sold, except its suppliers' components,
+  paid on their terms (:mod:`.payables`); its screening cost is paid when it is sold.
+  Screening's rejected parts are returned to the supplier at no cost;
 - scrap earns ``scrap_value_share`` × spare cost in cash.
 Amounts that fall due after the horizon are settled in its last month.
 """
@@ -105,21 +112,35 @@ def late_penalties(log: EventLog, scenario: Scenario) -> FloatArray:
     return monthly(log, log.claims.repair_done_day, late_days * service.late_penalty_per_day)
 
 
-def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
+@dataclass(frozen=True)
+class ClaimChargebacks:
+    """Each claim's accepted chargeback (0 if none) and when it is accepted and paid."""
+
+    amount: FloatArray
+    accept_day: FloatArray
+    due_day: FloatArray
+
+
+def claim_chargebacks(log: EventLog, scenario: Scenario) -> ClaimChargebacks:
     parts = log_parts(log, scenario)
     terms = [scenario.suppliers[p.supplier] if p.supplier else None for p in parts]
     share = np.array([t.chargeback_share if t else 0.0 for t in terms])
-    recovery = np.array([t.recovery_rate if t else 0.0 for t in terms])
+    acceptance_days = np.array([t.acceptance_days if t else 0.0 for t in terms])
     payment_days = np.array([t.payment_days if t else 0.0 for t in terms])
     claims = log.claims
-    charged = claims.supplier_fault & claims.takes_part  # no part, nothing to charge back
-    amount = np.where(charged, (share * spare_costs(log, scenario))[claims.part], 0.0)
-    due_day = claims.serve_day + payment_days[claims.part]
-    rate = recovery[claims.part]
+    # no part, nothing to charge back; a rejected claim is never booked
+    accepted = claims.chargeback_accepted & claims.supplier_fault & claims.takes_part
+    amount = np.where(accepted, (share * spare_costs(log, scenario))[claims.part], 0.0)
+    accept_day = claims.serve_day + acceptance_days[claims.part]
+    return ClaimChargebacks(amount, accept_day, accept_day + payment_days[claims.part])
+
+
+def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
+    charge = claim_chargebacks(log, scenario)
     return CashTerm(
-        recognised=monthly(log, claims.serve_day, amount),
-        collected=monthly(log, due_day, amount * rate),
-        written_off=monthly(log, due_day, amount * (1.0 - rate)),
+        recognised=monthly(log, charge.accept_day, charge.amount),
+        collected=monthly(log, charge.due_day, charge.amount),
+        written_off=np.zeros(log.horizon_months),
     )
 
 

@@ -1,8 +1,9 @@
 """Monthly and annual statements: P&L lines, balance-sheet lines and cash flow, from the ledger.
 
 Signs as a finance team reads them: incomes and expenses both positive in their own columns,
-``profit`` = incomes − expenses; balances positive on their normal side (an asset's debit, the
-provision's and the accumulated write-downs' credit). ``performance_profit`` (appraisal profit,
+``profit`` = incomes − expenses before income tax (利润总额; appraisal profit starts from it),
+``profit_after_tax`` (净利润) after it; balances positive on their normal side (an asset's debit,
+the provision's and the accumulated write-downs' credit). ``performance_profit`` (appraisal profit,
 考核利润) adds back the lines of ``accounting.performance_profit_excludes`` (the brief: 剔除坏账和
 库存跌价损失). Adding back the age write-down adds back the part of it the stock still holds: a
 spare consumed or scrapped leaves at its written-down book value, so the age write-down it carries
@@ -34,15 +35,28 @@ FLOW_COLUMNS = (
     "profit",
     "performance_profit",
     "cash_flow",
+    "borrowing_flow",
+    "profit_after_tax",
+    "taxable_profit",
+    "tax_paid",
+    "expired_tax_losses",
 )
 BALANCE_COLUMNS = (
     "cash_end",
     "receivables_end",
+    "bad_debt_allowance_end",
     "chargeback_receivable_end",
     "spares_book_value_gross_end",
     "spares_writedowns_end",
     "spares_book_value_end",
     "warranty_provision_end",
+    "payables_end",
+    "borrowing_end",
+    "deferred_tax_asset_end",
+    "deferred_tax_unrecognised_end",
+    "temporary_differences_end",
+    "unused_tax_losses_end",
+    "income_tax_payable_end",
     "retained_earnings_end",
     "book_value_cap_limit",
     "provision_estimate",
@@ -70,7 +84,9 @@ def _year_end(scenario: Scenario) -> int:
 
 def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
     line = ledger.line
-    profit = ledger.profit()
+    after_tax = ledger.profit()
+    income_tax = line(Account.INCOME_TAX_CURRENT) + line(Account.INCOME_TAX_DEFERRED)
+    profit = after_tax + income_tax  # 利润总额: profit before tax
     warranty = (
         line(Account.SPARE_PARTS_COST) + line(Account.LABOUR_LOGISTICS)
         + line(Account.WARRANTY_ACCRUAL) - line(Account.PROVISION_RELEASE)
@@ -96,6 +112,13 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "profit": profit,
         "performance_profit": profit + appraisal_add_back(ledger, scenario),
         "cash_flow": ledger.movement(Account.CASH),
+        # drawn − repaid on the credit line: cash that is the lender's, not the business's
+        "borrowing_flow": -ledger.movement(Account.SHORT_TERM_BORROWING),
+        "profit_after_tax": after_tax,
+        "taxable_profit": ledger.extras["taxable_profit"],
+        "tax_paid": ledger.movement(Account.INCOME_TAX_PAYABLE)
+        + ledger.movement(Account.INCOME_TAX_CURRENT),
+        "expired_tax_losses": ledger.extras["expired_tax_losses"],
     }
 
 
@@ -117,11 +140,19 @@ def _balances(ledger: Ledger) -> dict[str, FloatArray]:
     return {
         "cash_end": ledger.balance(Account.CASH),
         "receivables_end": ledger.balance(Account.TRADE_RECEIVABLES),
+        "bad_debt_allowance_end": -ledger.balance(Account.BAD_DEBT_ALLOWANCE),
         "chargeback_receivable_end": ledger.balance(Account.CHARGEBACK_RECEIVABLE),
         "spares_book_value_gross_end": gross,
         "spares_writedowns_end": writedowns,
         "spares_book_value_end": gross - writedowns,
         "warranty_provision_end": -ledger.balance(Account.WARRANTY_PROVISION),
+        "payables_end": -ledger.balance(Account.ACCOUNTS_PAYABLE),
+        "borrowing_end": -ledger.balance(Account.SHORT_TERM_BORROWING),
+        "deferred_tax_asset_end": ledger.balance(Account.DEFERRED_TAX_ASSET),
+        "deferred_tax_unrecognised_end": ledger.extras["deferred_tax_unrecognised_end"],
+        "temporary_differences_end": ledger.extras["temporary_differences_end"],
+        "unused_tax_losses_end": ledger.extras["unused_tax_losses_end"],
+        "income_tax_payable_end": -ledger.balance(Account.INCOME_TAX_PAYABLE),
         "retained_earnings_end": np.cumsum(ledger.profit()),
         "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
         "provision_estimate": ledger.extras["provision_estimate"],

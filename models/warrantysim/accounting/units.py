@@ -38,6 +38,11 @@ _MONEY_KPIS = (
     "first_year_profit",
     "first_year_performance_profit",
     "min_cash",
+    "peak_borrowing",
+    "npv_profit_after_tax",
+    "npv_cash_before_tax",
+    "peak_deferred_tax_asset",
+    "peak_deferred_tax_unrecognised",
 )
 _COUNTS = (
     "units_sold",
@@ -72,6 +77,7 @@ _OTHERS = {
     "fill_rate": Unit.SHARE,
     "late_repair_share": Unit.SHARE,
     "warranty_cost_share_of_revenue": Unit.SHARE,
+    "effective_tax_rate": Unit.SHARE,
     "net_warranty_cost_share_of_revenue": Unit.SHARE,
     "months": Unit.MONTHS,
     "inventory_turnover_sales": Unit.PER_YEAR,

@@ -3,10 +3,14 @@
 Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a row per
 replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
 claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
+``OUT/income_statement.parquet``, ``OUT/balance_sheet.parquet``, ``OUT/cash_flow.parquet`` (the
+CAS statements, 利润表, 资产负债表, 现金流量表, by month and fiscal year,
+:mod:`warrantysim.accounting.cas`),
 ``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
 ``OUT/manifest.json`` (with each table's rows and SHA-256, which ``warrantysim verify`` and
-``report`` check), each atomically; then prints the mean and 95 % confidence interval of a few
-KPIs across replications.
+``report`` check), each atomically (with ``--journal`` also ``OUT/journal.parquet``: every
+posting of every replication, month, account, debit, credit and the event it books); then
+prints the mean and 95 % confidence interval of a few KPIs across replications.
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=non_negative_int, help="default: the scenario's")
     parser.add_argument("--out", type=Path, help="output directory (default results/<name>/)")
     parser.add_argument(
+        "--journal",
+        action="store_true",
+        help="also write journal.parquet: every posting (replication, month, account, debit, "
+        "credit, event)",
+    )
+    parser.add_argument(
         "--nevada", type=Path, metavar="DIR",
         help="also write replication 0's claims as DIR/nevada-<part>.csv (calibrate's format)",
     )  # fmt: skip
@@ -60,17 +70,18 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_from_args(args.scenario, args, *extra)  # so scenario.yaml reproduces the run
     out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
     workload.check([scenario], scenario.simulation.replications, limits(args))
-    from warrantysim.api import simulate  # heavy: imported only when simulating
+    from warrantysim.api import CAS_STATEMENTS, simulate  # heavy: imported only when simulating
     from warrantysim.experiments.integrity import records_of
     from warrantysim.finite import check_finite
 
     start = time.perf_counter()
     sim = scenario.simulation
-    results = simulate(scenario, replications=sim.replications, seed=sim.seed)
+    results = simulate(scenario, replications=sim.replications, seed=sim.seed, journal=args.journal)
     wall_seconds = time.perf_counter() - start
     check_finite({t: getattr(results, t) for t in TABLES}, f"{scenario.name}")
-    files = {f"{table}.parquet": out / f"{table}.parquet" for table in TABLES}
-    for table in TABLES:
+    written = (*TABLES, *CAS_STATEMENTS, *(("journal",) if args.journal else ()))
+    files = {f"{table}.parquet": out / f"{table}.parquet" for table in written}
+    for table in written:
         _write_parquet(files[f"{table}.parquet"], getattr(results, table))
     write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
     record = {**manifest(scenario, args, wall_seconds), "files": records_of(files)}

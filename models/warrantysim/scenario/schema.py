@@ -395,7 +395,12 @@ class Supplier(_Model):
     chargeback_share: Share = 0.0
     recovery_rate: Share = 1.0
     payment_days: Days = 90.0
+    """Payment terms both ways: we pay its spares and components, it pays accepted chargebacks."""
     price_uplift: Annotated[float, Field(ge=0.0, le=MAX_RATE)] = 0.0
+    netting: bool = False
+    """Accepted chargebacks are set off against what we owe this supplier (抵扣应付账款)."""
+    acceptance_days: Days = 30.0
+    """The supplier accepts or rejects a chargeback this long after the claim is served."""
 
 
 class Quality(_Model):
@@ -472,6 +477,26 @@ class Accounting(_Model):
     """Lines appraisal profit (考核利润) adds back; the cap write-down counts against it."""
 
 
+class Tax(_Model):
+    """China corporate income tax (``accounting/tax.py``)."""
+
+    rate: Share = 0.25
+    """25 %; 15 % for a high-tech enterprise (高新技术企业)."""
+    loss_carry_forward_years: Annotated[int, Field(ge=1, le=20)] = 5
+    """5 years; 10 for a high-tech enterprise."""
+    deferred_tax_forecast_years: Annotated[int, Field(ge=0, le=20)] = 5
+    """Years of the run's own future profit that make a deferred tax asset probable."""
+
+
+class Financing(_Model):
+    """A revolving credit line (短期借款) drawn when cash would go negative, repaid from surplus."""
+
+    credit_line: Total | None = None
+    """Limit of the line in CNY; ``null``: no line (cash may go negative)."""
+    interest_rate: Share = 0.0
+    """Annual rate on the amount drawn, charged monthly (rate / 12) and paid in cash."""
+
+
 class Scenario(_Model):
     name: Name
     description: str = ""
@@ -484,6 +509,8 @@ class Scenario(_Model):
     suppliers: dict[Name, Supplier] = Field(default_factory=dict)
     quality: Quality = Field(default_factory=Quality)
     accounting: Accounting = Field(default_factory=Accounting)
+    financing: Financing = Field(default_factory=Financing)
+    tax: Tax = Field(default_factory=Tax)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

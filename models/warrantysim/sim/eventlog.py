@@ -64,6 +64,9 @@ class Claims:
     """A technician started the repair (after the spare was issued)."""
     repair_done_day: FloatArray
     """The repaired unit goes back to the customer (may lie after the horizon's end)."""
+    chargeback_accepted: BoolArray
+    """A supplier-fault claim whose chargeback the supplier accepts (its own random stream,
+    probability ``recovery_rate``); a rejected one is never income."""
 
     @property
     def wait_days(self) -> FloatArray:

@@ -43,6 +43,8 @@ class PartClaims:
     early_defect: NDArray[np.bool_]
     supplier_fault: NDArray[np.bool_]
     screened_out_by_month: NDArray[np.int64]
+    chargeback_accepted: NDArray[np.bool_]
+    """Supplier-fault claims whose chargeback the supplier accepts (probability recovery_rate)."""
 
 
 def make_fleet(units_by_month: NDArray[np.int64], streams: Streams, first_month: int = 0) -> Fleet:
@@ -72,6 +74,9 @@ def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) 
     order = np.argsort(claim_day[keep], kind="stable")
     claim_unit = claim_unit[keep][order]
     fault = streams.fault(part.name).random(len(order)) < part.supplier_fault_share
+    accepts = streams.chargeback_acceptance(part.name).random(len(order)) < _recovery(
+        scenario, part
+    )
     screened_months = fleet.unit_month[np.nonzero(screened)[0] // part.qty_per_unit]
     return PartClaims(
         claim_day=claim_day[keep][order],
@@ -79,7 +84,13 @@ def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) 
         early_defect=(is_first & defect[first.position][owners])[keep][order],
         supplier_fault=fault,
         screened_out_by_month=np.bincount(screened_months, minlength=len(fleet.units_by_month)),
+        chargeback_accepted=fault & accepts,
     )
+
+
+def _recovery(scenario: Scenario, part: Part) -> float:
+    """The probability the part's supplier accepts a chargeback (0 without a supplier)."""
+    return scenario.suppliers[part.supplier].recovery_rate if part.supplier else 0.0
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def with_history(claims: PartClaims, history: PartClaims) -> PartClaims:
         early_defect=merged(claims.early_defect, history.early_defect),
         supplier_fault=merged(claims.supplier_fault, history.supplier_fault),
         screened_out_by_month=claims.screened_out_by_month,
+        chargeback_accepted=merged(claims.chargeback_accepted, history.chargeback_accepted),
     )
 
 
@@ -109,13 +110,13 @@ def no_fault_found_claims(
     order = np.argsort(day[keep], kind="stable")
     none = np.zeros(len(order), dtype=bool)
     return PartClaims(day[keep][order], claims.sale_month[source][keep][order], none, none,
-                      np.zeros_like(claims.screened_out_by_month))  # fmt: skip
+                      np.zeros_like(claims.screened_out_by_month), none)  # fmt: skip
 
 
 def _no_claims(months: int) -> PartClaims:
     empty = np.zeros(0)
     never = np.zeros(0, dtype=bool)
-    return PartClaims(empty, np.zeros(0, np.int64), never, never, np.zeros(months, np.int64))
+    return PartClaims(empty, np.zeros(0, np.int64), never, never, np.zeros(months, np.int64), never)
 
 
 def _run_fast(
@@ -197,6 +198,7 @@ def _claims(
             "claim_day": np.concatenate([c.claim_day, n.claim_day]),
             "serve_day": np.concatenate([o.stock.serve_day, n.claim_day]),
             "supplier_fault": np.concatenate([c.supplier_fault, n.supplier_fault]),
+            "chargeback_accepted": np.concatenate([c.chargeback_accepted, n.chargeback_accepted]),
             "sale_month": np.concatenate([c.sale_month, n.sale_month]),
             "early_defect": np.concatenate([c.early_defect, n.early_defect]),
             "no_fault_found": nff_flag,

@@ -63,6 +63,11 @@ class Streams:
         """Which claims are the supplier's fault."""
         return self._get(f"fault/{part}")
 
+    def chargeback_acceptance(self, part: str) -> np.random.Generator:
+        """Whether the supplier accepts the chargeback of a claim on a part (one draw per claim,
+        in claim order, whether or not it is the supplier's fault, so the pairing holds)."""
+        return self._get(f"chargeback_acceptance/{part}")
+
     def life_parameters(self, part: str) -> np.random.Generator:
         """This replication's draw of a part's life parameters (``parameter_uncertainty``)."""
         return self._get(f"life-parameters/{part}")
