@@ -1,4 +1,9 @@
-"""Lever widgets: one control per field of :class:`Levers`, read and written as a whole."""
+"""Lever widgets: one control per field of :class:`Levers`, read and written as a whole.
+
+Every lever carries its unit in its label and a one-line help as its tooltip (:data:`HELP`);
+a value out of range is refused with a message beside the lever (:meth:`LeverControls.problems`)
+and changes nothing, rather than being clamped silently.
+"""
 
 from __future__ import annotations
 
@@ -26,15 +31,49 @@ WRITEDOWN_CHOICES: list[tuple[str, int]] = [
 ]
 
 
-def _slider(description: str, low: float, high: float, step: float) -> w.FloatSlider:
+HELP = {
+    "spares_treatment": "How spare parts are booked: as inventory, as expense when bought, "
+    "or by an accrual per unit sold",
+    "pricing_policy": "How the unit price is set (fixed, or cost plus a markup)",
+    "markup": "Cost-plus markup, share of unit cost (0.33 = 33 %)",
+    "include_warranty_cost": "Cost-plus pricing counts the expected warranty cost per unit",
+    "chargeback_share": "Share of a supplier-fault claim's cost charged back to the supplier "
+    "(one share for every supplier)",
+    "age_writedown_months": "Spares older than this are written down (off = never)",
+    "cap_absolute_yuan": "Year-end book value of spares above this is written down "
+    "(万元; 0 = no cap)",
+    "stocking_multiplier": "Scales every part's stocking level (1 = as planned)",
+    "reliability_multiplier": "Scales every part's Weibull life scale (1.2 = lives 20 % longer)",
+    "screening_coverage": "Share of early defects found by screening before shipment (0-1)",
+}
+LABELS = {
+    "spares_treatment": "Spares cost",
+    "pricing_policy": "Pricing",
+    "markup": "Markup (share)",
+    "include_warranty_cost": "Warranty cost in price",
+    "chargeback_share": "Chargeback (share)",
+    "age_writedown_months": "Age write-down",
+    "cap_absolute_yuan": "Cap (万元, 0 = none)",
+    "stocking_multiplier": "Stocking (×)",
+    "reliability_multiplier": "Reliability (×)",
+    "screening_coverage": "Screening (share)",
+}
+
+
+def tip(lever: str) -> dict[str, str]:
+    """Keyword arguments giving a lever its label and its help as tooltip."""
+    return {"description": LABELS[lever], "tooltip": HELP[lever]}
+
+
+def _slider(lever: str, low: float, high: float, step: float) -> w.FloatSlider:
     return w.FloatSlider(
         min=low,
         max=high,
         step=step,
-        description=description,
         continuous_update=False,
         style=_STYLE,
         layout=_LAYOUT,
+        **tip(lever),
     )
 
 
@@ -44,26 +83,30 @@ class LeverControls:
     def __init__(self) -> None:
         kw = {"style": _STYLE, "layout": _LAYOUT}
         self.treatment = w.Dropdown(
-            options=[(v, k) for k, v in TREATMENT_LABELS.items()], description="Spares cost", **kw
+            options=[(v, k) for k, v in TREATMENT_LABELS.items()], **tip("spares_treatment"), **kw
         )
-        self.pricing = w.Dropdown(options=list(PricingPolicy), description="Pricing", **kw)
-        self.markup = _slider("Markup", 0.0, 1.0, 0.01)
+        self.pricing = w.Dropdown(
+            options=[(p.value.replace("_", " "), p) for p in PricingPolicy],
+            **tip("pricing_policy"),
+            **kw,
+        )
+        self.markup = _slider("markup", 0.0, 1.0, 0.01)
         self.include_warranty = w.Checkbox(
-            description="Warranty cost in price",
             indent=True,
             style=_STYLE,
             layout=w.Layout(width="30em"),
+            **tip("include_warranty_cost"),
         )
-        self.chargeback = _slider("Chargeback share", 0.0, 1.0, 0.05)
+        self.chargeback = _slider("chargeback_share", 0.0, 1.0, 0.05)
         self.age_writedown = w.Dropdown(
-            options=WRITEDOWN_CHOICES, description="Age write-down", **kw
+            options=WRITEDOWN_CHOICES, **tip("age_writedown_months"), **kw
         )
-        self.cap_wan = w.BoundedFloatText(
-            min=0.0, max=1e7, step=100.0, description="Cap (万元, 0 = none)", **kw
-        )
-        self.stocking = _slider("Stocking ×", 0.25, 2.0, 0.05)
-        self.reliability = _slider("Reliability ×", 0.5, 2.0, 0.05)
-        self.screening = _slider("Screening coverage", 0.0, 1.0, 0.05)
+        # A plain FloatText: a bounded one would clamp -500 to 0 ("no cap") without a word.
+        self.cap_wan = w.FloatText(step=100.0, **tip("cap_absolute_yuan"), **kw)
+        self.cap_problem = w.HTML()
+        self.stocking = _slider("stocking_multiplier", 0.25, 2.0, 0.05)
+        self.reliability = _slider("reliability_multiplier", 0.5, 2.0, 0.05)
+        self.screening = _slider("screening_coverage", 0.0, 1.0, 0.05)
         self._silent = False
         self._callbacks: list[Callable[[], None]] = []
         for widget in self.widgets:
@@ -83,6 +126,25 @@ class LeverControls:
             self.reliability,
             self.screening,
         ]
+
+    @property
+    def rows(self) -> list[w.Widget]:
+        """The widgets as laid out: the cap with its message beside it."""
+        return [w.HBox([x, self.cap_problem]) if x is self.cap_wan else x for x in self.widgets]
+
+    def label(self, lever: str) -> str:
+        return LABELS.get(lever, lever)
+
+    def problems(self) -> dict[str, str]:
+        """Lever → why its value is refused; shown beside the lever (empty: all valid)."""
+        cap = self.cap_wan.value
+        out = {}
+        if not (cap >= 0.0 and cap < 1e9):  # NaN fails too
+            out["cap_absolute_yuan"] = f"⚠ {cap:g} refused: a cap is ≥ 0 万元 (0 = no cap)"
+        self.cap_problem.value = (
+            f"<span class='ws-problem'>{out.get('cap_absolute_yuan', '')}</span>"
+        )
+        return out
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self._callbacks.append(callback)
