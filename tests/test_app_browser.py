@@ -120,6 +120,12 @@ def test_app_follows_levers_offline(server):
         assert profit_after == pytest.approx(
             _expected("lifetime_profit", {**treatment, **chargeback}), rel=1e-12
         )
+        # The view is in the URL (never the token): a reload restores the edited policy.
+        page.wait_for_function("window.location.search.includes('set.status-quo')")
+        assert "token" not in page.url
+        page.reload()
+        restored = _wait_for_new_kpi(page, "lifetime_profit", EDITED, float("nan"))
+        assert restored == profit_after
         browser.close()
     # data: and blob: URLs are the page's own bytes, not requests to anyone.
     network = [u for u in urls if urlparse(u).scheme not in ("data", "blob")]

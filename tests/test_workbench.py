@@ -388,6 +388,7 @@ def _all_widgets(widget):
 
 def test_every_control_has_a_help_tooltip(scenarios):
     import ipywidgets as w
+    from ipywidgets.widgets.widget_description import DescriptionWidget
 
     from warrantysim.workbench.dashboard import Dashboard
 
@@ -399,7 +400,10 @@ def test_every_control_has_a_help_tooltip(scenarios):
     ]
     assert len(described) >= 15
     for x in described:
-        assert x.tooltip and x.tooltip != "null", x.description
+        assert x.tooltip, x.description  # a one-line help on every control
+    # ipywidgets 8 turns a None tooltip into the title "null", even on HTML outputs.
+    labelled = [x for x in _all_widgets(board.widget) if isinstance(x, DescriptionWidget)]
+    assert all(x.tooltip is not None for x in labelled)
 
 
 def test_invalid_values_are_refused_beside_the_lever(scenarios):
@@ -417,3 +421,49 @@ def test_invalid_values_are_refused_beside_the_lever(scenarios):
     assert board.background.generation == generation  # nothing recomputed
     board.levers.cap_wan.value = 0.0
     assert board.levers.cap_problem.value.count("refused") == 0
+
+
+# -- the page's state in its URL ------------------------------------------------------------------
+
+
+def test_url_state_round_trips_and_never_carries_the_token():
+    from warrantysim.workbench.urlstate import PageState, decode, encode
+
+    state = PageState(
+        policies=("status-quo", "cap-share"),
+        base="cap-share",
+        replications=7,
+        seed=11,
+        levers={"status-quo": {"stocking_multiplier": 0.25, "spares_treatment": "accrue_per_unit"}},
+    )
+    query = encode(state)
+    assert decode(query) == state
+    assert "token" not in query
+    assert decode(query + "&token=secret&replications=x") == state.__class__(
+        **{**state.__dict__, "replications": None}
+    )
+
+
+def test_dashboard_restores_the_view_a_url_describes(scenarios):
+    from warrantysim.workbench.dashboard import Dashboard
+    from warrantysim.workbench.urlstate import decode
+
+    board = Dashboard(scenarios, list(scenarios), replications=REPS, seed=SEED)
+    levers = board.policies["status-quo"].levers.replace(
+        stocking_multiplier=0.5, spares_treatment=SparesTreatment.ACCRUE_PER_UNIT
+    )
+    board.set_levers("status-quo", levers)
+    board.base.value = "supplier-chargeback"
+    board.refresh()
+    query = board.url.state
+    board.background.cancel()
+    assert "token" not in query
+
+    again = Dashboard(scenarios, ["status-quo"], replications=3, seed=1)
+    again.url.query = "?" + query  # what the page's JavaScript reports on load
+    again.background.cancel()
+    assert again.selected == ["status-quo", "supplier-chargeback"]
+    assert again.base.value == "supplier-chargeback"
+    assert (again.replications_used, again.seed.value) == (REPS, SEED)
+    assert again.policies["status-quo"].levers == levers
+    assert decode(again.url.state) == decode(query)

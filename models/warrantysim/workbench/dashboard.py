@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, MoneyUnit
@@ -35,6 +36,14 @@ from warrantysim.workbench.engine import (
     Policy,
     ResultsCache,
     compare_streamed,
+)
+from warrantysim.workbench.urlstate import (
+    PageState,
+    UrlState,
+    apply_changes,
+    decode,
+    encode,
+    lever_changes,
 )
 from warrantysim.workbench.views import ChartsView, DifferenceView, differences_html, kpi_html
 
@@ -140,11 +149,12 @@ class Dashboard:
         self.kpis = w.HTML()
         self.differences = w.HTML()
         self.charts = ChartsView()
+        self.url = UrlState()
         self.folder = Path.cwd()
         """Where "save as scenario" writes."""
         self._wire()
         self._show_levers()
-        self.widget = self._layout()
+        self.widget = _no_null_tooltips(self._layout())
 
     def _wire(self) -> None:
         self.select.observe(lambda _: self._selection_changed(), names="value")
@@ -157,6 +167,7 @@ class Dashboard:
         self.stop.on_click(lambda _: self.background.cancel())
         self.replications.observe(lambda _: self._replications_changed(), names="value")
         self.seed.observe(lambda _: self.refresh(), names="value")
+        self.url.observe(lambda change: self.restore(decode(change["new"])), names="query")
 
     def _layout(self) -> w.Box:
         editing = [
@@ -183,7 +194,7 @@ class Dashboard:
             [self.cards, self.distribution.widget, self.kpis, self.charts.widget, self.differences]
         )
         top = w.HBox([self.status, self.stop])
-        right = w.VBox([w.HTML(STYLE_HTML), top, self.results])
+        right = w.VBox([w.HTML(STYLE_HTML), self.url, top, self.results])
         return w.HBox([left, right], layout=w.Layout(align_items="flex-start"))
 
     # -- callbacks (thin) ----------------------------------------------------------------------
@@ -329,8 +340,49 @@ class Dashboard:
         self.charts.show(c, self.labels)
 
     def refresh(self) -> None:
-        """Recompute on the worker thread; the newest request wins and ends older ones."""
+        """Recompute on the worker thread; the newest request wins and ends older ones.
+
+        Every change of what is shown passes here, so the address bar follows it too."""
+        self.url.state = encode(self.page_state()).lstrip("?")
         self.background.submit(self.compute)
+
+    def page_state(self) -> PageState:
+        """What the URL carries: the view, never the token."""
+        levers = {
+            n: lever_changes(p.levers, Policy.of(p.scenario).levers)
+            for n, p in self.policies.items()
+            if n in self.selected
+        }
+        return PageState(
+            policies=tuple(self.selected),
+            base=self.base.value,
+            replications=self.replications_used,
+            seed=int(self.seed.value),
+            levers={n: c for n, c in levers.items() if c},
+        )
+
+    def restore(self, state: PageState) -> None:
+        """Show the view a URL describes; names or values it cannot use are left out."""
+        for name, changes in state.levers.items():
+            if name in self.policies:
+                start = Policy.of(self.policies[name].scenario)
+                try:
+                    self.policies[name] = Policy(
+                        start.scenario, apply_changes(start.levers, changes)
+                    )
+                except (TypeError, ValueError):
+                    continue  # a hand-edited link: keep the file's levers
+        known = [p for p in state.policies if p in self.policies][:MAX_POLICIES]
+        if known:
+            self.select.value = known
+        if state.base in self.selected:
+            self.base.value = state.base
+        if state.seed is not None:
+            self.seed.value = state.seed
+        if state.replications is not None:
+            self.replications.value = state.replications
+        self._show_levers()
+        self.refresh()
 
     def wait(self, timeout_s: float | None = None) -> None:
         self.background.wait(timeout_s)
@@ -356,6 +408,16 @@ class Dashboard:
             self.results.remove_class(STALE_CLASS)
             if not self.status.value.count("✓") and not self.status.value.count("⚠"):
                 self.status.value = "<span class='ws-status ws-stopped'>■ Stopped</span>"
+
+
+def _no_null_tooltips(widget: w.Widget) -> w.Widget:
+    """Give every labelled widget a tooltip: ipywidgets 8 writes a ``None`` tooltip into the
+    label's ``title`` as the text "null" (HTML outputs included); "" shows none."""
+    if isinstance(widget, DescriptionWidget) and widget.tooltip is None:
+        widget.tooltip = ""
+    for child in getattr(widget, "children", ()):
+        _no_null_tooltips(child)
+    return widget
 
 
 def _escape(value: object) -> str:

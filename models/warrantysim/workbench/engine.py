@@ -67,17 +67,27 @@ def simulation_key(scenario: Scenario, price: float) -> str:
     """A hash of what the simulation reads, and nothing else.
 
     The event log depends on the fleet, parts, lives, stocking, service and quality; it does not
-    read the name, the description, the accounting section or the suppliers' money terms
-    (chargeback shares and the like are applied when booking: docs/design.md, "book" is a pure
-    function of the log), so policies that differ only there share their logs.
+    read the name, the description, the accounting section, the suppliers' money terms or the
+    service's and screening's costs and penalties (applied when booking: docs/design.md, "book"
+    is a pure function of the log), so policies that differ only there share their logs.
     """
     neutral_suppliers = {n: Supplier() for n in scenario.suppliers}
+    service = scenario.service.model_copy(
+        update={
+            "labour_cost_per_repair": 0.0,
+            "logistics_cost_per_repair": 0.0,
+            "late_penalty_per_day": 0.0,
+        }
+    )
+    quality = scenario.quality.model_copy(update={"screening_cost_per_unit": 0.0})
     neutral = scenario.model_copy(
         update={
             "name": "",
             "description": "",
             "accounting": Accounting(),
             "suppliers": neutral_suppliers,
+            "service": service,
+            "quality": quality,
         }
     )
     # The unit price drives demand and may follow costs and terms (cost-plus), so it is keyed.
