@@ -36,11 +36,29 @@ def test_levers_read_from_a_scenario_change_nothing(scenarios):
         assert apply_levers(scenario, Levers.of(scenario)) == scenario
 
 
-def test_chargeback_lever_sets_every_supplier(scenarios):
+def test_chargeback_levers_are_per_supplier(scenarios):
     scenario = scenarios["status-quo"]
-    moved = apply_levers(scenario, Levers.of(scenario).replace(chargeback_share=0.4))
-    assert {s.chargeback_share for s in moved.suppliers.values()} == {0.4}
+    first, *others = scenario.suppliers
+    shares = tuple(
+        (n, 0.4 if n == first else s.chargeback_share) for n, s in scenario.suppliers.items()
+    )
+    moved = apply_levers(scenario, Levers.of(scenario).replace(chargeback_shares=shares))
+    assert moved.suppliers[first].chargeback_share == 0.4
+    for name in others:
+        assert moved.suppliers[name] == scenario.suppliers[name]
     assert moved.parts == scenario.parts
+
+
+def test_technicians_lever_adds_sets_and_removes_the_repair_centre(scenarios):
+    scenario = scenarios["status-quo"]
+    assert Levers.of(scenario).technicians == 0
+    with_centre = apply_levers(scenario, Levers.of(scenario).replace(technicians=12))
+    centre = with_centre.service.repair_centre
+    assert centre is not None and centre.technicians == 12
+    assert centre.repair_days == scenario.service.repair_days
+    fewer = apply_levers(with_centre, Levers.of(with_centre).replace(technicians=3))
+    assert fewer.service.repair_centre.technicians == 3
+    assert apply_levers(fewer, Levers.of(fewer).replace(technicians=0)) == scenario
 
 
 def test_stocking_multiplier_scales_planned_levels(scenarios):
@@ -288,7 +306,13 @@ def test_saved_scenario_reproduces_the_edited_policy_through_run(scenarios, tmp_
     )
     board.folder = tmp_path
     levers = board.policies["small"].levers.replace(
-        stocking_multiplier=0.5, chargeback_share=0.3, age_writedown_months=36
+        stocking_multiplier=0.5,
+        chargeback_shares=tuple(
+            (n, 0.3) for n, _ in board.policies["small"].levers.chargeback_shares
+        ),
+        age_writedown_months=36,
+        late_penalty_per_day=55.0,
+        technicians=40,
     )
     board.set_levers("small", levers)
     board.wait(timeout_s=300)
@@ -309,7 +333,8 @@ def test_saved_scenario_reproduces_the_edited_policy_through_run(scenarios, tmp_
     assert result.returncode == 0, result.stderr
     ran = pd.read_parquet(tmp_path / "out" / "kpis.parquet")
     shown = board.comparison.kpis
-    for kpi in ("lifetime_profit", "npv_cash", "fill_rate"):
+    assert shown["technician_utilisation"].notna().all()  # the repair centre was simulated
+    for kpi in ("lifetime_profit", "npv_cash", "fill_rate", "mean_wait_days"):
         np.testing.assert_array_equal(
             ran.sort_values("replication")[kpi].to_numpy(),
             shown.sort_values("replication")[kpi].to_numpy(),
@@ -421,6 +446,12 @@ def test_invalid_values_are_refused_beside_the_lever(scenarios):
     assert board.background.generation == generation  # nothing recomputed
     board.levers.cap_wan.value = 0.0
     assert board.levers.cap_problem.value.count("refused") == 0
+    board.levers.technicians.value = -1
+    assert "-1 refused" in board.levers.messages["technicians"].value
+    board.levers.technicians.value = 0
+    board.levers.late_penalty.value = -5.0
+    assert "-5 refused" in board.levers.messages["late_penalty_per_day"].value
+    assert board.policies["status-quo"] == before
 
 
 # -- the page's state in its URL ------------------------------------------------------------------
