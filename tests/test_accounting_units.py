@@ -65,4 +65,5 @@ def test_an_unknown_ledger_line_names_its_file_and_item(tmp_path) -> None:
     with pytest.raises(ScenarioError) as caught:
         ws.load_scenario(path)
     text = str(caught.value)
-    assert "accounting.performance_profit_excludes.1" in text and "'revnue'" in text
+    assert "accounting.performance_profit_excludes.1" in text
+    assert "'revnue'" in text

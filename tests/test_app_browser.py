@@ -132,7 +132,8 @@ def test_app_follows_levers_offline(server):
     # data: and blob: URLs are the page's own bytes, not requests to anyone.
     network = [u for u in urls if urlparse(u).scheme not in ("data", "blob")]
     outside = [u for u in network if urlparse(u).hostname != "127.0.0.1"]
-    assert network and outside == []
+    assert network
+    assert outside == []
 
 
 def _goto_when_up(page, url: str) -> None:

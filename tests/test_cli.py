@@ -92,7 +92,8 @@ def test_run_prints_a_kpi_summary(two_runs: tuple[Path, Path, Path]) -> None:
     assert lines[0] == "baseline: 2 replications, seed 2026 -> again/"
     assert "95% CI" in lines[1]
     claims = next(line for line in lines if line.startswith("claims "))
-    assert "[" in claims and "]" in claims
+    assert "[" in claims
+    assert "]" in claims
 
 
 def test_validate_prints_ok_with_the_scenario_name(capsys: pytest.CaptureFixture[str]) -> None:

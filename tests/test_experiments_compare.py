@@ -55,7 +55,8 @@ def test_every_scenario_gets_the_same_seed_per_replication() -> None:
     assert sorted(runs["replication"]) == [0, 0, 1, 1, 2, 2]
     # identical scenarios under CRN: every paired difference is exactly zero
     diffs = result.summary.query("scenario == @result.scenarios[1]")
-    assert (diffs["difference_half_width"] == 0).all() and (diffs["difference"] == 0).all()
+    assert (diffs["difference_half_width"] == 0).all()
+    assert (diffs["difference"] == 0).all()
 
 
 def test_precision_adds_replications_until_the_target_is_met() -> None:
@@ -66,7 +67,8 @@ def test_precision_adds_replications_until_the_target_is_met() -> None:
     (status,) = result.precision
     assert 3 < result.replications < 30
     base_mean = result.summary.query("kpi == 'lifetime_profit'")["mean"].iloc[0]
-    assert status.met and status.half_width <= 8e-5 * abs(base_mean)
+    assert status.met
+    assert status.half_width <= 8e-5 * abs(base_mean)
     # the summary is that of all replications run, and equals a plain run of that many
     again = ex.compare(base, [other], replications=result.replications, seed=11, **SERIAL)
     pd.testing.assert_frame_equal(result.summary, again.summary, check_exact=True)
@@ -101,7 +103,9 @@ def test_cli_compare_prints_paired_differences(
                  "--kpis", "lifetime_profit,fill_rate"])  # fmt: skip
     printed = capsys.readouterr().out
     assert code == 0
-    assert "4 replications per scenario" in printed and "fewer-ssd" in printed and "diff" in printed
+    assert "4 replications per scenario" in printed
+    assert "fewer-ssd" in printed
+    assert "diff" in printed
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["scenario"]) == {"baseline", "fewer-ssd"}
     assert len(ex.load_results(out)) == 8

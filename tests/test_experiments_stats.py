@@ -61,5 +61,5 @@ def test_replications_for_half_width_scales_as_one_over_root_n() -> None:
     # h ∝ 1/√n: halving the half-width needs four times the replications
     assert replications_for_half_width(Interval(0.0, 2.0, 10), 1.0) == 40
     assert replications_for_half_width(Interval(0.0, 0.5, 10), 1.0) == 10
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="target half-width must be positive"):
         replications_for_half_width(Interval(0.0, 0.5, 10), 0.0)

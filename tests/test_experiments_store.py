@@ -131,7 +131,9 @@ def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(
         os.killpg(process.pid, signal.SIGKILL)
         raise AssertionError(f"no exit after Ctrl-C: {process.communicate()}") from None
     assert process.returncode == 130, stderr
-    assert "interrupted:" in stderr and "--resume" in stderr and str(out) in stderr
+    assert "interrupted:" in stderr
+    assert "--resume" in stderr
+    assert str(out) in stderr
     done = ResultsStore(out).done_ids()
     assert 2 <= len(done) < RUNS
     assert len(ex.load_results(out)) == len(done)  # one run per chunk, every one readable
@@ -153,7 +155,8 @@ def test_a_store_refuses_to_mix_experiments(spec: Path, tmp_path: Path) -> None:
     assert ResultsStore(out).runlog() == log_before
     pd.testing.assert_frame_equal(again.kpis, ex.load_results(out), check_exact=True)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["kind"] == "sweep" and manifest["points"] == 10
+    assert manifest["kind"] == "sweep"
+    assert manifest["points"] == 10
     counts = ex.query_results(
         out, "SELECT point, count(*) AS runs FROM kpis GROUP BY point ORDER BY point"
     )

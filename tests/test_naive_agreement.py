@@ -42,7 +42,8 @@ Z_LIMIT = 4.0
 def _load_naive() -> ModuleType:
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "naive_reference.py"
     spec = importlib.util.spec_from_file_location("naive_reference", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses resolve their module by name
     spec.loader.exec_module(module)
@@ -163,18 +164,17 @@ def _fast_stats(scenario: Scenario, replication: int, price: float, plan: StockP
 
 
 def _naive_stats(counts: Any) -> NDArray:
-    rows = []
-    for p in range(len(counts.part_names)):
-        rows.append(
-            [
-                counts.claims[p].sum(),
-                counts.fill_rate(p),
-                counts.on_hand_end[p, :-1].mean(),
-                counts.backorders_end[p, :-1].mean(),
-                counts.technician_wait_days[p, :-1].sum()
-                / max(counts.repairs_started[p, :-1].sum(), 1),
-            ]
-        )
+    rows = [
+        [
+            counts.claims[p].sum(),
+            counts.fill_rate(p),
+            counts.on_hand_end[p, :-1].mean(),
+            counts.backorders_end[p, :-1].mean(),
+            counts.technician_wait_days[p, :-1].sum()
+            / max(counts.repairs_started[p, :-1].sum(), 1),
+        ]
+        for p in range(len(counts.part_names))
+    ]
     return np.array(rows, dtype=float)
 
 
@@ -214,7 +214,8 @@ def _z_scores(a: NDArray, b: NDArray) -> NDArray:
 def test_the_scenario_exercises_shortage_and_plenty(runs: Runs) -> None:
     """A comparison of fill rates all at 1 (or 0) would prove nothing about the stock logic."""
     fill = runs.naive[:, :, 1].mean(axis=0)
-    assert np.all(fill > 0.1) and np.all(fill < 0.95), fill
+    assert np.all(fill > 0.1), fill
+    assert np.all(fill < 0.95), fill
     assert runs.naive[:, :, 3].mean() > 0.5
 
 

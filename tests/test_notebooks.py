@@ -69,7 +69,8 @@ def test_policy_proposal_notebook_writes_the_report(tmp_path):
         PNG=False,
     )
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "supplier-chargeback" in html and "chartsRendered" in html
+    assert "supplier-chargeback" in html
+    assert "chartsRendered" in html
     assert (out / "statements.xlsx").stat().st_size > 0
     assert len(_svg_outputs(nb)) == 5  # the report's five charts, shown in the notebook too
 

@@ -121,7 +121,8 @@ def test_pdf_holds_the_key_figures(runs, report_en):
         text=True,
     ).stdout
     labels = Labels()
-    assert "Lifetime profit" in text and "supplier-chargeback" in text
+    assert "Lifetime profit" in text
+    assert "supplier-chargeback" in text
     for run in runs:
         mean = pd.read_parquet(run / "kpis.parquet")["lifetime_profit"].mean()
         assert labels.amount(mean) in text
@@ -138,7 +139,8 @@ def test_chinese_labels_in_html_and_pdf(runs, report_zh):
         capture_output=True,
         text=True,
     ).stdout
-    assert "全周期利润" in text and "年度报表" in text
+    assert "全周期利润" in text
+    assert "年度报表" in text
     labels = Labels(Lang.ZH, MoneyUnit.WAN)
     mean = pd.read_parquet(runs[0] / "kpis.parquet")["lifetime_profit"].mean()
     assert labels.amount(mean) in text
@@ -167,7 +169,8 @@ def test_html_renders_every_chart_offline(request, report, shot):
         assert EVIL in page.inner_text("body")
         _screenshot(page, shot)
         browser.close()
-    assert requests and all(u.startswith("file://") for u in requests), requests
+    assert requests
+    assert all(u.startswith("file://") for u in requests), requests
 
 
 def _only_local_files(route):

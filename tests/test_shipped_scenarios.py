@@ -84,8 +84,10 @@ def test_baseline_is_a_mid_size_laptop_maker() -> None:
     assert base.product.units_per_month * base.product.sales_months == pytest.approx(450_000)
     assert base.product.warranty_months == 36
     assert sum(base.product.seasonality) == pytest.approx(12.0)
-    assert base.simulation.replications == 20 and base.simulation.seed == 2026
-    assert any(p.refurbish for p in base.parts) and any(p.early_defects for p in base.parts)
+    assert base.simulation.replications == 20
+    assert base.simulation.seed == 2026
+    assert any(p.refurbish for p in base.parts)
+    assert any(p.early_defects for p in base.parts)
     assert {p.stocking.policy for p in base.parts} == {"base_stock", "min_max"}
     assert all(7 <= p.lead_time_days <= 90 for p in base.parts)  # weeks, not days or months
 
@@ -112,12 +114,14 @@ def test_each_policy_sets_its_levers() -> None:
     absorb = _load("absorb-cost-plus")
     assert absorb.accounting.spares_treatment is SparesTreatment.ACCRUE_PER_UNIT
     assert absorb.accounting.accrual_per_unit == "auto"
-    assert absorb.pricing.policy is PricingPolicy.COST_PLUS and absorb.pricing.include_warranty_cost
+    assert absorb.pricing.policy is PricingPolicy.COST_PLUS
+    assert absorb.pricing.include_warranty_cost
     assert unit_price(absorb) > unit_price(base)  # the warranty cost is priced in
     expense = _load("expense-on-purchase").accounting.spares_treatment
     assert expense is SparesTreatment.EXPENSE_ON_PURCHASE
     capped = _load("age-writedown-cap").accounting
-    assert capped.age_writedown_months == 36 and capped.book_value_cap.absolute == 15_000_000
+    assert capped.age_writedown_months == 36
+    assert capped.book_value_cap.absolute == 15_000_000
     share_cap = _load("cap-share").accounting.book_value_cap
     assert share_cap.share_of_trailing_cost_of_sales == 0.0065
     assert share_cap.prior_annual_cost_of_sales > 0
@@ -125,7 +129,8 @@ def test_each_policy_sets_its_levers() -> None:
     assert all(s.chargeback_share > 0 and s.price_uplift > 0 for s in chargeback)
     assert all(s.chargeback_share == 0 for s in base.suppliers.values())
     quality = _load("quality-programme").quality
-    assert quality.screening_coverage > 0 and quality.reliability_growth_per_year > 0
+    assert quality.screening_coverage > 0
+    assert quality.reliability_growth_per_year > 0
 
 
 def test_salvage_raises_yields_and_scrap_values_and_nothing_else() -> None:
@@ -134,7 +139,8 @@ def test_salvage_raises_yields_and_scrap_values_and_nothing_else() -> None:
         assert new.scrap_value_share >= old.scrap_value_share
         old_yield = old.refurbish.yield_ if old.refurbish else 0.0
         assert (new.refurbish.yield_ if new.refurbish else 0.0) >= old_yield
-        assert new.life == old.life and new.stocking == old.stocking
+        assert new.life == old.life
+        assert new.stocking == old.stocking
     assert sum(p.refurbish is not None for p in salvage.parts) > sum(
         p.refurbish is not None for p in base.parts
     )
@@ -145,7 +151,8 @@ def test_accounting_policies_keep_the_baseline_s_physics(stem: str) -> None:
     """Only the books differ, so the same seed gives the same claims and sales (common random
     numbers, DESIGN.md) and, over the whole life, the same profit (the brief's claim)."""
     base, policy = _load("baseline", *SHORT), _load(stem, *SHORT)
-    assert policy.parts == base.parts and policy.product == base.product
+    assert policy.parts == base.parts
+    assert policy.product == base.product
     a, b = simulate(base, replications=1), simulate(policy, replications=1)
     columns = ["units_sold", "claims", "claims_filled_from_stock", "on_hand_end"]
     assert a.monthly[columns].equals(b.monthly[columns])

@@ -49,7 +49,8 @@ def test_engines_agree_on_every_shipped_scenario_the_fast_path_serves(path: Path
     assert resolve_engine(spec) is Engine.FAST  # auto picks the fast path
     fast = replicate(with_engine(spec, "fast"), 3, 1)
     simpy = replicate(with_engine(spec, "simpy"), 3, 1)
-    assert len(fast.claims.part) > 1000 and len(fast.purchases.part) > 100
+    assert len(fast.claims.part) > 1000
+    assert len(fast.purchases.part) > 100
     assert_identical(fast, simpy)
 
 
@@ -92,7 +93,8 @@ def test_simpy_store_and_technicians_carry_the_claims() -> None:
         assert counts.store_gets == int(c.takes_part.sum()) - emergency_at_close
         # Every repair, fault found or not, was a technician SimPy granted.
         assert counts.technician_grants == len(c.part)
-        assert c.no_fault_found.any() and (c.wait_days[c.no_fault_found] == 0).all()
+        assert c.no_fault_found.any()
+        assert (c.wait_days[c.no_fault_found] == 0).all()
         # A technician starts only after the part is there, and is never double-booked.
         assert (c.repair_start_day >= c.serve_day).all()
         busy = np.concatenate([[+1] * len(c.part), [-1] * len(c.part)])

@@ -118,7 +118,8 @@ def test_invariants(engine: str, spec: Scenario, seed: int, data: st.DataObject)
         assert (table >= 0).all()
     # Every claim served exactly once, never before its failure, by the horizon's end, FCFS.
     assert np.isfinite(c.serve_day).all()
-    assert (c.serve_day >= c.claim_day).all() and (c.serve_day <= horizon).all()
+    assert (c.serve_day >= c.claim_day).all()
+    assert (c.serve_day <= horizon).all()
     assert (c.claim_day < horizon).all()
     for p in range(log.n_parts):
         mine = c.part == p
@@ -140,7 +141,8 @@ def test_invariants(engine: str, spec: Scenario, seed: int, data: st.DataObject)
     np.testing.assert_array_equal(consumed, refurbished + unrepaired)
     # Nothing is received after the horizon, nor before it was ordered.
     p = log.purchases
-    assert (p.receipt_day >= p.order_day).all() and (p.receipt_day <= horizon).all()
+    assert (p.receipt_day >= p.order_day).all()
+    assert (p.receipt_day <= horizon).all()
     assert set(np.unique(p.kind)) <= {k.value for k in PurchaseKind}
 
 

@@ -33,7 +33,8 @@ def auto_fleet(**product: object) -> object:
 def test_auto_level_follows_the_fleet() -> None:
     spec = auto_fleet()
     levels = plan_stock(spec, 5600.0).base_stock_level[0]
-    assert levels is not None and len(levels) == spec.horizon_months
+    assert levels is not None
+    assert len(levels) == spec.horizon_months
     # Units in warranty grow for 12 months, stay flat while sales go on, and run off after.
     assert levels[0] < levels[6] < levels[13]
     assert len(set(levels[14:34].tolist())) == 1

@@ -113,7 +113,8 @@ def test_background_reports_errors_and_clears_busy():
 
     background.submit(fail)
     background.wait(timeout_s=30)
-    assert done == [] and isinstance(errors[0], ValueError)
+    assert done == []
+    assert isinstance(errors[0], ValueError)
     assert busy == [True, False]
 
 
@@ -138,7 +139,8 @@ def test_update_shows_what_the_api_gives(dashboard, scenarios):
     assert shown == pytest.approx(direct.kpis["lifetime_profit"].mean(), rel=1e-12)
     assert "Up to date" in dashboard.status.value
     for chart in dashboard.charts.charts.values():
-        assert chart.spec and chart.spec.get("datasets")
+        assert chart.spec
+        assert chart.spec.get("datasets")
 
 
 def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
@@ -195,7 +197,8 @@ def test_any_scenario_file_can_join_the_comparison(scenarios, tmp_path):
     assert board.add_scenario_file(str(mine)) == "mine"
     board.wait(timeout_s=300)
     assert board.selected == ["status-quo", "mine"]
-    assert board.comparison is not None and board.comparison.policies == ["status-quo", "mine"]
+    assert board.comparison is not None
+    assert board.comparison.policies == ["status-quo", "mine"]
     # A bad path is reported in the status line (a click handler must not raise).
     board.file.value = str(tmp_path / "missing.yaml")
     board._add_clicked()

@@ -287,7 +287,8 @@ def _previous(factors: FloatArray) -> FloatArray:
 def _cost_of_sales(cap: CapRule, factors: FloatArray, issued_u: FloatArray) -> FloatArray:
     if not cap.issues_in_cost_of_sales:
         return cap.base_cost_of_sales
-    return cap.base_cost_of_sales + (_previous(factors) * issued_u).sum(axis=0)
+    issued = np.asarray((_previous(factors) * issued_u).sum(axis=0), dtype=np.float64)
+    return cap.base_cost_of_sales + issued
 
 
 def _scaled(

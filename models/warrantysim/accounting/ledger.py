@@ -58,7 +58,7 @@ class Ledger:
 
     def profit(self) -> FloatArray:
         """Monthly profit: minus the sum of the P&L postings (credits are income)."""
-        return -self.postings[:, [int(a) for a in PNL]].sum(axis=1)
+        return np.asarray(-self.postings[:, [int(a) for a in PNL]].sum(axis=1), dtype=np.float64)
 
 
 def post(
@@ -80,7 +80,7 @@ def ledger_from_entries(
 
 def trial_balance(ledger: Ledger) -> FloatArray:
     """Each month's sum of debit-positive postings over all accounts: zero when books balance."""
-    return ledger.postings.sum(axis=1)
+    return np.asarray(ledger.postings.sum(axis=1), dtype=np.float64)
 
 
 def balance_sheet_gap(ledger: Ledger) -> FloatArray:

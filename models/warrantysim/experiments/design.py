@@ -76,7 +76,7 @@ def scale_unit(parameters: Parameters, unit: NDArray[np.float64]) -> NDArray[np.
     """Map points of [0, 1)^d into each parameter's bounds."""
     low = np.array([p.bounds[0] for p in parameters.values()])
     high = np.array([p.bounds[1] for p in parameters.values()])
-    return low + unit * (high - low)
+    return np.asarray(low + unit * (high - low), dtype=np.float64)
 
 
 def design_from_matrix(parameters: Parameters, matrix: NDArray[np.float64]) -> pd.DataFrame:

@@ -105,7 +105,7 @@ def tag_field(node: Node) -> str:
     for member in _members(node.ann):
         for name, f in member.model_fields.items():
             if get_origin(f.annotation) is Literal:
-                return f.alias or name
+                return str(f.alias or name)
     return "policy"
 
 

@@ -86,7 +86,7 @@ class Claims:
     @property
     def filled_from_stock(self) -> BoolArray:
         """Took a spare that was on hand at the claim (no-fault-found claims take none)."""
-        return (self.serve_day == self.claim_day) & ~self.no_fault_found
+        return np.asarray((self.serve_day == self.claim_day) & ~self.no_fault_found, dtype=bool)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def control_days(part: Part, horizon_months: int) -> NDArray[np.float64]:
     edges = np.unique(np.concatenate(days))
     edges = edges[edges <= horizon_day]
     keep = np.concatenate([[True], np.diff(edges) > TOLERANCE_DAYS])
-    return edges[keep]
+    return np.asarray(edges[keep], dtype=np.float64)
 
 
 def on_grid(day: float, step: float) -> bool:
