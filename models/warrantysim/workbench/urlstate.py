@@ -129,7 +129,7 @@ export default { render };
 """
 
 
-class UrlState(anywidget.AnyWidget):  # type: ignore[misc]
+class UrlState(anywidget.AnyWidget):
     """Reads the page's query string (``query``) and writes ``state`` into the address bar."""
 
     _esm = _ESM
