@@ -90,7 +90,8 @@ def test_app_follows_levers_offline(server):
         # The answer first: the policy cards (paired differences) are on the first screen.
         card = page.locator("td[data-card='supplier-chargeback'][data-kpi='npv_cash']")
         box = card.bounding_box()
-        assert box is not None and box["y"] + box["height"] <= 900
+        assert box is not None
+        assert box["y"] + box["height"] <= 900
         assert page.locator("[title='null']").count() == 0
         cumulative_before = _chart_svg(page, 2)  # after the spread of differences
 

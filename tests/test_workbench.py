@@ -54,7 +54,8 @@ def test_technicians_lever_adds_sets_and_removes_the_repair_centre(scenarios):
     assert Levers.of(scenario).technicians == 0
     with_centre = apply_levers(scenario, Levers.of(scenario).replace(technicians=12))
     centre = with_centre.service.repair_centre
-    assert centre is not None and centre.technicians == 12
+    assert centre is not None
+    assert centre.technicians == 12
     assert centre.repair_days == scenario.service.repair_days
     fewer = apply_levers(with_centre, Levers.of(with_centre).replace(technicians=3))
     assert fewer.service.repair_centre.technicians == 3
@@ -282,7 +283,8 @@ def test_edited_policy_is_marked_and_reset_restores_it(scenarios):
     )
     board.wait(timeout_s=300)
     marked = "status-quo" + MODIFIED_MARK
-    assert board.comparison is not None and board.comparison.policies[0] == marked
+    assert board.comparison is not None
+    assert board.comparison.policies[0] == marked
     assert "data-card='supplier-chargeback'" in board.cards.value
     assert "Stocking (×): 1.0 → 0.25" in board.modified.value
     board.reset_policy("status-quo")
@@ -321,7 +323,8 @@ def test_saved_scenario_reproduces_the_edited_policy_through_run(scenarios, tmp_
     board.wait(timeout_s=300)
     target = board.save_policy("small", "mine")
     text = target.read_text()
-    assert text.startswith("extends: small.yaml") and "name: mine" in text
+    assert text.startswith("extends: small.yaml")
+    assert "name: mine" in text
     assert "--set" in board.saved.value
     result = cli(
         "run",
@@ -371,7 +374,9 @@ def test_cache_forgets_oldest_beyond_its_bytes():
     cache: ByteBoundCache[int, bytes] = ByteBoundCache(max_bytes=10, size_of=len)
     for key in range(4):
         cache.put(key, b"abcd")  # 4 bytes each: two fit, a third exceeds 10
-    assert len(cache) == 2 and cache.get(0) is None and cache.get(3) == b"abcd"
+    assert len(cache) == 2
+    assert cache.get(0) is None
+    assert cache.get(3) == b"abcd"
     assert cache.total_bytes == 8
 
 
