@@ -107,7 +107,12 @@ def test_app_follows_levers_offline(server):
         page.wait_for_function(
             f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
         )
-        assert _chart_svg(page, 2) != cumulative_before
+        # vega-embed redraws asynchronously after the numbers are in: wait for the new drawing.
+        page.wait_for_function(
+            "old => document.querySelectorAll('.vega-embed > svg')[2].innerHTML !== old",
+            arg=cumulative_before,
+            timeout=60_000,
+        )
 
         # One supplier's chargeback slider, through its editable readout -> 0.5.
         profit_before = _kpi(page, "lifetime_profit", EDITED)
