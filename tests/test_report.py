@@ -113,6 +113,23 @@ def test_names_and_descriptions_are_escaped(report_en):
 
 
 @needs_pdftotext
+def test_pdf_pages_are_a4(report_en, report_zh):
+    # A4 is 210 x 297 mm = 595.28 x 841.89 pt (1 pt = 1/72 in); pdfinfo prints it per page.
+    for report in (report_en, report_zh):
+        info = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", "99", str(report / "report.pdf")],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        sizes = [line for line in info.splitlines() if line.startswith("Page") and "size" in line]
+        assert sizes, info
+        for line in sizes:
+            assert "595.2" in line, line
+            assert "841.8" in line, line
+
+
+@needs_pdftotext
 def test_pdf_holds_the_key_figures(runs, report_en):
     text = subprocess.run(
         ["pdftotext", "-layout", str(report_en / "report.pdf"), "-"],
