@@ -40,8 +40,8 @@ def _goto_when_up(page, url: str) -> None:
 
 def _card_value(page) -> str | None:
     return page.evaluate(
-        f'(() => {{ const c = document.querySelector("{CARD}");'
-        " return c ? c.dataset.value : null; }})()"
+        "sel => { const c = document.querySelector(sel); return c ? c.dataset.value : null; }",
+        CARD,
     )
 
 
