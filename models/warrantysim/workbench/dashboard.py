@@ -217,23 +217,27 @@ class Dashboard(DashboardWidgets):
     def update(
         self, comparison: PolicyResults, seconds: float | None = None, final: bool = True
     ) -> None:
-        """Show ``comparison``: the cards, the spread of differences, KPI tables, charts."""
+        """Show ``comparison``: the cards, the spread of differences, KPI tables, charts.
+
+        A partial answer (``final=False``) refreshes the cards only: the KPI table and the
+        charts cost about as much as a replication to draw, and the final answer redraws them."""
         self.comparison = comparison
-        self._redraw()
+        self._redraw(charts=final)
         took = f" in {seconds:.1f} s" if seconds is not None else ""
         if final:
             self.status.value = f"<span class='ws-status ws-ready'>✓ Up to date{took}</span>"
 
-    def _redraw(self) -> None:
+    def _redraw(self, charts: bool = True) -> None:
         c = self.comparison
         if c is None:
             return
         base = self.shown_base if self.shown_base in c.policies else c.base
         self.cards.value = cards_html(c, base, self.labels)
-        self.distribution.show(c, base, self.labels)
-        self.kpis.value = kpi_html(c, self.labels)
-        self.differences.value = differences_html(c, self.labels, base)
-        self.charts.show(c, self.labels)
+        if charts:
+            self.kpis.value = kpi_html(c, self.labels)
+            self.distribution.show(c, base, self.labels)
+            self.differences.value = differences_html(c, self.labels, base)
+            self.charts.show(c, self.labels)
 
     def refresh(self) -> None:
         """Recompute on the worker thread; the newest request wins and ends older ones.
