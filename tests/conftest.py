@@ -59,6 +59,8 @@ SLOW_MODULES = {
 SLOW_FIXTURES = {"two_runs": "three real `warrantysim run` processes"}
 SLOW_TESTS = {
     "test_engines_agree_on_random_scenarios",
+    "test_last_buy_covers_the_expected_rest_at_its_service_level",
+    "test_auto_level_meets_its_target_in_a_steady_fleet",
     "test_invariants",
     "test_common_random_numbers",
     # real processes, replications or Hypothesis over many scenarios: each over ~3 s

@@ -19,11 +19,13 @@ def results() -> ws.api.Results:
     sc = sf.scenario(
         accounting={"age_writedown_months": 6, "book_value_cap": {"absolute": 1000.0}},
         sales_terms={"bad_debt_rate": 0.01},
-    )
+        service={"repair_centre": {"technicians": 2, "repair_days": 0.2},
+                 "no_fault_found_share": 0.1},
+    )  # fmt: skip
     return ws.simulate(sc, replications=2, seed=3)
 
 
-@pytest.mark.parametrize("table", ["monthly", "annual", "kpis"])
+@pytest.mark.parametrize("table", ["monthly", "annual", "kpis", "parts"])
 def test_every_produced_column_has_a_unit(results: ws.api.Results, table: str) -> None:
     columns = list(getattr(results, table).columns)
     assert [c for c in columns if unit_of(c) is None] == []

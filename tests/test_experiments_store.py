@@ -76,7 +76,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(spec: Path, tmp_path: P
     serial_one_run_chunks = sweep_command(spec, out, "--executor", "serial", "--chunk-runs", "1")
     process = start_and_wait_for_chunks(serial_one_run_chunks, out, chunks=3)
     process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.communicate()  # reaps it and closes its pipes
     store = ResultsStore(out)
     done_before = store.done_ids()
     assert 3 <= len(done_before) < RUNS, "the kill must land mid-way"

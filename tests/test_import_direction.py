@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "api": 4,
     "experiments": 5,
     "charts": 6,
+    "charts_calibration": 6,
     "report": 6,
     "workbench": 7,
     "commands": 7,

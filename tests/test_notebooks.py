@@ -91,3 +91,12 @@ def test_sensitivity_notebook(tmp_path):
         o for c in nb.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})
     ]
     assert len(charts) == 4  # tornado, Sobol, sweep effects, winner map
+
+
+@pytest.mark.slow
+def test_calibration_notebook(tmp_path):
+    out = tmp_path / "fitted.yaml"
+    nb = _run("calibration", tmp_path, OUT=str(out), REPLICATIONS=2, OVERRIDES=SMALL)
+    assert "mixture" in _text(nb)  # the planted early defects are found
+    assert "life_uncertainty" in out.read_text(encoding="utf-8")
+    assert len(_svg_outputs(nb)) == 2  # probability plot, observed against expected

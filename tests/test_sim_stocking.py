@@ -63,7 +63,8 @@ def test_auto_level_meets_its_target_in_a_steady_fleet(engine: str) -> None:
     assert abs(mean_fill - promised) <= 4 * se
 
 
-def test_last_buy_covers_the_expected_rest_at_its_service_level() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_last_buy_covers_the_expected_rest_at_its_service_level(engine: str) -> None:
     spec = scenario(
         [
             part(
@@ -72,6 +73,7 @@ def test_last_buy_covers_the_expected_rest_at_its_service_level() -> None:
             )
         ],
         product={"sales_months": 12, "units_per_month": 300},
+        simulation={"engine": engine},
     )
     plan = plan_stock(spec, 5600.0)
     rest = plan.expected_claims[0, 12:].sum()

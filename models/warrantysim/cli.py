@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from warrantysim.calibration.errors import DataError
 from warrantysim.commands import UsageError
 from warrantysim.experiments.errors import Interrupted, OptionError, SpecError, StoreError
 from warrantysim.scenario import ScenarioError
@@ -23,6 +24,7 @@ from warrantysim.scenario import ScenarioError
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
+    ("calibrate", "warrantysim.commands.calibrate"),
     ("compare", "warrantysim.commands.compare"),
     ("sweep", "warrantysim.commands.sweep"),
     ("sensitivity", "warrantysim.commands.sensitivity"),
@@ -63,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         more = len(e.errors) - 1
         suffix = f" (and {more} more; see warrantysim validate)" if more else ""
         print(f"{e}{suffix}", file=sys.stderr)
+    except DataError as e:
+        print(e, file=sys.stderr)
     except (UsageError, SpecError, StoreError, OptionError) as e:
         print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
     except Interrupted as stop:  # Ctrl-C in an experiment: finished chunks are kept

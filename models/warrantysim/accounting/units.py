@@ -63,6 +63,7 @@ _OTHERS = {
     "p95_turnaround_days": Unit.DAYS,
     "technician_utilisation": Unit.SHARE,
     "part": Unit.INDEX,
+    "part_name": Unit.INDEX,
     "receivable_days": Unit.DAYS,
     "provision_months_of_claims": Unit.MONTHS,
     "fill_rate": Unit.SHARE,
@@ -80,7 +81,7 @@ UNITS: dict[str, Unit] = {
     **{c: Unit.COUNT for c in _COUNTS},
     **_OTHERS,
 }
-"""Column name -> unit, for every column of the monthly, annual and kpis tables."""
+"""Column name -> unit, for every column of the monthly, annual, kpis and parts tables."""
 
 
 def unit_of(column: str) -> Unit | None:

@@ -23,13 +23,15 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
     else:
         parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a value, e.g. --set parts.ssd.life.shape=1.3 (VALUE is YAML; repeatable)",
-    )
+    add_set_argument(parser)
+
+
+def add_set_argument(
+    parser: argparse.ArgumentParser,
+    help: str = "override a value, e.g. --set parts.ssd.life.shape=1.3 (VALUE is YAML; repeatable)",
+) -> None:
+    """Repeatable ``--set PATH=VALUE`` (PATH a dotted scenario path, VALUE read as YAML)."""
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=help)
 
 
 def load_from_args(path: str, args: argparse.Namespace, *extra: str) -> Scenario:

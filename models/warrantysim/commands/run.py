@@ -43,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=positive_int, help="default: the scenario's")
     parser.add_argument("--seed", type=non_negative_int, help="default: the scenario's")
     parser.add_argument("--out", type=Path, help="output directory (default results/<name>/)")
+    parser.add_argument(
+        "--nevada", type=Path, metavar="DIR",
+        help="also write replication 0's claims as DIR/nevada-<part>.csv (calibrate's format)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,8 +67,19 @@ def run(args: argparse.Namespace) -> int:
         out / "manifest.json", json.dumps(manifest(scenario, args, wall_seconds), indent=2)
     )
     print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
+    if args.nevada is not None:
+        _write_nevada(args.nevada, scenario)
     print(summary_table(results.kpis))
     return 0
+
+
+def _write_nevada(directory: Path, scenario: Scenario) -> None:
+    from warrantysim.api import prepare
+    from warrantysim.calibration.export import write_simulated_nevada
+
+    price, seed = prepare(scenario).price, scenario.simulation.seed
+    paths = write_simulated_nevada(directory, scenario, price, seed)
+    print(f"Nevada charts of replication 0: {len(paths)} parts -> {directory}/")
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:

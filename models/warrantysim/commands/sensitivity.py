@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from warrantysim.commands import add_set_argument
 from warrantysim.commands.experiment_options import (
     add_run_arguments,
     run_options,
@@ -21,13 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "spec", metavar="SPEC", help="sensitivity spec YAML (see scenarios/README.md)"
     )
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a value of the spec's scenario (repeatable)",
-    )
+    add_set_argument(parser, help="override a value of the spec's scenario (repeatable)")
     add_run_arguments(parser)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from warrantysim.commands import add_set_argument
 from warrantysim.commands.experiment_options import (
     add_run_arguments,
     fmt,
@@ -24,13 +25,7 @@ MAX_ROWS_PRINTED = 30
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC", help="sweep spec YAML (see scenarios/README.md)")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a value of the spec's scenario (repeatable)",
-    )
+    add_set_argument(parser, help="override a value of the spec's scenario (repeatable)")
     parser.add_argument(
         "--kpis",
         default=None,

@@ -64,6 +64,8 @@ class Simulation(_Model):
     replications: Annotated[int, Field(ge=1)] = 20
     seed: Annotated[int, Field(ge=0)] = 2026
     engine: Engine = Engine.AUTO
+    parameter_uncertainty: bool = False
+    """Each replication draws the parts' life parameters from their ``life_uncertainty``."""
 
 
 class FixedDays(_Model):
@@ -236,6 +238,51 @@ class EarlyDefects(Weibull):
     share: Share = 0.0
 
 
+class UncertainParameter(StrEnum):
+    """A life parameter a fit estimates; drawn on its free scale (logit for the share, else log)."""
+
+    LIFE_SHAPE = "life.shape"
+    LIFE_SCALE_MONTHS = "life.scale_months"
+    EARLY_SHARE = "early_defects.share"
+    EARLY_SHAPE = "early_defects.shape"
+    EARLY_SCALE_MONTHS = "early_defects.scale_months"
+
+
+class LifeUncertainty(_Model):
+    """The fit's sampling distribution: u ~ N(û, Σ), u = ln θ (logit θ for the share), û = the
+    part's own values (so a ``--set`` of the life moves the centre with it)."""
+
+    parameters: Annotated[tuple[UncertainParameter, ...], Field(min_length=1)]
+    covariance: tuple[tuple[float, ...], ...]
+    # tuples, not lists: a Part is hashed (renewal-theory caches), so its fields must be
+    """Σ on the free scale, a row per parameter in ``parameters``' order."""
+
+    @model_validator(mode="after")
+    def _positive_semidefinite(self) -> LifeUncertainty:
+        k = len(self.parameters)
+        if len(set(self.parameters)) != k:
+            raise FieldError(("parameters",), "expected each parameter once")
+        if len(self.covariance) != k or any(len(row) != k for row in self.covariance):
+            raise FieldError(("covariance",), f"expected a {k} x {k} matrix (one row and column "
+                             "per parameter)")  # fmt: skip
+        _check_covariance(self.covariance)
+        return self
+
+
+def _check_covariance(rows: tuple[tuple[float, ...], ...]) -> None:
+    """Symmetric to 1e-9 of its largest entry; eigenvalues >= −1e-9 of the largest (rounding)."""
+    import numpy as np  # scenario loading stays light; numpy is there anyway with the model
+
+    matrix = np.array(rows, dtype=np.float64)
+    tolerance = 1e-9 * max(float(np.abs(matrix).max()), 1e-300)
+    if np.abs(matrix - matrix.T).max() > tolerance:
+        raise FieldError(("covariance",), "expected a symmetric matrix, got one that is not")
+    smallest = float(np.linalg.eigvalsh(matrix).min())
+    if smallest < -tolerance:
+        raise FieldError(("covariance",), "expected a positive semi-definite matrix, got one "
+                         f"with eigenvalue {smallest:.3g}")  # fmt: skip
+
+
 class BaseStock(_Model):
     """One-for-one continuous review: every claim orders a replacement unless stock is above S."""
 
@@ -285,6 +332,7 @@ class Part(_Model):
     unit_cost: NonNegative
     life: Weibull
     early_defects: EarlyDefects | None = None
+    life_uncertainty: LifeUncertainty | None = None
     supplier: Name | None = None
     supplier_fault_share: Share = 0.0
     lead_time_days: PositiveDays
@@ -304,6 +352,14 @@ class Part(_Model):
     @property
     def mean_lead_time_days(self) -> float:
         return mean_days(self.lead_time_days)
+
+    @model_validator(mode="after")
+    def _uncertain_early_defects_exist(self) -> Part:
+        uncertain = self.life_uncertainty.parameters if self.life_uncertainty else []
+        if self.early_defects is None and any(p.startswith("early_defects") for p in uncertain):
+            raise FieldError(("life_uncertainty", "parameters"), "expected no early_defects "
+                             "parameters, since the part has no early_defects")  # fmt: skip
+        return self
 
 
 class Supplier(_Model):

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from warrantysim.scenario import DAYS_PER_MONTH, Part, Scenario
+from warrantysim.sim.parameters import drawn_part
 from warrantysim.sim.renewal import cohort_life_factor
 from warrantysim.sim.rng import Streams
 
@@ -51,6 +52,7 @@ def make_fleet(units_by_month: NDArray[np.int64], streams: Streams) -> Fleet:
 
 def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) -> PartClaims:
     """All warranty claims of one part over the horizon, with their cohort and fault flags."""
+    part = drawn_part(scenario, part, streams)  # the point estimates unless parameter_uncertainty
     warranty = scenario.product.warranty_months
     positions = len(fleet.unit_month) * part.qty_per_unit
     defect, screened = _early_defects(scenario, part, positions, streams)

@@ -57,6 +57,10 @@ class Streams:
         """Which claims are the supplier's fault."""
         return self._get(f"fault/{part}")
 
+    def life_parameters(self, part: str) -> np.random.Generator:
+        """This replication's draw of a part's life parameters (``parameter_uncertainty``)."""
+        return self._get(f"life-parameters/{part}")
+
     # -- service (sim/stock.py, sim/service.py) --------------------------------------------------
     def refurbish(self, part: str) -> np.random.Generator:
         """Which returned parts refurbishment recovers (one draw per claim, in claim order)."""
