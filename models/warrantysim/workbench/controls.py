@@ -38,7 +38,7 @@ HELP = {
     "pricing_policy": "How the unit price is set (fixed, or cost plus a markup)",
     "markup": "Cost-plus markup, share of unit cost (0.33 = 33 %)",
     "include_warranty_cost": "Cost-plus pricing counts the expected warranty cost per unit",
-    "chargeback_shares": "Share of a supplier-fault claim's cost charged back to this supplier",
+    "chargeback_shares": "Share of a supplier-fault claim's cost charged back to the supplier",
     "age_writedown_months": "Spares older than this are written down (off = never)",
     "cap_absolute_yuan": "Year-end book value of spares above this is written down "
     "(万元; 0 = no cap)",
@@ -237,10 +237,12 @@ class LeverControls:
             self.chargebacks = {}
             for name, _ in shares:
                 slider = _slider("chargeback_shares", 0.0, 1.0, 0.05)
-                slider.description = f"Chargeback {name} (share)"
+                slider.description = f"· {name}"
+                slider.tooltip = f"{HELP['chargeback_shares']}: {name}"
                 slider.observe(self._changed, names="value")
                 self.chargebacks[name] = slider
-            self.chargeback_box.children = list(self.chargebacks.values())
+            heading = w.HTML(f"{LABELS['chargeback_shares']}, per supplier", tooltip="")
+            self.chargeback_box.children = [heading, *self.chargebacks.values()]
         for name, share in shares:
             self.chargebacks[name].value = share
 
