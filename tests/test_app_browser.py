@@ -36,8 +36,10 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = app.free_port()
-    process = app.start(port, folder=tmp_path_factory.mktemp("app"), new_session=True)
-    yield f"http://127.0.0.1:{port}/"
+    access = app.Access()
+    process = app.start(port, folder=tmp_path_factory.mktemp("app"), access=access,
+                        new_session=True)  # fmt: skip
+    yield access.url(port)
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=30)

@@ -72,11 +72,11 @@ CASES = {
     ),
     "negative cost": Case(
         {"bad.yaml": _edit("unit_cost: 70", "unit_cost: -70")},
-        ("bad.yaml: parts.fan.unit_cost:", "expected a number >= 0, got -70"),
+        ("bad.yaml: parts.fan.unit_cost:", "expected a number from 0 to 1000000000, got -70"),
     ),
     "shape <= 0": Case(
         {"bad.yaml": _edit("shape: 0.7", "shape: 0")},
-        ("bad.yaml: parts.ssd.life.shape:", "expected a number > 0, got 0"),
+        ("bad.yaml: parts.ssd.life.shape:", "expected a number from 0.05 to 50, got 0"),
     ),
     "missing required field": Case(
         {"bad.yaml": _edit(", unit_cost: 4200", "")},
@@ -142,7 +142,7 @@ CASES = {
     ),
     "not a mapping at the top": Case(
         {"bad.yaml": "- name: a\n- name: b\n"},
-        ("bad.yaml:", "expected a mapping of scenario fields, got a list of 2"),
+        ("bad.yaml:", "expected a mapping of scenario fields, got a list"),
     ),
     "missing scenario file": Case({}, ("bad.yaml:", "no such file")),
     "error in the parent names the parent": Case(
@@ -150,7 +150,7 @@ CASES = {
             "base.yaml": _edit("shape: 2.0", "shape: -2"),
             "bad.yaml": "extends: base.yaml\nname: child\n",
         },
-        ("base.yaml: parts.fan.life.shape:", "expected a number > 0, got -2"),
+        ("base.yaml: parts.fan.life.shape:", "expected a number from 0.05 to 50, got -2"),
     ),
     "child's merge names an unknown part": Case(
         {"base.yaml": GOOD, "bad.yaml": "extends: base.yaml\nparts: {hdd: {unit_cost: 1}}\n"},
@@ -173,12 +173,12 @@ CASES = {
     ),
     "bad --set value": Case(
         {"bad.yaml": GOOD},
-        ("bad.yaml --set: parts.ssd.life.shape:", "expected a number > 0, got -1"),
+        ("bad.yaml --set: parts.ssd.life.shape:", "expected a number from 0.05 to 50, got -1"),
         args=("--set", "parts.ssd.life.shape=-1"),
     ),
     "run: bad scenario": Case(
         {"bad.yaml": _edit("shape: 0.7", "shape: 0")},
-        ("bad.yaml: parts.ssd.life.shape:", "expected a number > 0, got 0"),
+        ("bad.yaml: parts.ssd.life.shape:", "expected a number from 0.05 to 50, got 0"),
         command="run",
     ),
     "run: bad option": Case(
@@ -291,4 +291,7 @@ def test_validate_reports_every_file_and_fails_if_any_fails(
     done = cli("validate", "good.yaml", "bad.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout.strip() == "ok: good.yaml (tiny)"
-    assert done.stderr.strip() == "bad.yaml: parts.ssd.life.shape: expected a number > 0, got 0"
+    assert (
+        done.stderr.strip()
+        == "bad.yaml: parts.ssd.life.shape: expected a number from 0.05 to 50, got 0"
+    )

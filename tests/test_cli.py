@@ -152,11 +152,11 @@ def test_run_names_the_first_problem_and_validate_lists_them_all(
     )
     assert main(["run", "two.yaml"]) == 2
     assert capsys.readouterr().err == (
-        "two.yaml: product.unit_cost: expected a number >= 0, got -1"
+        "two.yaml: product.unit_cost: expected a number from 0 to 1000000000, got -1"
         " (and 1 more; see warrantysim validate)\n"
     )
     assert main(["validate", "two.yaml"]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "two.yaml: product.unit_cost: expected a number >= 0, got -1",
+        "two.yaml: product.unit_cost: expected a number from 0 to 1000000000, got -1",
         "two.yaml: quality.screening_coverage: expected a number from 0 to 1, got 2",
     ]

@@ -134,7 +134,7 @@ def test_spec_scenario_is_relative_to_the_spec(tmp_path: Path) -> None:
         ("scenario: b.yaml\nparameters: {}", "parameters"),
         ("scenario: b.yaml\nparameters: {a: {range: [0, 1]}}\nbogus: 1", "bogus"),
         ("- not a mapping", "YAML mapping"),
-        ("scenario: [unclosed", "cannot read"),
+        ("scenario: [unclosed", "line 1, column 20: expected .,. or .]."),
     ],
 )
 def test_bad_sweep_specs_say_what_is_wrong(write: Writer, text: str, message: str) -> None:

@@ -184,11 +184,12 @@ def test_accounting_levers_rebook_cached_logs_to_the_api_numbers(scenarios):
         pd.testing.assert_frame_equal(getattr(got, table), getattr(direct, table))
 
 
-def test_any_scenario_file_can_join_the_comparison(scenarios, tmp_path):
+def test_a_scenario_file_of_the_working_folder_can_join_the_comparison(scenarios, tmp_path):
     from warrantysim.workbench.dashboard import Dashboard
 
-    board = Dashboard(scenarios, ["status-quo"], replications=REPS, seed=SEED)
     scenarios_dir = policy_files()["status-quo"].parent
+    board = Dashboard(scenarios, ["status-quo"], replications=REPS, seed=SEED,
+                      folders=[scenarios_dir, tmp_path])  # fmt: skip
     mine = tmp_path / "mine.yaml"
     mine.write_text(
         f"extends: {scenarios_dir / 'status-quo.yaml'}\nname: mine\n"

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
 from warrantysim.calibration.errors import DataError
 from warrantysim.commands import UsageError
 from warrantysim.experiments.errors import Interrupted, OptionError, SpecError, StoreError
+from warrantysim.finite import NonFiniteResult
 from warrantysim.scenario import ScenarioError
+from warrantysim.workload import WorkloadTooLarge
 
 COMMANDS: list[tuple[str, str]] = [
     ("run", "warrantysim.commands.run"),
     ("validate", "warrantysim.commands.validate"),
+    ("verify", "warrantysim.commands.verify"),
     ("calibrate", "warrantysim.commands.calibrate"),
     ("compare", "warrantysim.commands.compare"),
     ("sweep", "warrantysim.commands.sweep"),
@@ -57,10 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+QUIET_WARNINGS = "ignore::RuntimeWarning"
+"""numpy's overflow and invalid-value warnings: the results are checked finite instead
+(:mod:`warrantysim.finite`), so a real problem is one clear error, not lines of numpy internals.
+Set in the environment too, so worker processes inherit it."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.environ.setdefault("PYTHONWARNINGS", QUIET_WARNINGS)
     try:
-        return int(args.handler(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return int(args.handler(args))
     except ScenarioError as e:
         more = len(e.errors) - 1
         suffix = f" (and {more} more; see warrantysim validate)" if more else ""
@@ -72,10 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Interrupted as stop:  # Ctrl-C in an experiment: finished chunks are kept
         print(stop, file=sys.stderr)
         return INTERRUPTED
-    except OSError as e:
-        if e.filename is None:
-            raise  # not about a file the user named: a bug, keep the traceback
-        print(f"warrantysim {args.command}: error: {e.filename}: {e.strerror}", file=sys.stderr)
+    except OSError as e:  # a full disk, a file too large, a folder we may not write: the machine's
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"warrantysim {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
+    except (NonFiniteResult, WorkloadTooLarge) as e:
+        print(f"warrantysim {args.command}: error: {e}", file=sys.stderr)
+    except MemoryError:
+        print(f"warrantysim {args.command}: error: out of memory", file=sys.stderr)
     return USER_ERROR
 
 

@@ -12,10 +12,11 @@ import shlex
 import sys
 from typing import TYPE_CHECKING
 
-from warrantysim.commands import UsageError, positive_int
+from warrantysim.commands import UsageError, positive_float, positive_int
 from warrantysim.experiments.errors import ExecutorKind
 from warrantysim.experiments.progress import ProgressMode
 from warrantysim.headline import HEADLINE_KPIS
+from warrantysim.workload import DEFAULT_MAX_HOURS, DEFAULT_MAX_MEMORY_GB, Limits
 
 if TYPE_CHECKING:
     from warrantysim.experiments.options import RunOptions
@@ -73,6 +74,30 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="tables to keep: any of kpis,monthly,annual (kpis always)",
     )
+    add_limit_arguments(parser)
+
+
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """Limits on the estimated work (warrantysim.workload), checked before the first run."""
+    group = parser.add_argument_group("limits (the work is estimated before it starts)")
+    group.add_argument(
+        "--max-memory-gb",
+        type=positive_float,
+        default=DEFAULT_MAX_MEMORY_GB,
+        metavar="GB",
+        help=f"memory one run may need (default {DEFAULT_MAX_MEMORY_GB:g})",
+    )
+    group.add_argument(
+        "--max-hours",
+        type=positive_float,
+        default=DEFAULT_MAX_HOURS,
+        metavar="H",
+        help=f"estimated hours of simulation on one core (default {DEFAULT_MAX_HOURS:g})",
+    )
+
+
+def limits(args: argparse.Namespace) -> Limits:
+    return Limits(max_memory_gb=args.max_memory_gb, max_hours=args.max_hours)
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
@@ -87,6 +112,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         executor=args.executor, workers=args.workers, cluster=args.cluster, out=args.out,
         resume=args.resume, progress=args.progress, chunk_runs=args.chunk_runs,
         tables=tuple(t for t in Table if t in tables), resume_hint=resume_hint(args),
+        limits=limits(args),
     )  # fmt: skip
 
 

@@ -36,14 +36,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from warrantysim.report import Labels, write_report
-    from warrantysim.report.load import read_comparison
+    from warrantysim.report.load import DamagedResults, read_comparison
 
     for folder in args.results:
         missing = [t for t in _TABLES if not (folder / t).is_file()]
         if missing:
             raise UsageError(f"{folder} is not a results directory (missing {', '.join(missing)})")
     labels = Labels(Lang(args.lang), MoneyUnit(args.unit))
-    comparison = read_comparison(args.results)
+    try:
+        comparison = read_comparison(args.results)
+    except DamagedResults as error:
+        raise UsageError(str(error)) from None
     files = write_report(
         comparison,
         args.out,

@@ -4,7 +4,8 @@ Writes ``OUT/kpis.parquet`` (a row per replication), ``OUT/monthly.parquet`` (a 
 replication and month, all parts), ``OUT/parts.parquet`` (a row per replication, part and month:
 claims, stock, waits, turnaround, technician utilisation), ``OUT/annual.parquet``,
 ``OUT/scenario.yaml`` (the resolved scenario, with the seed and replications used) and
-``OUT/manifest.json``, each atomically; then prints the mean and 95 % confidence interval of a few
+``OUT/manifest.json`` (with each table's rows and SHA-256, which ``warrantysim verify`` and
+``report`` check), each atomically; then prints the mean and 95 % confidence interval of a few
 KPIs across replications.
 """
 
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warrantysim import workload
 from warrantysim.atomic import write_atomic, write_text_atomic
 from warrantysim.commands import (
     add_scenario_arguments,
@@ -27,6 +29,7 @@ from warrantysim.commands import (
     non_negative_int,
     positive_int,
 )
+from warrantysim.commands.experiment_options import add_limit_arguments, limits
 from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.scenario import dump_scenario, scenario_hash
 
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from warrantysim.scenario import Scenario
 
 HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet"
+TABLES = ("kpis", "monthly", "annual", "parts")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--nevada", type=Path, metavar="DIR",
         help="also write replication 0's claims as DIR/nevada-<part>.csv (calibrate's format)",
     )  # fmt: skip
+    add_limit_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,18 +59,22 @@ def run(args: argparse.Namespace) -> int:
     extra = [f"simulation.{k}={v}" for k, v in chosen.items() if v is not None]
     scenario = load_from_args(args.scenario, args, *extra)  # so scenario.yaml reproduces the run
     out = make_dir(args.out or Path("results") / scenario.name)  # fail before, not after, the work
+    workload.check([scenario], scenario.simulation.replications, limits(args))
     from warrantysim.api import simulate  # heavy: imported only when simulating
+    from warrantysim.experiments.integrity import records_of
+    from warrantysim.finite import check_finite
 
     start = time.perf_counter()
     sim = scenario.simulation
     results = simulate(scenario, replications=sim.replications, seed=sim.seed)
     wall_seconds = time.perf_counter() - start
-    for table in ("kpis", "monthly", "annual", "parts"):
-        _write_parquet(out / f"{table}.parquet", getattr(results, table))
+    check_finite({t: getattr(results, t) for t in TABLES}, f"{scenario.name}")
+    files = {f"{table}.parquet": out / f"{table}.parquet" for table in TABLES}
+    for table in TABLES:
+        _write_parquet(files[f"{table}.parquet"], getattr(results, table))
     write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
-    write_text_atomic(
-        out / "manifest.json", json.dumps(manifest(scenario, args, wall_seconds), indent=2)
-    )
+    record = {**manifest(scenario, args, wall_seconds), "files": records_of(files)}
+    write_text_atomic(out / "manifest.json", json.dumps(record, indent=2))  # last: vouches for all
     print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
     if args.nevada is not None:
         _write_nevada(args.nevada, scenario)

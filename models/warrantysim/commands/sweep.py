@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from warrantysim.experiments.sweep import sweep
 
     spec = load_sweep_spec(args.spec)
+    if args.kpis not in (None, "all"):  # checked before the first run, like the spec's
+        spec = spec.model_copy(update={"kpis": _names(args.kpis)})
     result = sweep(spec, run_options(args), args.set)
     available = [k for k in kpi_columns(result.kpis) if k not in result.design.columns]
     kpis = kpi_list(args.kpis or (",".join(spec.kpis) or None), available)
@@ -50,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"\nresults: {args.out} (load with warrantysim.experiments.load_results)")
     return 0
+
+
+def _names(text: str) -> list[str]:
+    return [k.strip() for k in text.split(",") if k.strip()]
 
 
 def print_table(summary: pd.DataFrame, parameters: list[str], kpis: list[str]) -> None:

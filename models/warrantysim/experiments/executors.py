@@ -12,8 +12,10 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -25,6 +27,8 @@ from warrantysim.experiments.work import ChunkResult, Job, run_chunk
 IN_FLIGHT_PER_WORKER = 2
 """Chunks queued per worker: enough to keep it busy, few enough to stop quickly on Ctrl-C."""
 TICK_SECONDS = 0.2
+OWNER_POLL_SECONDS = 0.5
+"""Without pidfds, how often a worker checks that the process owning its pool is alive."""
 """While waiting for workers, ``run`` yields ``None`` this often so its caller can stop."""
 
 
@@ -69,11 +73,52 @@ class SerialExecutor:
 _worker_job: Job | None = None
 
 
-def _install_job(job: Job) -> None:
-    """Pool initializer: keep the job for this worker's life; leave Ctrl-C to the parent."""
+def _install_job(job: Job, owner_pid: int) -> None:
+    """Pool initializer: keep the job for this worker's life; leave Ctrl-C to the parent; end
+    this worker when the process that owns the pool is gone."""
     global _worker_job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_job = job
+    watch_owner(owner_pid)
+
+
+def watch_owner(owner_pid: int) -> None:
+    """Exit as soon as ``owner_pid`` ends, however it ends (``kill -9`` included).
+
+    A pool's workers are the forkserver's children, not the owner's, so no parent-death signal
+    reaches them; killed, the owner would leave them (and, through the pipes they hold, the
+    forkserver and the resource tracker) blocked forever on a queue nobody writes to. A pidfd
+    becomes readable when its process ends; a daemon thread waits on it and ends the worker.
+    """
+    try:
+        pidfd = os.pidfd_open(owner_pid)
+    except (OSError, AttributeError):  # the owner is gone already, or no pidfd (not Linux)
+        if not _alive(owner_pid):
+            os._exit(1)
+        threading.Thread(target=_poll_owner, args=(owner_pid,), daemon=True).start()
+        return
+    threading.Thread(target=_wait_pidfd, args=(pidfd,), daemon=True).start()
+
+
+def _wait_pidfd(pidfd: int) -> None:
+    select.select([pidfd], [], [])
+    os._exit(1)  # the owner is gone: nobody will read this worker's results
+
+
+def _poll_owner(owner_pid: int) -> None:
+    while _alive(owner_pid):
+        time.sleep(OWNER_POLL_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _run_installed(chunk: Chunk) -> ChunkResult:
@@ -122,7 +167,10 @@ class ProcessExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["warrantysim.experiments.work", "warrantysim.api"])
         self._pool = cf.ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_install_job, initargs=(job,)
+            self.workers,
+            mp_context=context,
+            initializer=_install_job,
+            initargs=(job, os.getpid()),
         )
         self._job = job
         return self._pool
@@ -239,7 +287,7 @@ def _take(iterator: Iterator[Chunk], n: int) -> list[Chunk]:
 
 def _local_workers(address: str) -> int:
     count = address.removeprefix("local:")
-    if not count.isdigit() or int(count) < 1:
+    if not (count.isascii() and count.isdigit()) or int(count) < 1:
         raise OptionError(f"--cluster local:N needs a worker count N >= 1, got {address!r}")
     return int(count)
 

@@ -10,13 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from warrantysim.experiments.errors import ExecutorKind
+from warrantysim import workload
+from warrantysim.experiments.errors import ExecutorKind, SpecError
 from warrantysim.experiments.executors import Executor, make_executor
 from warrantysim.experiments.progress import Progress, ProgressMode, make_progress
 from warrantysim.experiments.runner import Session, default_chunk_runs, fingerprint, plan_chunks
 from warrantysim.experiments.store import Chunk, ResultsStore, Table
 from warrantysim.experiments.work import Job, Model, Point
-from warrantysim.scenario import Scenario, scenario_hash
+from warrantysim.scenario import Scenario, apply_overrides, scenario_hash
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class RunOptions:
     model: Model | None = None
     """(scenario, seed, replication) -> tables; default ``warrantysim.api.run_one``."""
     resume_hint: str = "call it again with resume=True and the same out"
+    limits: workload.Limits = field(default_factory=workload.Limits)
+    """Refuse an experiment estimated above these (memory per run, hours in all)."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,9 @@ class Experiment:
 
     @property
     def fingerprint(self) -> str:
+        spec = {k: v for k, v in self.spec.items() if k not in NOT_IN_FINGERPRINT}
         return fingerprint({
-            "kind": self.kind, "spec": self.spec, "seed": self.job.seed,
+            "kind": self.kind, "spec": spec, "seed": self.job.seed,
             "bases": [scenario_hash(b) for b in self.job.bases],
             "points": [[p.base, dict(p.overrides)] for p in self.job.points],
             "tables": [t.value for t in self.job.tables],
@@ -65,6 +69,24 @@ class Experiment:
             "tables": [t.value for t in self.job.tables],
             "chunks": [c.to_json() for c in chunks],
         }  # fmt: skip
+
+
+NOT_IN_FINGERPRINT = ("description", "kpis")
+"""Spec fields that change no stored number: editing them leaves an experiment resumable."""
+
+
+def check_kpis(names: Sequence[str], job: Job, label: str = "the spec") -> None:
+    """Refuse KPI names the model does not produce, before the first run rather than after
+    the last. The names are those of one run of the first point shrunk to one unit a month
+    (the KPI set does not depend on the scenario's size)."""
+    if not names:
+        return
+    tiny = apply_overrides(job.scenario(0), {"product.units_per_month": 1}, "KPI check")
+    available = list(job.run_model(tiny, job.seed, 0).kpis)
+    unknown = [k for k in names if k not in available]
+    if unknown:
+        known = ", ".join(available)
+        raise SpecError(f"{label}: kpis: unknown {', '.join(unknown)}; the KPIs: {known}")
 
 
 MODEL_SOURCES = ("api.py", "scenario", "sim", "accounting")
@@ -109,6 +131,8 @@ def planned_session(
 ) -> Iterator[Session]:
     """An opened session of ``experiment``: its executor, its store (new, or resumed when the
     fingerprint matches) and its plan of ``replications`` per point, ready to run."""
+    job = experiment.job
+    workload.check([job.scenario(p) for p in range(len(job.points))], replications, options.limits)
     with open_session(options) as session:
         points = len(experiment.job.points)
         session.chunk_runs = chunk_runs(options, session.executor, points * replications)
@@ -119,19 +143,23 @@ def planned_session(
 
 @contextlib.contextmanager
 def open_session(options: RunOptions) -> Iterator[Session]:
-    """A session with its executor, closing the executor afterwards if it made it here."""
-    owned = isinstance(options.executor, str)  # a kind (ExecutorKind is a str), not an executor
-    executor = (
-        make_executor(options.executor, options.workers, options.cluster)
-        if isinstance(options.executor, str)
-        else options.executor
-    )
-    progress = (
-        make_progress(options.progress) if isinstance(options.progress, str) else options.progress
-    )
+    """A session holding its results folder's lock (taken first, before any worker starts) and
+    its executor, which it closes afterwards if it made it here."""
     store = ResultsStore(options.out) if options.out is not None else None
-    try:
-        yield Session(executor, progress, store, options.resume_hint)
-    finally:
-        if owned:
-            executor.close()
+    with store.lock() if store is not None else contextlib.nullcontext():
+        owned = isinstance(options.executor, str)  # a kind (ExecutorKind is a str)
+        executor = (
+            make_executor(options.executor, options.workers, options.cluster)
+            if isinstance(options.executor, str)
+            else options.executor
+        )
+        progress = (
+            make_progress(options.progress)
+            if isinstance(options.progress, str)
+            else options.progress
+        )
+        try:
+            yield Session(executor, progress, store, options.resume_hint)
+        finally:
+            if owned:
+                executor.close()

@@ -13,11 +13,11 @@ import hashlib
 import json
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -96,6 +96,8 @@ class Session:
     chunks: list[Chunk] = field(default_factory=list)
     chunk_runs: int = 1
     """Runs per chunk of this experiment's plan (and of any chunks added to it)."""
+    healed: list[int] = field(default_factory=list)
+    """Damaged chunks found on resume, removed to be computed again."""
 
     def open(self, manifest: Mapping[str, Any], resume: bool, extra: Mapping[str, Any]) -> None:
         """Start a new experiment, or pick up a stored one with the same fingerprint."""
@@ -148,7 +150,7 @@ class Session:
         """The rows of ``table`` from the given (default: all) finished chunks, in run order."""
         ids = [c.id for c in (self.chunks if chunks is None else chunks)]
         if self.store is not None:
-            frames = [_read(self.store.chunk_path(i, table)) for i in ids if self.store.is_done(i)]
+            frames = [self.store.read_chunk(i, table) for i in ids if self.store.is_done(i)]
         else:
             frames = [self.memory[i][table] for i in ids if i in self.memory]
         frames = [f for f in frames if f is not None and not f.empty]
@@ -186,6 +188,10 @@ class Session:
                 "spec or seed); choose another output directory to start this one"
             )
         self.store.remove_stale_temporaries()
+        self.healed = self.store.heal()
+        if self.healed:
+            names = ", ".join(f"c{i:05d}" for i in self.healed)
+            print(f"{self.store.root}: recomputing damaged chunks {names}", file=sys.stderr)
         self.chunks = self.store.chunks()
 
     def _interrupted_message(self, wanted: Sequence[Chunk]) -> str:
@@ -228,10 +234,6 @@ def sort_runs(frame: pd.DataFrame) -> pd.DataFrame:
     if not keys:
         return frame
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def _read(path: Path) -> pd.DataFrame | None:
-    return pd.read_parquet(path) if path.exists() else None
 
 
 def _write_extras(store: ResultsStore, extra: Mapping[str, Any]) -> None:

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from warrantysim.atomic import write_atomic
 from warrantysim.experiments.design import Parameters, design_from_matrix, design_rng
 from warrantysim.experiments.errors import OptionError
-from warrantysim.experiments.options import Experiment, RunOptions, planned_session
+from warrantysim.experiments.options import Experiment, RunOptions, check_kpis, planned_session
 from warrantysim.experiments.spec import SensitivityMethod, SensitivitySpec
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.sweep import design_job, load_base
@@ -166,6 +166,7 @@ def run_study(base: Scenario, spec: SensitivitySpec, options: RunOptions) -> Sen
     job, design = design_job(
         base, spec.parameters, design_from_matrix(spec.parameters, matrix), seed, options
     )
+    check_kpis(spec.kpis, job, spec.label)
     experiment = Experiment(
         "sensitivity", job, {**spec.model_dump(mode="json"), "replications": reps}
     )

@@ -13,14 +13,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from warrantysim import safe_yaml
 from warrantysim.experiments.errors import SpecError
+
+MAX_DESIGN_POINTS = 100_000
+"""A design larger than this is a typo (``steps: 100000000``), not a plan: split the study."""
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Parameter(_Spec):
@@ -71,6 +74,12 @@ class _ExperimentSpec(_Spec):
     seed: Annotated[int, Field(ge=0)] | None = None
     kpis: list[str] = Field(default_factory=list)
     description: str = ""
+    source: Path | None = Field(default=None, exclude=True)
+    """The file this spec was read from, for messages (not part of the spec)."""
+
+    @property
+    def label(self) -> str:
+        return str(self.source) if self.source is not None else "the spec"
 
 
 class SweepSpec(_ExperimentSpec):
@@ -83,7 +92,20 @@ class SweepSpec(_ExperimentSpec):
     def _samples_when_sampled(self) -> SweepSpec:
         if self.design is not DesignKind.GRID and self.samples is None:
             raise ValueError(f"a {self.design.value} design needs samples: N")
+        points = self.points
+        if points > MAX_DESIGN_POINTS:
+            raise ValueError(
+                f"the design has {points:,} points, more than {MAX_DESIGN_POINTS:,}; "
+                "fewer steps or samples, or split the sweep"
+            )
         return self
+
+    @property
+    def points(self) -> int:
+        """Design points: the grid's product of levels, or the samples drawn."""
+        if self.design is not DesignKind.GRID:
+            return self.samples or 0
+        return math.prod(len(p.values) if p.values else p.steps for p in self.parameters.values())
 
 
 class SensitivitySpec(_ExperimentSpec):
@@ -104,7 +126,20 @@ class SensitivitySpec(_ExperimentSpec):
             raise ValueError(
                 f"Sobol needs n a power of two (Sobol' sequence), e.g. {lower} or {2 * lower}"
             )
+        if self.points > MAX_DESIGN_POINTS:
+            raise ValueError(
+                f"n: {self.n} gives {self.points:,} design points, more than "
+                f"{MAX_DESIGN_POINTS:,}; a smaller n, or fewer parameters"
+            )
         return self
+
+    @property
+    def points(self) -> int:
+        """Sobol: N(2D+2), or N(D+2) without second order; Morris: N(D+1) (SALib's samplers)."""
+        d = len(self.parameters)
+        if self.method is SensitivityMethod.MORRIS:
+            return self.n * (d + 1)
+        return self.n * (2 * d + 2 if self.second_order else d + 2)
 
 
 SpecT = TypeVar("SpecT", SweepSpec, SensitivitySpec)
@@ -120,24 +155,34 @@ def load_sensitivity_spec(path: str | Path) -> SensitivitySpec:
 
 def _load(path: Path, model: type[SpecT]) -> SpecT:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise SpecError(f"{path}: cannot read the spec: {error}") from error
+        data = safe_yaml.load(safe_yaml.read_text(path))
+    except safe_yaml.InputError as error:
+        raise SpecError(f"{path}: {error}") from None
     if not isinstance(data, dict):
         raise SpecError(f"{path}: a spec is a YAML mapping, got {type(data).__name__}")
     try:
         spec = model.model_validate(data)
     except ValidationError as error:
-        raise SpecError(f"{path}: {_first_problem(error)}") from error
-    return spec.model_copy(update={"scenario": (path.parent / spec.scenario).resolve()})
+        raise SpecError(f"{path}: {_first_problem(error)}") from None
+    return spec.model_copy(
+        update={"scenario": (path.parent / spec.scenario).resolve(), "source": path}
+    )
 
 
 def _first_problem(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "the spec"
-        problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
-    return "; ".join(problems)
+    """The first problem as ``path: message`` (one line), and how many more there are."""
+    problems = error.errors()
+    item = problems[0]
+    where = ".".join(str(p) for p in item["loc"]) or "the spec"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    given = f", got {item['input']!r}" if _shows_input(item) else ""
+    message = " ".join(item["msg"].removeprefix("Value error, ").split())
+    return f"{where}: {message}{given}{more}"
+
+
+def _shows_input(item: Any) -> bool:
+    value = item.get("input")
+    return item["type"] != "value_error" and isinstance(value, int | float | str | bool)
 
 
 def _is_power_of_two(n: int) -> bool:

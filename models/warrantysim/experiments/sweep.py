@@ -22,7 +22,13 @@ from warrantysim.experiments.design import (
     records,
     relative_bases,
 )
-from warrantysim.experiments.options import Experiment, RunOptions, make_job, planned_session
+from warrantysim.experiments.options import (
+    Experiment,
+    RunOptions,
+    check_kpis,
+    make_job,
+    planned_session,
+)
 from warrantysim.experiments.spec import SweepSpec
 from warrantysim.experiments.store import Table
 from warrantysim.experiments.work import Job, Point
@@ -64,6 +70,7 @@ def run_design(base: Scenario, spec: SweepSpec, options: RunOptions) -> SweepRes
     reps = spec.replications or base.simulation.replications
     design = make_design(spec.parameters, spec.design, spec.samples, seed)
     job, design = design_job(base, spec.parameters, design, seed, options)
+    check_kpis(spec.kpis, job, spec.label)
     experiment = Experiment("sweep", job, {**spec.model_dump(mode="json"), "replications": reps})
     extra = {"design": design, "scenarios": {"base": to_raw(base)}}
     with planned_session(experiment, options, reps, extra) as session:

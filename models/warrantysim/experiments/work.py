@@ -20,6 +20,7 @@ import pandas as pd
 
 import warrantysim
 from warrantysim.experiments.store import Chunk, Table
+from warrantysim.finite import check_finite
 from warrantysim.scenario import Scenario, apply_overrides
 
 
@@ -88,6 +89,7 @@ def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
         scenario = job.scenario(point)
         for replication in range(chunk.rep_start, chunk.rep_stop):
             result = job.run_model(scenario, job.seed, replication)
+            _check(result, f"{scenario.name}, design point {point}, replication {replication}")
             labels = _labels(job, point, replication)
             kpi_rows.append({**labels, **{k: float(v) for k, v in result.kpis.items()}})
             for table in (Table.MONTHLY, Table.ANNUAL):
@@ -100,6 +102,11 @@ def run_chunk(job: Job, chunk: Chunk) -> ChunkResult:
         tables[Table.KPIS] = pd.DataFrame(kpi_rows)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     return ChunkResult(chunk, tables, seconds, os.getpid(), cpu_seconds)
+
+
+def _check(result: ReplicationLike, where: str) -> None:
+    tables = {"monthly": result.monthly, "annual": result.annual}
+    check_finite({"kpis": pd.DataFrame([dict(result.kpis)]), **tables}, where)
 
 
 def _labels(job: Job, point: int, replication: int) -> dict[str, Any]:

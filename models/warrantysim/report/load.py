@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,18 @@ class ResultsDir:
     annual: pd.DataFrame
 
 
+class DamagedResults(ValueError):
+    """A results folder whose files differ from the rows and SHA-256 its manifest records."""
+
+
 def read_results(path: Path) -> ResultsDir:
-    """The tables of ``path``; the policy is named by its ``scenario.yaml``, else the folder."""
+    """The tables of ``path``; the policy is named by its ``scenario.yaml``, else the folder.
+
+    Refuses (:class:`DamagedResults`) a folder whose files are not the ones its manifest
+    records; folders written before the manifest recorded files are read as they are.
+    """
     path = Path(path)
+    _refuse_damaged(path)
     meta = _scenario_meta(path / "scenario.yaml")
     return ResultsDir(
         name=str(meta.get("name") or path.name),
@@ -34,6 +44,22 @@ def read_results(path: Path) -> ResultsDir:
         monthly=pd.read_parquet(path / "monthly.parquet"),
         annual=pd.read_parquet(path / "annual.parquet"),
     )
+
+
+def _refuse_damaged(path: Path) -> None:
+    from warrantysim.experiments.integrity import folder_problems
+
+    if not (path / "manifest.json").exists():
+        return  # tables written by hand or by an older version: nothing to check them against
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DamagedResults(f"{path / 'manifest.json'}: cannot be read ({error})") from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    problems = folder_problems(path, files) if isinstance(files, dict) else []
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DamagedResults(f"{path}: {problems[0]}{more}; run it again (warrantysim run)")
 
 
 def _scenario_meta(path: Path) -> dict[str, object]:

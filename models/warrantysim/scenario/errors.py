@@ -138,6 +138,10 @@ def _single(err: Mapping[str, Any], nodes: list[Node]) -> str:
     if wanted is None:
         return str(err["msg"])[:1].lower() + str(err["msg"])[1:]
     got = err["ctx"]["tag"] if kind == "union_tag_invalid" else err["input"]
+    if kind == "string_type" and isinstance(got, bool):  # `supplier: no` is YAML 1.1's false
+        return (
+            f"expected {wanted}, got {show(got)} (unquoted no, yes, on, off are booleans: quote it)"
+        )
     return f"expected {wanted}, got {show(got)}"
 
 
@@ -169,6 +173,9 @@ def _expectation(err: Mapping[str, Any], node: Node) -> str | None:
         return f"one of {', '.join(options)}" if len(options) > 1 else f"{ctx['expected']}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return _range(ctx, node)
+    if kind == "int_parsing_size":  # beyond any integer type: say what the field allows
+        bounded = any(isinstance(c, at.Gt | at.Ge | at.Lt | at.Le) for c in node.metadata)
+        return _range({}, node) if bounded else "a whole number (this one is beyond any limit)"
     if kind in ("too_short", "too_long"):
         return _length(ctx, node)
     if kind == "string_too_long":

@@ -73,26 +73,54 @@ def _resolve(path: Path, overrides: Overrides) -> tuple[dict[str, Any], Origins]
             origins.setdefault(readable[:n], set_label)  # mappings the override created
         _forget(origins, readable)
         _record(origins, value, readable, set_label)
+        if readable[-1:] == (DISCRIMINATOR,):
+            # A new policy changes which keys its mapping needs: what is now missing or
+            # unknown there is the override's doing, not the file's.
+            _forget(origins, readable[:-1])
+            origins[readable[:-1]] = set_label
     return merged, origins
 
 
+DISCRIMINATOR = "policy"
+"""The key that selects a mapping's variant (``stocking.policy``: base_stock or min_max)."""
+MAX_EXTENDS = 32
+"""Files in one ``extends:`` chain (the shipped scenarios use 2)."""
+
+
 def _chain(path: Path, seen: list[Path]) -> list[tuple[str, dict[str, Any]]]:
-    """[(label, mapping)] from the root ancestor to ``path``; ``extends`` removed."""
-    label = _display(path)
-    data = read_mapping(path, label)
-    parent_name = data.pop("extends", None)
-    if parent_name is None:
-        return [(label, data)]
+    """[(label, mapping)] from the root ancestor to ``path``; ``extends`` removed. A loop, not
+    recursion: a chain may be long, and each link is only checked, never trusted."""
+    chain: list[tuple[str, dict[str, Any]]] = []
+    while True:
+        label = _display(path)
+        data = read_mapping(path, label)
+        parent_name = data.pop("extends", None)
+        chain.append((label, data))
+        if parent_name is None:
+            return chain[::-1]
+        seen = [*seen, _resolved(path, label)]
+        if len(seen) >= MAX_EXTENDS:
+            raise ScenarioError(label, "extends", f"more than {MAX_EXTENDS} files in the chain")
+        path = _parent(path, parent_name, label, seen)
+
+
+def _parent(path: Path, parent_name: Any, label: str, seen: list[Path]) -> Path:
     if not isinstance(parent_name, str) or not parent_name.strip():
         raise ScenarioError(label, "extends", f"expected a file name, got {show(parent_name)}")
-    parent = (path.parent / parent_name).resolve()
-    here = [*seen, path.resolve()]
-    if parent in here:
-        loop = " -> ".join(_display(p) for p in [*here[here.index(parent) :], parent])
+    parent = _resolved(path.parent / parent_name, label)
+    if parent in seen:
+        loop = " -> ".join(_display(p) for p in [*seen[seen.index(parent) :], parent])
         raise ScenarioError(label, "extends", f"extends loop: {loop}")
     if not parent.is_file():
         raise ScenarioError(label, "extends", f"no such file {parent_name!r} ({_display(parent)})")
-    return [*_chain(parent, here), (label, data)]
+    return parent
+
+
+def _resolved(path: Path, label: str) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symbolic-link loop
+        raise ScenarioError(label, "extends", f"{path}: a loop of symbolic links") from None
 
 
 def _display(path: Path) -> str:
@@ -101,6 +129,8 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path.resolve()) if path.is_absolute() or ".." in path.parts else str(path)
+    except (RuntimeError, OSError):  # a loop of symbolic links: show it as written
+        return str(path)
 
 
 # --- merging ----------------------------------------------------------------------------

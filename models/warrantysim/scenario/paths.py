@@ -204,7 +204,7 @@ def find_item(items: Sequence[Any], segment: str | int) -> int | None:
         if item_name(item) == str(segment):
             return i
     text = str(segment)
-    if text.isdigit() and int(text) < len(items):
+    if text.isascii() and text.isdigit() and int(text) < len(items):  # not "²"
         return int(text)
     return None
 

@@ -30,6 +30,29 @@ DAYS_PER_MONTH = 365.25 / 12
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
+
+# Plausible bounds (scenarios/README.md, "Limits"): far beyond any real product, well inside
+# what float64 sums and int64 counts hold, so no input can overflow to inf or wrap around.
+MAX_AMOUNT_CNY = 1e9
+"""A price, cost or penalty per unit, repair or day."""
+MAX_TOTAL_CNY = 1e15
+"""An annual or absolute total (a book-value cap, a year's cost of sales)."""
+MAX_COUNT = 10_000_000
+"""Units a month, stock levels: counts well inside int64 after any sum over a run."""
+MAX_MONTHS = 1200
+MAX_DAYS = 3650.0
+MAX_RATE = 100.0
+"""Growth, markup, uplift, discount rate: 100 = 10,000 %."""
+MAX_INT64 = 2**63 - 1
+
+Amount = Annotated[float, Field(ge=0.0, le=MAX_AMOUNT_CNY)]
+PositiveAmount = Annotated[float, Field(ge=0.01, le=MAX_AMOUNT_CNY)]
+"""At least one fen: a price divides demand (price / reference price)."""
+Total = Annotated[float, Field(ge=0.0, le=MAX_TOTAL_CNY)]
+Days = Annotated[float, Field(ge=0.0, le=MAX_DAYS)]
+BoundedDays = Annotated[float, Field(gt=0.0, le=MAX_DAYS)]
+Months = Annotated[int, Field(ge=1, le=MAX_MONTHS)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
 
 
@@ -59,10 +82,10 @@ class Engine(StrEnum):
 
 
 class Simulation(_Model):
-    horizon_months: Annotated[int, Field(ge=1)] | None = None
+    horizon_months: Months | None = None
     """Months simulated; ``None`` = sales_months + warranty_months."""
-    replications: Annotated[int, Field(ge=1)] = 20
-    seed: Annotated[int, Field(ge=0)] = 2026
+    replications: Annotated[int, Field(ge=1, le=1_000_000)] = 20
+    seed: Annotated[int, Field(ge=0, le=MAX_INT64)] = 2026
     engine: Engine = Engine.AUTO
     parameter_uncertainty: bool = False
     """Each replication draws the parts' life parameters from their ``life_uncertainty``."""
@@ -72,7 +95,7 @@ class FixedDays(_Model):
     """Always ``mean`` days."""
 
     dist: Literal["fixed"]
-    mean: NonNegative
+    mean: Days
 
     @property
     def mean_days(self) -> float:
@@ -83,7 +106,7 @@ class ExponentialDays(_Model):
     """Exponential with mean ``mean`` days (cv 1)."""
 
     dist: Literal["exponential"]
-    mean: Positive
+    mean: BoundedDays
 
     @property
     def mean_days(self) -> float:
@@ -94,8 +117,8 @@ class GammaDays(_Model):
     """Gamma with mean ``mean`` days and coefficient of variation ``cv``: shape 1/cv²."""
 
     dist: Literal["gamma"]
-    mean: Positive
-    cv: Positive
+    mean: BoundedDays
+    cv: Annotated[float, Field(gt=0.0, le=MAX_RATE)]
 
     @property
     def mean_days(self) -> float:
@@ -106,8 +129,8 @@ class LognormalDays(_Model):
     """Lognormal with mean ``mean`` days and coefficient of variation ``cv``."""
 
     dist: Literal["lognormal"]
-    mean: Positive
-    cv: Positive
+    mean: BoundedDays
+    cv: Annotated[float, Field(gt=0.0, le=MAX_RATE)]
 
     @property
     def mean_days(self) -> float:
@@ -118,8 +141,8 @@ class UniformDays(_Model):
     """Uniform on [``low``, ``high``] days."""
 
     dist: Literal["uniform"]
-    low: NonNegative
-    high: Positive
+    low: Days
+    high: BoundedDays
 
     @model_validator(mode="after")
     def _high_above_low(self) -> UniformDays:
@@ -146,11 +169,11 @@ def _number_or_dist(value: object) -> str:
 # A number or a distribution, chosen by the value's shape, so a bad mapping is reported against
 # the distributions alone (not also as "expected a number").
 PositiveDays = Annotated[
-    Annotated[Positive, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Annotated[BoundedDays, Tag("number")] | Annotated[Duration, Tag("dist")],
     Discriminator(_number_or_dist),
 ]
 NonNegativeDays = Annotated[
-    Annotated[NonNegative, Tag("number")] | Annotated[Duration, Tag("dist")],
+    Annotated[Days, Tag("number")] | Annotated[Duration, Tag("dist")],
     Discriminator(_number_or_dist),
 ]
 
@@ -170,15 +193,15 @@ class DemandNoise(StrEnum):
 
 
 class Product(_Model):
-    sales_months: Annotated[int, Field(ge=1)]
-    units_per_month: Positive
-    growth_per_year: Annotated[float, Field(gt=-1.0)] = 0.0
-    seasonality: Annotated[list[Positive], Field(min_length=12, max_length=12)] = Field(
-        default_factory=lambda: [1.0] * 12
-    )
+    sales_months: Months
+    units_per_month: Annotated[float, Field(gt=0.0, le=MAX_COUNT)]
+    growth_per_year: Annotated[float, Field(gt=-1.0, le=MAX_RATE)] = 0.0
+    seasonality: Annotated[
+        list[Annotated[float, Field(gt=0.0, le=100.0)]], Field(min_length=12, max_length=12)
+    ] = Field(default_factory=lambda: [1.0] * 12)
     demand_noise: DemandNoise = DemandNoise.POISSON
-    unit_cost: NonNegative
-    warranty_months: Positive
+    unit_cost: Amount
+    warranty_months: Annotated[float, Field(gt=0.0, le=MAX_MONTHS)]
 
 
 class PricingPolicy(StrEnum):
@@ -188,43 +211,44 @@ class PricingPolicy(StrEnum):
 
 class Pricing(_Model):
     policy: PricingPolicy = PricingPolicy.FIXED
-    price: Positive
-    markup: Annotated[float, Field(gt=-1.0)] = 0.25
+    price: PositiveAmount
+    markup: Annotated[float, Field(gt=-1.0, le=MAX_RATE)] = 0.25
     include_warranty_cost: bool = False
-    reference_price: Positive
-    demand_elasticity: NonNegative = 0.0
+    reference_price: PositiveAmount
+    demand_elasticity: Annotated[float, Field(ge=0.0, le=20.0)] = 0.0
 
 
 class SalesTerms(_Model):
-    receivable_days: NonNegative = 60.0
+    receivable_days: Days = 60.0
     bad_debt_rate: Share = 0.0
 
 
 class RepairCentre(_Model):
     """Technicians who repair claims one at a time, first come, first served."""
 
-    technicians: Annotated[int, Field(ge=1)]
+    technicians: Annotated[int, Field(ge=1, le=100_000)]
     repair_days: NonNegativeDays
     """A technician's time per claim (fault found or not)."""
 
 
 class Service(_Model):
-    repair_days: NonNegative = 2.0
+    repair_days: Days = 2.0
     """Without a repair centre: every repair takes this long, with unlimited capacity."""
     repair_centre: RepairCentre | None = None
     no_fault_found_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     """Claims diagnosed with no fault: a technician's time and logistics, no part."""
-    labour_cost_per_repair: NonNegative = 0.0
-    logistics_cost_per_repair: NonNegative = 0.0
-    target_days: NonNegative = 5.0
-    late_penalty_per_day: NonNegative = 0.0
+    labour_cost_per_repair: Amount = 0.0
+    logistics_cost_per_repair: Amount = 0.0
+    target_days: Days = 5.0
+    late_penalty_per_day: Amount = 0.0
 
 
 class Weibull(_Model):
     """Weibull(β = shape, η = scale_months): F(t) = 1 − exp(−(t/η)^β); shape 1 is exponential."""
 
-    shape: Positive
-    scale_months: Positive
+    shape: Annotated[float, Field(ge=0.05, le=50.0)]
+    """Below 0.05 the mean life overflows (Γ(1 + 1/shape)); above 50 it is a fixed life."""
+    scale_months: Annotated[float, Field(gt=0.0, le=1e6)]
 
     @property
     def mean_months(self) -> float:
@@ -287,9 +311,9 @@ class BaseStock(_Model):
     """One-for-one continuous review: every claim orders a replacement unless stock is above S."""
 
     policy: Literal["base_stock"]
-    level: Annotated[int, Field(ge=0)] | Literal["auto"] = "auto"
+    level: Count | Literal["auto"] = "auto"
     target_fill_rate: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
-    level_multiplier: Annotated[float, Field(ge=0.0)] = 1.0
+    level_multiplier: Annotated[float, Field(ge=0.0, le=MAX_RATE)] = 1.0
     """Every month's S (fixed or auto) × this, rounded: a what-if on stocking depth."""
 
 
@@ -297,9 +321,9 @@ class MinMax(_Model):
     """Periodic review (R, s, S): every ``review_days``, if position <= min, order up to max."""
 
     policy: Literal["min_max"]
-    min: Annotated[int, Field(ge=-1)]
-    max: Annotated[int, Field(ge=1)]
-    review_days: Positive = 7.0
+    min: Annotated[int, Field(ge=-1, le=MAX_COUNT)]
+    max: Annotated[int, Field(ge=1, le=MAX_COUNT)]
+    review_days: BoundedDays = 7.0
 
     @model_validator(mode="after")
     def _max_above_min(self) -> MinMax:
@@ -314,22 +338,22 @@ Stocking = Annotated[BaseStock | MinMax, Field(discriminator="policy")]
 class LastBuy(_Model):
     """From the start of ``month`` regular orders stop; one final order covers the expected rest."""
 
-    month: Annotated[int, Field(ge=1)]
+    month: Months
     service_level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
-    emergency_premium: NonNegative = 0.5
+    emergency_premium: Annotated[float, Field(ge=0.0, le=MAX_RATE)] = 0.5
     """Extra share of unit cost paid for an emergency order when the last buy runs short."""
 
 
 class Refurbish(_Model):
     yield_: Share = Field(alias="yield")
-    cost: NonNegative = 0.0
-    days: Positive = 14.0
+    cost: Amount = 0.0
+    days: BoundedDays = 14.0
 
 
 class Part(_Model):
     name: Name
-    qty_per_unit: Annotated[int, Field(ge=1)] = 1
-    unit_cost: NonNegative
+    qty_per_unit: Annotated[int, Field(ge=1, le=1000)] = 1
+    unit_cost: Amount
     life: Weibull
     early_defects: EarlyDefects | None = None
     life_uncertainty: LifeUncertainty | None = None
@@ -365,15 +389,15 @@ class Part(_Model):
 class Supplier(_Model):
     chargeback_share: Share = 0.0
     recovery_rate: Share = 1.0
-    payment_days: NonNegative = 90.0
-    price_uplift: Annotated[float, Field(ge=0.0)] = 0.0
+    payment_days: Days = 90.0
+    price_uplift: Annotated[float, Field(ge=0.0, le=MAX_RATE)] = 0.0
 
 
 class Quality(_Model):
     screening_coverage: Share = 0.0
     """Share of early-defect positions found and replaced by screening before shipment."""
-    screening_cost_per_unit: NonNegative = 0.0
-    reliability_growth_per_year: Annotated[float, Field(ge=0.0)] = 0.0
+    screening_cost_per_unit: Amount = 0.0
+    reliability_growth_per_year: Annotated[float, Field(ge=0.0, le=MAX_RATE)] = 0.0
     """Later cohorts live longer: scale × (1 + g)^(years since the first sales month)."""
 
 
@@ -400,21 +424,21 @@ LedgerLineName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class BookValueCap(_Model):
-    absolute: NonNegative | None = None
+    absolute: Total | None = None
     share_of_trailing_cost_of_sales: Share | None = None
-    trailing_months: Annotated[int, Field(ge=1)] = 36
-    prior_annual_cost_of_sales: NonNegative = 0.0
+    trailing_months: Months = 36
+    prior_annual_cost_of_sales: Total = 0.0
     """Cost of sales of each year before the simulation starts (for the trailing window)."""
     tranche_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
 
 
 class Accounting(_Model):
     spares_treatment: SparesTreatment = SparesTreatment.CAPITALISE
-    accrual_per_unit: NonNegative | Literal["auto"] = "auto"
-    age_writedown_months: Annotated[int, Field(ge=1)] | None = None
+    accrual_per_unit: Amount | Literal["auto"] = "auto"
+    age_writedown_months: Months | None = None
     book_value_cap: BookValueCap = Field(default_factory=BookValueCap)
     fiscal_year_end_month: Annotated[int, Field(ge=1, le=12)] = 12
-    discount_rate: Annotated[float, Field(gt=-1.0)] = 0.08
+    discount_rate: Annotated[float, Field(gt=-1.0, le=MAX_RATE)] = 0.08
     performance_profit_excludes: Annotated[list[LedgerLineName], AfterValidator(_ledger_lines)] = (
         Field(default_factory=lambda: ["age_writedown", "bad_debt"])
     )

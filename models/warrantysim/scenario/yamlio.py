@@ -1,7 +1,9 @@
 """Reading and writing scenario YAML: duplicate keys refused, text that round-trips.
 
-Errors are :class:`~warrantysim.scenario.errors.ScenarioError` lines naming the file (``label``)
-and, for syntax errors, the line and column.
+Reading goes through :mod:`warrantysim.safe_yaml` (regular files of bounded size only, keys as
+text, aliases and nesting bounded), which experiment specs use too. Errors are
+:class:`~warrantysim.scenario.errors.ScenarioError` lines naming the file (``label``) and, for
+syntax errors, the line and column.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from warrantysim.scenario.errors import ScenarioError, show
+from warrantysim import safe_yaml
+from warrantysim.scenario.errors import ScenarioError
 
 
 class Dumper(yaml.SafeDumper):
@@ -27,76 +30,29 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 Dumper.add_representer(str, _represent_str)
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (YAML says keys are unique)."""
-
-
-def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    first_line: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue  # keys a `<<: *anchor` brings in may be overridden; that is its purpose
-        key = loader.construct_object(key_node)
-        if isinstance(key, str | int | float | bool) and key in first_line:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first at line {first_line[key] + 1})",
-                key_node.start_mark,
-            )
-        if isinstance(key, str | int | float | bool):
-            first_line[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=True)
-
-
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def load_value(text: str, label: str, path: str) -> Any:
-    """One ``--set`` value, read as YAML."""
+    """One ``--set`` value, read as YAML (with :mod:`warrantysim.safe_yaml`'s limits)."""
     try:
-        return yaml.load(text, Loader=StrictLoader)
-    except yaml.YAMLError as e:
-        problem = getattr(e, "problem", None) or "cannot be read"
-        raise ScenarioError(label, path, f"value is not valid YAML: {problem}") from None
+        return safe_yaml.load(text)
+    except safe_yaml.InputError as e:
+        raise ScenarioError(label, path, f"value is not valid YAML: {e}") from None
 
 
 def read_mapping(path: Path, label: str) -> dict[str, Any]:
-    """A YAML file that must hold a mapping of scenario fields."""
-    text = _read_text(path, label)
+    """A YAML file that must hold a mapping of scenario fields: a regular file of at most
+    :data:`~warrantysim.safe_yaml.MAX_FILE_BYTES`, keys read as text, aliases bounded."""
     try:
-        data = yaml.load(text, Loader=StrictLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
-        raise ScenarioError(label, "", f"{where}: {e.problem or e.context}") from None
-    except yaml.YAMLError as e:
-        raise ScenarioError(label, "", f"not valid YAML: {e}") from None
+        data = safe_yaml.load(safe_yaml.read_text(path))
+    except safe_yaml.InputError as e:
+        raise ScenarioError(label, "", str(e)) from None
     if data is None:
         raise ScenarioError(label, "", "file is empty; expected a mapping of scenario fields")
     if not isinstance(data, dict):
-        raise ScenarioError(label, "", f"expected a mapping of scenario fields, got {show(data)}")
+        # Never the value itself: this may be any file (`extends: /etc/passwd`).
+        kind = "text" if isinstance(data, str) else f"a {type(data).__name__}"
+        raise ScenarioError(label, "", f"expected a mapping of scenario fields, got {kind}")
     return data
-
-
-def _read_text(path: Path, label: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(label, "", "no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(label, "", "is a directory, expected a YAML file") from None
-    except OSError as e:
-        raise ScenarioError(label, "", f"cannot read: {e.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        bad = raw[e.start]
-        raise ScenarioError(
-            label, "", f"not UTF-8 text (byte 0x{bad:02x} on line {line})"
-        ) from None

@@ -10,6 +10,15 @@ import os
 from pathlib import Path
 
 SCENARIOS_ENV = "WARRANTYSIM_SCENARIOS"
+WORKDIR_ENV = "WARRANTYSIM_WORKDIR"
+"""The folder ``warrantysim app`` lets the dashboard read scenario files from (besides
+``scenarios/``)."""
+
+
+MAX_KERNELS = 4
+"""Dashboards ``warrantysim app`` serves at once (a kernel is about 500 MB)."""
+CULL_IDLE_SECONDS = 600
+"""A kernel no browser is connected to is stopped after this long idle."""
 
 
 def scenarios_dir() -> Path:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from warrantysim import workload
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario, load_scenario
@@ -33,6 +34,7 @@ from warrantysim.workbench.engine import (
     ResultsCache,
     compare_streamed,
 )
+from warrantysim.workbench.files import checked_path, readable_folders
 from warrantysim.workbench.layout import (
     BUSY_HTML,
     MAX_REPLICATIONS,
@@ -65,8 +67,11 @@ class Dashboard(DashboardWidgets):
         seed: int = 2026,
         labels: Labels = WORKBENCH_LABELS,
         sources: Mapping[str, Path] | None = None,
+        folders: Sequence[Path] | None = None,
     ) -> None:
         self.labels = labels
+        self.folders = list(folders) if folders is not None else readable_folders()
+        """Where "Scenario file" may read (``scenarios/`` and the working folder)."""
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.sources = dict(sources or {})
         """Each policy's scenario file (what "save as scenario" extends)."""
@@ -181,13 +186,16 @@ class Dashboard(DashboardWidgets):
         )
 
     def add_scenario_file(self, path: str) -> str:
-        """Load a scenario file (any path) as one more policy, select it and recompute."""
-        scenario = load_scenario(path)
+        """Load a scenario file as one more policy, select it and recompute. Only files in
+        :attr:`folders` are read (:class:`~warrantysim.workbench.files.FileRefused`)."""
+        source = checked_path(path, self.folders)
+        scenario = load_scenario(source)
+        workload.check([scenario], self.replications_used, workload.Limits())
         name = scenario.name
         while name in self.policies:
             name += "+"  # a second file of the same name stays a separate policy
         self.policies[name] = Policy.of(scenario)
-        self.sources[name] = Path(path)
+        self.sources[name] = Path(source)
         chosen = [*self.selected, name][-MAX_POLICIES:]
         self.select.options = [*self.select.options, name]  # clears the selection
         self.select.value = chosen

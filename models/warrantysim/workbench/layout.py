@@ -14,6 +14,7 @@ from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from warrantysim.workbench.cards import CARD_STYLE
 from warrantysim.workbench.controls import LeverControls
+from warrantysim.workbench.files import choices
 from warrantysim.workbench.urlstate import UrlState
 from warrantysim.workbench.views import ChartsView, DifferenceView
 
@@ -30,6 +31,8 @@ MIN_REPLICATIONS, MAX_REPLICATIONS = 2, 200
 
 class DashboardWidgets:
     """Builds the widgets; :class:`~warrantysim.workbench.dashboard.Dashboard` wires them."""
+
+    folders: list[Path]
 
     def _build_widgets(self, names: list[str], selected: list[str], reps: int, seed: int) -> None:
         style = {"description_width": "11em"}
@@ -66,9 +69,11 @@ class DashboardWidgets:
             style=style,
             tooltip="Random seed shared by every policy",
         )
-        self.file = w.Text(
-            placeholder="path/to/scenario.yaml",
+        self.file = w.Combobox(
+            options=choices(self.folders),
+            placeholder="a .yaml in scenarios/ or the working folder",
             description="Scenario file",
+            ensure_option=False,
             tooltip="A scenario file to add as one more policy",
         )
         self.add_file = w.Button(description="Add policy", tooltip="Load the file as a policy")

@@ -1,0 +1,169 @@
+"""``warrantysim app`` is driven only by who holds its token, from this machine's names: a real
+Voila server, raw HTTP and Debian's chromium via Playwright.
+
+A request without the token gets the login page and starts no kernel; a foreign ``Host`` (what
+DNS rebinding sends: chromium maps ``evil.example`` to 127.0.0.1 here) or ``Origin`` is refused
+with 403, pages and websockets alike; ten page loads leave at most ``max_kernels`` kernels
+(counted in the process tree); SIGTERM stops every kernel.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from warrantysim.report.pdf import OFFLINE_FLAGS
+from warrantysim.workbench import app
+
+CHROMIUM = "/usr/bin/chromium"
+MAX_KERNELS = 2
+PAGE_LOADS = 10
+PATIENCE_SECONDS = 180.0
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="needs Debian chromium"
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    location: str
+    body: str
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, access: app.Access) -> None:
+        self.process, self.port, self.access = process, port, access
+
+    def request(self, path: str, **headers: str) -> Reply:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=PATIENCE_SECONDS)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read().decode("utf-8", "replace")
+            return Reply(response.status, response.getheader("Location", ""), body)
+        finally:
+            connection.close()
+
+    def kernels(self) -> list[int]:
+        """Kernel processes the server started (its children running ipykernel)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == self.process.pid and b"ipykernel" in cmdline and fields[0] != "Z":
+                found.append(int(entry.name))
+        return found
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    port = app.free_port()
+    access = app.Access(max_kernels=MAX_KERNELS, workdir=tmp_path_factory.mktemp("work"))
+    process = app.start(port, folder=tmp_path_factory.mktemp("app"), access=access,
+                        new_session=True)  # fmt: skip
+    running = Server(process, port, access)
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while True:
+        try:
+            running.request("/voila/static/")
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError("the app did not start") from None
+            time.sleep(0.5)
+    yield running
+    if process.poll() is None:
+        kernels = running.kernels()
+        os.killpg(process.pid, signal.SIGKILL)
+        for pid in kernels:
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+def test_without_the_token_no_page_and_no_kernel(server: Server) -> None:
+    response = server.request("/")
+    assert response.status == 302
+    assert "/login" in response.location
+    wrong = server.request("/?token=not-the-token")
+    assert wrong.status == 302
+    assert "/login" in wrong.location
+    assert server.kernels() == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Host": "evil.example"}, {"Host": "evil.example:8866"}, {"Host": "192.168.1.5"},
+     {"Origin": "http://evil.example"}, {"Origin": "null"}],
+)  # fmt: skip
+def test_a_foreign_host_or_origin_is_refused_even_with_the_token(
+    server: Server, headers: dict[str, str]
+) -> None:
+    token = f"?token={server.access.token}"
+    for path in ("/" + token, "/voila/static/voila.js", f"/api/kernels/{'0' * 32}/channels"):
+        upgrade = {
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        }
+        response = server.request(path, **headers, **(upgrade if "channels" in path else {}))
+        assert response.status == 403, (path, headers)
+        assert "refused:" in response.body
+    assert server.kernels() == []
+
+
+def test_dns_rebinding_ten_page_loads_and_sigterm(server: Server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = server.access.url(server.port)
+    counts = []
+    with sync_playwright() as p:
+        rules = "--host-resolver-rules=MAP evil.example 127.0.0.1"
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*OFFLINE_FLAGS, rules])
+        rebound = browser.new_page().goto(url.replace("127.0.0.1", "evil.example"))
+        assert rebound is not None
+        assert rebound.status == 403
+        assert server.kernels() == []
+        pages, statuses = [], []
+        for _ in range(PAGE_LOADS):  # tabs kept open: every one holds its kernel if served
+            page = browser.new_page()
+            response = page.goto(url, timeout=PATIENCE_SECONDS * 1000)
+            assert response is not None
+            statuses.append(response.status)
+            if response.status == 200:
+                page.wait_for_selector(".ws-ready", timeout=PATIENCE_SECONDS * 1000)
+            pages.append(page)
+            counts.append(len(server.kernels()))
+        assert statuses.count(200) == MAX_KERNELS
+        assert set(statuses[MAX_KERNELS:]) == {503}
+        assert max(counts) <= MAX_KERNELS
+        assert counts[-1] == MAX_KERNELS, counts
+        kernels = server.kernels()  # tabs still open: their kernels are busy serving them
+        server.process.send_signal(signal.SIGTERM)  # Voila only: kernels are in other sessions
+        assert server.process.wait(timeout=60) == 0
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in kernels):
+            assert time.monotonic() < deadline, "kernels survived SIGTERM"
+            time.sleep(0.2)
+        browser.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its exit status waits to be collected
