@@ -14,7 +14,9 @@
 # %% [markdown]
 # # Warranty policy workbench
 #
-# Pick two to four policies, choose the one to edit, and move its levers: spares-cost treatment,
+# The cards at the top answer "which is better than the base, and by how much" (paired
+# differences with 95 % intervals); pick two to four policies and the base, choose the one to
+# edit, and move its levers: spares-cost treatment,
 # pricing, chargeback, write-downs, stocking, reliability, screening. Each change re-simulates
 # that policy in the background (the status line says when it is computing); every policy uses
 # the same random numbers, so differences are the policies' doing. Money is in 万元 (10k CNY).
@@ -32,8 +34,9 @@ from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.dashboard import Dashboard
 
-scenarios = {name: load_scenario(path, OVERRIDES) for name, path in policy_files().items()}
-dashboard = Dashboard(scenarios, POLICIES, replications=REPLICATIONS, seed=SEED)
+files = policy_files()
+scenarios = {name: load_scenario(path, OVERRIDES) for name, path in files.items()}
+dashboard = Dashboard(scenarios, POLICIES, replications=REPLICATIONS, seed=SEED, sources=files)
 dashboard.refresh()
 dashboard.widget
 

@@ -25,6 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(OFFLINE_FLAGS)
 # The notebook's defaults (notebooks/workbench.py): these policies, 5 replications, seed 2026.
 REPLICATIONS, SEED = 5, 2026
+EDITED = "status-quo ✎"
+SUPPLIER = "boardco"  # the first of the status quo's suppliers
 # CI (CI=true) installs chromium via scripts/setup: there a missing browser fails, not skips.
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="needs Debian chromium"
@@ -87,7 +89,7 @@ def test_app_follows_levers_offline(server):
     urls: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.on("request", lambda r: urls.append(r.url))
         page.on("websocket", lambda ws: urls.append(ws.url))
         _goto_when_up(page, server)
@@ -97,37 +99,48 @@ def test_app_follows_levers_offline(server):
             timeout=60_000,
         )
         _screenshot(page, "workbench.png")
-        cumulative_before = _chart_svg(page, 1)
+        # The answer first: the policy cards (paired differences) are on the first screen.
+        card = page.locator("td[data-card='supplier-chargeback'][data-kpi='npv_cash']")
+        box = card.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 900
+        assert page.locator("[title='null']").count() == 0
+        cumulative_before = _chart_svg(page, 2)  # after the spread of differences
 
         # The treatment dropdown of the edited policy (status-quo) -> expense on purchase.
         year1_before = _kpi(page, "first_year_profit", "status-quo")
         page.locator(".widget-dropdown", has_text="Spares cost").locator("select").select_option(
             label="expense on purchase"
         )
-        year1_after = _wait_for_new_kpi(page, "first_year_profit", "status-quo", year1_before)
+        # The edited policy is marked modified (✎) from now on.
+        year1_after = _wait_for_new_kpi(page, "first_year_profit", EDITED, year1_before)
         treatment = {"accounting.spares_treatment": "expense_on_purchase"}
         assert year1_after == pytest.approx(_expected("first_year_profit", treatment), rel=1e-12)
         page.wait_for_function(
             f"document.querySelectorAll('.vega-embed > svg').length >= {len(FIGURE_NAMES)}"
         )
-        _wait_for_chart_change(page, 1, cumulative_before)
-        assert _chart_svg(page, 1) != cumulative_before
+        # Index 2: the spread of the difference comes first, then annual and cumulative profit.
+        _wait_for_chart_change(page, 2, cumulative_before)
+        assert _chart_svg(page, 2) != cumulative_before
 
-        # The chargeback slider, through its editable readout -> 0.5 for every supplier.
-        profit_before = _kpi(page, "lifetime_profit", "status-quo")
-        readout = page.locator(".widget-slider", has_text="Chargeback share").locator(
-            ".widget-readout"
-        )
+        # One supplier's chargeback slider, through its editable readout -> 0.5.
+        profit_before = _kpi(page, "lifetime_profit", EDITED)
+        readout = page.locator(".widget-slider", has_text=SUPPLIER).locator(".widget-readout")
         readout.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("0.5")
         page.keyboard.press("Enter")
-        profit_after = _wait_for_new_kpi(page, "lifetime_profit", "status-quo", profit_before)
-        suppliers = load_scenario(policy_files()["status-quo"]).suppliers
-        chargeback = {f"suppliers.{s}.chargeback_share": 0.5 for s in suppliers}
+        profit_after = _wait_for_new_kpi(page, "lifetime_profit", EDITED, profit_before)
+        chargeback = {f"suppliers.{SUPPLIER}.chargeback_share": 0.5}
         assert profit_after == pytest.approx(
             _expected("lifetime_profit", {**treatment, **chargeback}), rel=1e-12
         )
+        # The view is in the URL (never the token): a reload restores the edited policy.
+        page.wait_for_function("window.location.search.includes('set.status-quo')")
+        assert "token" not in page.url
+        page.reload(timeout=180_000)  # Voila runs the notebook before it answers
+        restored = _wait_for_new_kpi(page, "lifetime_profit", EDITED, float("nan"))
+        assert restored == profit_after
         browser.close()
     # data: and blob: URLs are the page's own bytes, not requests to anyone.
     network = [u for u in urls if urlparse(u).scheme not in ("data", "blob")]

@@ -113,6 +113,26 @@ def test_names_and_descriptions_are_escaped(report_en):
 
 
 @needs_pdftotext
+def test_pdf_pages_are_a4(report_en, report_zh):
+    # A4 is 210 x 297 mm = 595.28 x 841.89 pt (1 pt = 1/72 in); Chromium rounds the page to
+    # whole CSS pixels (594.96 x 841.92), within 1 pt, and pdfinfo names the size "(A4)".
+    for report in (report_en, report_zh):
+        info = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", "99", str(report / "report.pdf")],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        sizes = [line for line in info.splitlines() if line.startswith("Page") and "size" in line]
+        assert sizes, info
+        for line in sizes:
+            assert "(A4)" in line, line
+            width, height = (float(x) for x in line.split(":")[1].split("pts")[0].split(" x "))
+            assert abs(width - 595.28) < 1.0, line
+            assert abs(height - 841.89) < 1.0, line
+
+
+@needs_pdftotext
 def test_pdf_holds_the_key_figures(runs, report_en):
     text = subprocess.run(
         ["pdftotext", "-layout", str(report_en / "report.pdf"), "-"],

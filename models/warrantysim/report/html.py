@@ -25,6 +25,7 @@ from warrantysim.report.i18n import Labels, Lang
 
 CJK_FONT = "Noto Sans CJK SC"
 _CSS = f"""
+@page {{ size: A4; margin: 15mm 12mm; }}
 body {{ font-family: "Noto Sans", "DejaVu Sans", "{CJK_FONT}", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}

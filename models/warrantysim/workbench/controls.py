@@ -1,7 +1,13 @@
-"""Lever widgets: one control per field of :class:`Levers`, read and written as a whole."""
+"""Lever widgets: one control per field of :class:`Levers`, read and written as a whole.
+
+Every lever carries its unit in its label and a one-line help as its tooltip (:data:`HELP`);
+a value out of range is refused with a message beside the lever (:meth:`LeverControls.problems`)
+and changes nothing, rather than being clamped silently.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -26,15 +32,56 @@ WRITEDOWN_CHOICES: list[tuple[str, int]] = [
 ]
 
 
-def _slider(description: str, low: float, high: float, step: float) -> w.FloatSlider:
+HELP = {
+    "spares_treatment": "How spare parts are booked: as inventory, as expense when bought, "
+    "or by an accrual per unit sold",
+    "pricing_policy": "How the unit price is set (fixed, or cost plus a markup)",
+    "markup": "Cost-plus markup, share of unit cost (0.33 = 33 %)",
+    "include_warranty_cost": "Cost-plus pricing counts the expected warranty cost per unit",
+    "chargeback_shares": "Share of a supplier-fault claim's cost charged back to the supplier",
+    "age_writedown_months": "Spares older than this are written down (off = never)",
+    "cap_absolute_yuan": "Year-end book value of spares above this is written down "
+    "(万元; 0 = no cap)",
+    "stocking_multiplier": "Scales every part's stocking level (1 = as planned)",
+    "reliability_multiplier": "Scales every part's Weibull life scale (1.2 = lives 20 % longer)",
+    "screening_coverage": "Share of early defects found by screening before shipment (0-1)",
+    "late_penalty_per_day": "Penalty per day a repair takes beyond the target days (元/day)",
+    "technicians": "Technicians at the repair centre (0 = no repair centre: unlimited capacity)",
+}
+LABELS = {
+    "spares_treatment": "Spares cost",
+    "pricing_policy": "Pricing",
+    "markup": "Markup (share)",
+    "include_warranty_cost": "Warranty cost in price",
+    "chargeback_shares": "Chargeback (share)",
+    "age_writedown_months": "Age write-down",
+    "cap_absolute_yuan": "Cap (万元, 0 = none)",
+    "stocking_multiplier": "Stocking (×)",
+    "reliability_multiplier": "Reliability (×)",
+    "screening_coverage": "Screening (share)",
+    "late_penalty_per_day": "Late penalty (元/day)",
+    "technicians": "Technicians (0 = none)",
+}
+_CHECKED = ("cap_absolute_yuan", "late_penalty_per_day", "technicians")
+MAX_TECHNICIANS = 10_000
+MAX_AMOUNT_YUAN = 1e9
+"""The schema's plausible bound on an amount (a price at most 1e9 CNY)."""
+
+
+def tip(lever: str) -> dict[str, str]:
+    """Keyword arguments giving a lever its label and its help as tooltip."""
+    return {"description": LABELS[lever], "tooltip": HELP[lever]}
+
+
+def _slider(lever: str, low: float, high: float, step: float) -> w.FloatSlider:
     return w.FloatSlider(
         min=low,
         max=high,
         step=step,
-        description=description,
         continuous_update=False,
         style=_STYLE,
         layout=_LAYOUT,
+        **tip(lever),
     )
 
 
@@ -44,26 +91,34 @@ class LeverControls:
     def __init__(self) -> None:
         kw = {"style": _STYLE, "layout": _LAYOUT}
         self.treatment = w.Dropdown(
-            options=[(v, k) for k, v in TREATMENT_LABELS.items()], description="Spares cost", **kw
+            options=[(v, k) for k, v in TREATMENT_LABELS.items()], **tip("spares_treatment"), **kw
         )
-        self.pricing = w.Dropdown(options=list(PricingPolicy), description="Pricing", **kw)
-        self.markup = _slider("Markup", 0.0, 1.0, 0.01)
+        self.pricing = w.Dropdown(
+            options=[(p.value.replace("_", " "), p) for p in PricingPolicy],
+            **tip("pricing_policy"),
+            **kw,
+        )
+        self.markup = _slider("markup", 0.0, 1.0, 0.01)
         self.include_warranty = w.Checkbox(
-            description="Warranty cost in price",
             indent=True,
             style=_STYLE,
             layout=w.Layout(width="30em"),
+            **tip("include_warranty_cost"),
         )
-        self.chargeback = _slider("Chargeback share", 0.0, 1.0, 0.05)
+        self.chargebacks: dict[str, w.FloatSlider] = {}
+        self.chargeback_box = w.VBox()
         self.age_writedown = w.Dropdown(
-            options=WRITEDOWN_CHOICES, description="Age write-down", **kw
+            options=WRITEDOWN_CHOICES, **tip("age_writedown_months"), **kw
         )
-        self.cap_wan = w.BoundedFloatText(
-            min=0.0, max=1e7, step=100.0, description="Cap (万元, 0 = none)", **kw
-        )
-        self.stocking = _slider("Stocking ×", 0.25, 2.0, 0.05)
-        self.reliability = _slider("Reliability ×", 0.5, 2.0, 0.05)
-        self.screening = _slider("Screening coverage", 0.0, 1.0, 0.05)
+        # A plain FloatText: a bounded one would clamp -500 to 0 ("no cap") without a word.
+        self.cap_wan = w.FloatText(step=100.0, **tip("cap_absolute_yuan"), **kw)
+        self.stocking = _slider("stocking_multiplier", 0.25, 2.0, 0.05)
+        self.reliability = _slider("reliability_multiplier", 0.5, 2.0, 0.05)
+        self.screening = _slider("screening_coverage", 0.0, 1.0, 0.05)
+        self.late_penalty = w.FloatText(step=5.0, **tip("late_penalty_per_day"), **kw)
+        self.technicians = w.IntText(**tip("technicians"), **kw)
+        self.messages = {lever: w.HTML() for lever in _CHECKED}
+        """Beside each lever whose value may be refused: why."""
         self._silent = False
         self._callbacks: list[Callable[[], None]] = []
         for widget in self.widgets:
@@ -76,13 +131,55 @@ class LeverControls:
             self.pricing,
             self.markup,
             self.include_warranty,
-            self.chargeback,
             self.age_writedown,
             self.cap_wan,
             self.stocking,
             self.reliability,
             self.screening,
+            self.late_penalty,
+            self.technicians,
         ]
+
+    @property
+    def rows(self) -> list[w.Widget]:
+        """The widgets as laid out: the chargeback per supplier after the pricing levers, and
+        each checked lever with its message beside it."""
+        checked = {id(self._checked_widget(k)): k for k in _CHECKED}
+        out: list[w.Widget] = []
+        for x in self.widgets:
+            key = checked.get(id(x))
+            out.append(w.HBox([x, self.messages[key]]) if key else x)
+            if x is self.include_warranty:
+                out.append(self.chargeback_box)
+        return out
+
+    @property
+    def cap_problem(self) -> w.HTML:
+        return self.messages["cap_absolute_yuan"]
+
+    def _checked_widget(self, lever: str) -> w.ValueWidget:
+        return {
+            "cap_absolute_yuan": self.cap_wan,
+            "late_penalty_per_day": self.late_penalty,
+            "technicians": self.technicians,
+        }[lever]
+
+    def label(self, lever: str) -> str:
+        return LABELS.get(lever, lever)
+
+    def problems(self) -> dict[str, str]:
+        """Lever → why its value is refused; shown beside the lever (empty: all valid)."""
+        cap, penalty, techs = self.cap_wan.value, self.late_penalty.value, self.technicians.value
+        out = {}
+        if not 0.0 <= cap * WAN_YUAN <= MAX_AMOUNT_YUAN:  # NaN fails too
+            out["cap_absolute_yuan"] = f"⚠ {cap:g} refused: a cap is ≥ 0 万元 (0 = no cap)"
+        if not 0.0 <= penalty <= MAX_AMOUNT_YUAN:
+            out["late_penalty_per_day"] = f"⚠ {penalty:g} refused: a penalty is ≥ 0 元/day"
+        if not 0 <= techs <= MAX_TECHNICIANS:
+            out["technicians"] = f"⚠ {techs} refused: 0 to {MAX_TECHNICIANS:,} technicians"
+        for lever, message in self.messages.items():
+            message.value = f"<span class='ws-problem'>{html.escape(out.get(lever, ''))}</span>"
+        return out
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self._callbacks.append(callback)
@@ -99,12 +196,14 @@ class LeverControls:
             pricing_policy=PricingPolicy(self.pricing.value),
             markup=round(self.markup.value, 4),
             include_warranty_cost=bool(self.include_warranty.value),
-            chargeback_share=round(self.chargeback.value, 4),
+            chargeback_shares=tuple((n, round(x.value, 4)) for n, x in self.chargebacks.items()),
             age_writedown_months=self.age_writedown.value or None,
             cap_absolute_yuan=cap if cap > 0 else None,
             screening_coverage=round(self.screening.value, 4),
             stocking_multiplier=round(self.stocking.value, 4),
             reliability_multiplier=round(self.reliability.value, 4),
+            late_penalty_per_day=float(self.late_penalty.value),
+            technicians=int(self.technicians.value),
         )
 
     def set(self, levers: Levers) -> None:
@@ -120,7 +219,7 @@ class LeverControls:
         self.pricing.value = levers.pricing_policy
         self.markup.value = levers.markup
         self.include_warranty.value = levers.include_warranty_cost
-        self.chargeback.value = levers.chargeback_share
+        self._show_chargebacks(levers.chargeback_shares)
         months = levers.age_writedown_months or 0
         self._ensure_writedown_choice(months)
         self.age_writedown.value = months
@@ -128,6 +227,24 @@ class LeverControls:
         self.stocking.value = levers.stocking_multiplier
         self.reliability.value = levers.reliability_multiplier
         self.screening.value = levers.screening_coverage
+        self.late_penalty.value = levers.late_penalty_per_day
+        self.technicians.value = levers.technicians
+        self.problems()
+
+    def _show_chargebacks(self, shares: tuple[tuple[str, float], ...]) -> None:
+        """A slider per supplier (rebuilt when the edited policy has other suppliers)."""
+        if [n for n, _ in shares] != list(self.chargebacks):
+            self.chargebacks = {}
+            for name, _ in shares:
+                slider = _slider("chargeback_shares", 0.0, 1.0, 0.05)
+                slider.description = f"· {name}"
+                slider.tooltip = f"{HELP['chargeback_shares']}: {name}"
+                slider.observe(self._changed, names="value")
+                self.chargebacks[name] = slider
+            heading = w.HTML(f"{LABELS['chargeback_shares']}, per supplier", tooltip="")
+            self.chargeback_box.children = [heading, *self.chargebacks.values()]
+        for name, share in shares:
+            self.chargebacks[name].value = share
 
     def _ensure_writedown_choice(self, months: int) -> None:
         values = [v for _, v in self.age_writedown.options]

@@ -9,29 +9,53 @@ in :meth:`Dashboard.compute` and :meth:`Dashboard.update`, which tests call dire
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import ipywidgets as w
 
 from warrantysim import workload
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario, load_scenario
-from warrantysim.workbench.controls import LeverControls
-from warrantysim.workbench.engine import Background, Outcome, Policy, ResultsCache, compare
-from warrantysim.workbench.files import checked_path, choices, readable_folders
-from warrantysim.workbench.views import ChartsView, differences_html, kpi_html
+from warrantysim.workbench.cards import cards_html
+from warrantysim.workbench.editing import (
+    changed_fields,
+    changed_levers,
+    save_as_scenario,
+    set_line,
+    shown_name,
+)
+from warrantysim.workbench.engine import (
+    Background,
+    Job,
+    Outcome,
+    Policy,
+    ResultsCache,
+    compare_streamed,
+)
+from warrantysim.workbench.files import checked_path, readable_folders
+from warrantysim.workbench.layout import (
+    BUSY_HTML,
+    MAX_REPLICATIONS,
+    MIN_REPLICATIONS,
+    STALE_CLASS,
+    DashboardWidgets,
+)
+from warrantysim.workbench.urlstate import (
+    PageState,
+    apply_changes,
+    decode,
+    encode,
+    lever_changes,
+)
+from warrantysim.workbench.views import differences_html, kpi_html
 
 MAX_POLICIES = 4
 WORKBENCH_LABELS = Labels(money_unit=MoneyUnit.WAN)
-BUSY_HTML = "<span class='ws-status ws-busy'>⏳ Computing…</span>"
-STALE_CLASS = "ws-stale"
-# Charts and tables fade while a newer answer is being computed (in JupyterLab and in Voila).
-STYLE_HTML = f"<style>.{STALE_CLASS} {{ opacity: 0.45; transition: opacity 0.2s; }}</style>"
 
 
-class Dashboard:
+class Dashboard(DashboardWidgets):
     """Widgets bound to a set of scenarios; ``widget`` is what the notebook displays."""
 
     def __init__(
@@ -42,83 +66,47 @@ class Dashboard:
         replications: int = 5,
         seed: int = 2026,
         labels: Labels = WORKBENCH_LABELS,
+        sources: Mapping[str, Path] | None = None,
         folders: Sequence[Path] | None = None,
     ) -> None:
         self.labels = labels
         self.folders = list(folders) if folders is not None else readable_folders()
         """Where "Scenario file" may read (``scenarios/`` and the working folder)."""
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
+        self.sources = dict(sources or {})
+        """Each policy's scenario file (what "save as scenario" extends)."""
         self.cache = ResultsCache()
         self.comparison: PolicyResults | None = None
         self.busy = False
+        self.replications_used = replications
         self._build_widgets(list(scenarios), list(selected), replications, seed)
         self.background: Background[PolicyResults] = Background(
-            self._done, self._failed, self._set_busy
+            self._done, self._failed, self._set_busy, self._progress
         )
 
     # -- widgets -------------------------------------------------------------------------------
-    def _build_widgets(self, names: list[str], selected: list[str], reps: int, seed: int) -> None:
-        style = {"description_width": "11em"}
-        self.select = w.SelectMultiple(
-            options=names, value=selected, rows=min(len(names), 9), description="Policies"
-        )
-        self.edit = w.Dropdown(options=selected, description="Edit policy", style=style)
-        self.replications = w.IntSlider(
-            value=reps,
-            min=2,
-            max=100,
-            description="Replications",
-            style=style,
-            continuous_update=False,
-        )
-        self.seed = w.IntText(value=seed, description="Seed", style=style)
-        self.file = w.Combobox(
-            options=choices(self.folders),
-            placeholder="a .yaml in scenarios/ or the working folder",
-            description="Scenario file",
-            ensure_option=False,
-        )
-        self.add_file = w.Button(description="Add policy")
-        self.levers = LeverControls()
-        self.status = w.HTML()
-        self.kpis = w.HTML()
-        self.differences = w.HTML()
-        self.charts = ChartsView()
-        self._wire()
-        self._show_levers()
-        self.widget = self._layout()
-
     def _wire(self) -> None:
         self.select.observe(lambda _: self._selection_changed(), names="value")
         self.edit.observe(lambda _: self._show_levers(), names="value")
+        self.base.observe(lambda _: self._redraw(), names="value")
         self.levers.on_change(self._lever_changed)
         self.add_file.on_click(lambda _: self._add_clicked())
-        for control in (self.replications, self.seed):
-            control.observe(lambda _: self.refresh(), names="value")
-
-    def _layout(self) -> w.Box:
-        left = w.VBox(
-            [
-                self.select,
-                w.HBox([self.file, self.add_file]),
-                self.edit,
-                w.HTML("<b>Levers</b>"),
-                *self.levers.widgets,
-                self.replications,
-                self.seed,
-            ],
-            layout=w.Layout(min_width="26em"),
-        )
-        self.results = w.VBox([self.kpis, self.charts.widget, self.differences])
-        right = w.VBox([w.HTML(STYLE_HTML), self.status, self.results])
-        return w.HBox([left, right], layout=w.Layout(align_items="flex-start"))
+        self.reset.on_click(lambda _: self.reset_policy(self.edit.value))
+        self.save.on_click(lambda _: self._save_clicked())
+        self.stop.on_click(lambda _: self.background.cancel())
+        self.replications.observe(lambda _: self._replications_changed(), names="value")
+        self.seed.observe(lambda _: self.refresh(), names="value")
+        self.url.observe(lambda change: self.restore(decode(change["new"])), names="query")
 
     # -- callbacks (thin) ----------------------------------------------------------------------
     def _selection_changed(self) -> None:
         chosen = list(self.select.value)[:MAX_POLICIES]
         if len(chosen) < 1:
             return
+        base = self.base.value if self.base.value in chosen else chosen[0]
         self.edit.options = chosen
+        self.base.options = chosen
+        self.base.value = base
         self.refresh()
 
     def _add_clicked(self) -> None:
@@ -127,29 +115,87 @@ class Dashboard:
         except Exception as exc:  # shown, not raised: ipywidgets swallows click errors
             self._failed(exc)
 
+    def _save_clicked(self) -> None:
+        try:
+            self.save_policy(self.edit.value, self.save_name.value.strip())
+        except Exception as exc:  # shown, not raised: ipywidgets swallows click errors
+            self.saved.value = f"<span class='ws-problem'>⚠ {_escape(exc)}</span>"
+
     def _show_levers(self) -> None:
         if self.edit.value in self.policies:
             self.levers.set(self.policies[self.edit.value].levers)
+            self._show_modified()
 
     def _lever_changed(self) -> None:
+        if self.levers.problems():
+            return  # refused: the message is beside the lever, the policy keeps its levers
         self.set_levers(self.edit.value, self.levers.get())
+
+    def _replications_changed(self) -> None:
+        n = self.replications.value
+        if not MIN_REPLICATIONS <= n <= MAX_REPLICATIONS:
+            self.replications_problem.value = (
+                f"<span class='ws-problem'>⚠ {n} refused: between {MIN_REPLICATIONS} and "
+                f"{MAX_REPLICATIONS}; still {self.replications_used}</span>"
+            )
+            return
+        self.replications_problem.value = ""
+        self.replications_used = n
+        self.refresh()
 
     # -- what the callbacks do (testable) ------------------------------------------------------
     def set_levers(self, policy: str, levers: object) -> None:
         """Give ``policy`` new levers and recompute in the background."""
         current = self.policies[policy]
         self.policies[policy] = Policy(current.scenario, levers)  # type: ignore[arg-type]
+        self._show_modified()
         self.refresh()
+
+    def reset_policy(self, policy: str) -> None:
+        """Back to the levers of the policy's file."""
+        self.set_levers(policy, Policy.of(self.policies[policy].scenario).levers)
+        self._show_levers()
+
+    def save_policy(self, policy: str, name: str) -> Path:
+        """Write the edited ``policy`` as ``<folder>/<name>.yaml`` extending its file."""
+        if policy not in self.sources:
+            raise ValueError(f"{policy} has no scenario file to extend")
+        if not name or "/" in name or name.startswith("."):
+            raise ValueError(f"expected a file name such as my-policy, got {name!r}")
+        target = self.folder / f"{name.removesuffix('.yaml')}.yaml"
+        save_as_scenario(self.policies[policy], self.sources[policy], target)
+        line = set_line(changed_fields(self.policies[policy]))
+        self.saved.value = (
+            f"Saved <code>{_escape(target)}</code>; the same from the command line: "
+            f"<code>warrantysim run {_escape(self.sources[policy])} {_escape(line)}</code>"
+        )
+        return target
+
+    def _show_modified(self) -> None:
+        policy = self.policies.get(self.edit.value)
+        changes = changed_levers(policy) if policy else {}
+        if policy is None or not changes:
+            self.modified.value = "<i>As in its file.</i>"
+            return
+        items = "".join(
+            f"<li>{_escape(self.levers.label(k))}: {_escape(a)} → {_escape(b)}</li>"
+            for k, (a, b) in changes.items()
+        )
+        self.modified.value = (
+            f"<b>{_escape(shown_name(self.edit.value, policy))}</b> modified:<ul>{items}</ul>"
+        )
 
     def add_scenario_file(self, path: str) -> str:
         """Load a scenario file as one more policy, select it and recompute. Only files in
         :attr:`folders` are read (:class:`~warrantysim.workbench.files.FileRefused`)."""
-        scenario = load_scenario(checked_path(path, self.folders))
-        workload.check([scenario], int(self.replications.value), workload.Limits())
+        source = checked_path(path, self.folders)
+        scenario = load_scenario(source)
+        workload.check([scenario], self.replications_used, workload.Limits())
         name = scenario.name
         while name in self.policies:
             name += "+"  # a second file of the same name stays a separate policy
         self.policies[name] = Policy.of(scenario)
+        self.sources[name] = Path(source)
         chosen = [*self.selected, name][-MAX_POLICIES:]
         self.select.options = [*self.select.options, name]  # clears the selection
         self.select.value = chosen
@@ -159,33 +205,107 @@ class Dashboard:
     def selected(self) -> list[str]:
         return list(self.select.value)[:MAX_POLICIES]
 
-    def compute(self) -> PolicyResults:
-        """Simulate the selected policies with the current levers (blocking)."""
-        chosen = {name: self.policies[name] for name in self.selected}
-        return compare(chosen, int(self.replications.value), int(self.seed.value), self.cache)
+    @property
+    def shown_base(self) -> str:
+        """The base policy's name as the comparison shows it (marked if modified)."""
+        base = self.base.value if self.base.value in self.selected else self.selected[0]
+        return shown_name(base, self.policies[base])
 
-    def update(self, comparison: PolicyResults, seconds: float | None = None) -> None:
-        """Show ``comparison``: KPI tables, charts, and the time it took."""
+    def _chosen(self) -> dict[str, Policy]:
+        return {shown_name(n, self.policies[n]): self.policies[n] for n in self.selected}
+
+    def compute(self, job: Job[PolicyResults] | None = None) -> PolicyResults:
+        """Simulate the selected policies with the current levers (blocking); modified policies
+        carry :data:`~warrantysim.workbench.editing.MODIFIED_MARK` in their names."""
+        job = job or Job(self.background, self.background.generation)
+        return compare_streamed(
+            self._chosen(), self.replications_used, int(self.seed.value), self.cache, job
+        )
+
+    def update(
+        self, comparison: PolicyResults, seconds: float | None = None, final: bool = True
+    ) -> None:
+        """Show ``comparison``: the cards, the spread of differences, KPI tables, charts.
+
+        A partial answer (``final=False``) refreshes the cards only: the KPI table and the
+        charts cost about as much as a replication to draw, and the final answer redraws them."""
         self.comparison = comparison
-        self.kpis.value = kpi_html(comparison, self.labels)
-        self.differences.value = differences_html(comparison, self.labels)
-        self.charts.show(comparison, self.labels)
+        self._redraw(charts=final)
         took = f" in {seconds:.1f} s" if seconds is not None else ""
-        self.status.value = f"<span class='ws-status ws-ready'>✓ Up to date{took}</span>"
+        if final:
+            self.status.value = f"<span class='ws-status ws-ready'>✓ Up to date{took}</span>"
+
+    def _redraw(self, charts: bool = True) -> None:
+        c = self.comparison
+        if c is None:
+            return
+        base = self.shown_base if self.shown_base in c.policies else c.base
+        self.cards.value = cards_html(c, base, self.labels)
+        if charts:
+            self.kpis.value = kpi_html(c, self.labels)
+            self.distribution.show(c, base, self.labels)
+            self.differences.value = differences_html(c, self.labels, base)
+            self.charts.show(c, self.labels)
 
     def refresh(self) -> None:
-        """Recompute on the worker thread; the newest request wins."""
+        """Recompute on the worker thread; the newest request wins and ends older ones.
+
+        Every change of what is shown passes here, so the address bar follows it too."""
+        self.url.state = encode(self.page_state()).lstrip("?")
         self.background.submit(self.compute)
+
+    def page_state(self) -> PageState:
+        """What the URL carries: the view, never the token."""
+        levers = {
+            n: lever_changes(p.levers, Policy.of(p.scenario).levers)
+            for n, p in self.policies.items()
+            if n in self.selected
+        }
+        return PageState(
+            policies=tuple(self.selected),
+            base=self.base.value,
+            replications=self.replications_used,
+            seed=int(self.seed.value),
+            levers={n: c for n, c in levers.items() if c},
+        )
+
+    def restore(self, state: PageState) -> None:
+        """Show the view a URL describes; names or values it cannot use are left out."""
+        for name, changes in state.levers.items():
+            if name in self.policies:
+                start = Policy.of(self.policies[name].scenario)
+                try:
+                    self.policies[name] = Policy(
+                        start.scenario, apply_changes(start.levers, changes)
+                    )
+                except (TypeError, ValueError):
+                    continue  # a hand-edited link: keep the file's levers
+        known = [p for p in state.policies if p in self.policies][:MAX_POLICIES]
+        if known:
+            self.select.value = known
+        if state.base in self.selected:
+            self.base.value = state.base
+        if state.seed is not None:
+            self.seed.value = state.seed
+        if state.replications is not None:
+            self.replications.value = state.replications
+        self._show_levers()
+        self.refresh()
 
     def wait(self, timeout_s: float | None = None) -> None:
         self.background.wait(timeout_s)
 
     def _done(self, outcome: Outcome[PolicyResults]) -> None:
-        self.update(outcome.value, outcome.seconds)
+        self.update(outcome.value, outcome.seconds, outcome.final)
+
+    def _progress(self, done: int, total: int, left_s: float) -> None:
+        left = f", about {left_s:.0f} s left" if math.isfinite(left_s) and done < total else ""
+        self.status.value = (
+            f"<span class='ws-status ws-busy'>⏳ {done} of {total} replications{left}</span>"
+        )
 
     def _failed(self, exc: BaseException) -> None:
-        message = f"{type(exc).__name__}: {exc}".replace("&", "&amp;").replace("<", "&lt;")
-        self.status.value = f"<span class='ws-status ws-error'>⚠ {message}</span>"
+        self.status.value = f"<span class='ws-status ws-error'>⚠ {_escape(exc)}</span>"
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -194,3 +314,10 @@ class Dashboard:
             self.results.add_class(STALE_CLASS)
         else:
             self.results.remove_class(STALE_CLASS)
+            if not self.status.value.count("✓") and not self.status.value.count("⚠"):
+                self.status.value = "<span class='ws-status ws-stopped'>■ Stopped</span>"
+
+
+def _escape(value: object) -> str:
+    text = f"{type(value).__name__}: {value}" if isinstance(value, BaseException) else str(value)
+    return html.escape(text, quote=True)

@@ -3,8 +3,8 @@
 A :class:`Levers` is read from a scenario (:meth:`Levers.of`) and written back as ``--set``-style
 overrides (:meth:`Levers.overrides`), so what the dashboard shows can be reproduced on the command
 line, and a lever left where the scenario had it changes nothing. Only levers that moved are
-written: a scenario whose suppliers have different chargeback shares keeps them until the
-chargeback lever is moved, which then sets one share for every supplier.
+written. Chargeback shares are one per supplier; technicians 0 means no repair centre (every
+repair takes ``service.repair_days`` with unlimited capacity).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ class Levers:
     pricing_policy: PricingPolicy
     markup: float
     include_warranty_cost: bool
-    chargeback_share: float
-    """One share for every supplier (the mean of the scenario's when read)."""
+    chargeback_shares: tuple[tuple[str, float], ...]
+    """(supplier, share of a supplier-fault claim's cost charged back), one per supplier."""
     age_writedown_months: int | None
     cap_absolute_yuan: float | None
     screening_coverage: float
@@ -39,19 +39,25 @@ class Levers:
     """Scales every part's stocking level (base stock S, or min and max)."""
     reliability_multiplier: float = 1.0
     """Scales every part's Weibull scale η: 1.2 = parts live 20 % longer."""
+    late_penalty_per_day: float = 0.0
+    """Yuan per day a repair takes beyond ``service.target_days``."""
+    technicians: int = 0
+    """Technicians at the repair centre; 0 = no repair centre."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> Levers:
-        shares = [s.chargeback_share for s in scenario.suppliers.values()]
+        centre = scenario.service.repair_centre
         return cls(
             spares_treatment=scenario.accounting.spares_treatment,
             pricing_policy=scenario.pricing.policy,
             markup=scenario.pricing.markup,
             include_warranty_cost=scenario.pricing.include_warranty_cost,
-            chargeback_share=round(sum(shares) / len(shares), 2) if shares else 0.0,
+            chargeback_shares=tuple((n, s.chargeback_share) for n, s in scenario.suppliers.items()),
             age_writedown_months=scenario.accounting.age_writedown_months,
             cap_absolute_yuan=scenario.accounting.book_value_cap.absolute,
             screening_coverage=scenario.quality.screening_coverage,
+            late_penalty_per_day=scenario.service.late_penalty_per_day,
+            technicians=centre.technicians if centre is not None else 0,
         )
 
     def replace(self, **changes: object) -> Levers:
@@ -65,9 +71,12 @@ class Levers:
             value = getattr(self, lever)
             if value != getattr(start, lever):
                 out[path] = value.value if hasattr(value, "value") else value
-        if self.chargeback_share != start.chargeback_share:
-            for name in scenario.suppliers:
-                out[f"suppliers.{name}.chargeback_share"] = self.chargeback_share
+        before = dict(start.chargeback_shares)
+        for name, share in self.chargeback_shares:
+            if before.get(name) != share:
+                out[f"suppliers.{name}.chargeback_share"] = share
+        if self.technicians != start.technicians:
+            out |= _technician_overrides(scenario, self.technicians)
         if self.reliability_multiplier != 1.0:
             for part in scenario.parts:
                 scale = part.life.scale_months * self.reliability_multiplier
@@ -83,7 +92,23 @@ _SIMPLE_PATHS = {
     "age_writedown_months": "accounting.age_writedown_months",
     "cap_absolute_yuan": "accounting.book_value_cap.absolute",
     "screening_coverage": "quality.screening_coverage",
+    "late_penalty_per_day": "service.late_penalty_per_day",
 }
+
+
+def _technician_overrides(scenario: Scenario, technicians: int) -> dict[str, object]:
+    """A repair centre of ``technicians`` (a new one takes ``service.repair_days`` per claim),
+    or none for 0."""
+    if technicians == 0:
+        return {"service.repair_centre": None}
+    if scenario.service.repair_centre is not None:
+        return {"service.repair_centre.technicians": technicians}
+    return {
+        "service.repair_centre": {
+            "technicians": technicians,
+            "repair_days": scenario.service.repair_days,
+        }
+    }
 
 
 def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:

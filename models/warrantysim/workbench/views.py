@@ -21,6 +21,7 @@ from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
 from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
 from warrantysim.report.i18n import Labels
+from warrantysim.workbench.cards import difference_chart
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 SHOWN_KPIS = HEADLINE_KPIS[:FIRST_SCREEN]
@@ -44,6 +45,18 @@ class ChartsView:
     def show(self, comparison: PolicyResults, labels: Labels) -> None:
         for name, chart in figures(comparison, labels).items():
             self.charts[name].chart = chart
+
+
+class DifferenceView:
+    """The spread of the paired difference in lifetime profit, replication by replication."""
+
+    def __init__(self) -> None:
+        alt.JupyterChart.enable_offline()
+        self.chart = alt.JupyterChart(_placeholder(), embed_options=EMBED_OPTIONS)
+        self.widget = self.chart
+
+    def show(self, comparison: PolicyResults, base: str, labels: Labels) -> None:
+        self.chart.chart = difference_chart(comparison, base, labels)
 
 
 def _e(text: object) -> str:
@@ -79,18 +92,19 @@ def _kpi_cell(policy: str, kpi: str, row: pd.DataFrame, labels: Labels) -> str:
     return f"<td {attrs}>{shown} <small>{ci}</small></td>"
 
 
-def differences_html(comparison: PolicyResults, labels: Labels) -> str:
+def differences_html(comparison: PolicyResults, labels: Labels, base: str | None = None) -> str:
     """Each KPI's difference from the base policy (a column per policy), paired by replication,
     with its 95 % CI."""
-    diff = comparison.differences()
-    others = [p for p in comparison.policies if p != comparison.base]
+    base = base or comparison.base
+    diff = tables.paired_differences(comparison.kpis, base)
+    others = [p for p in comparison.policies if p != base]
     head = "".join(f"<th>{_e(p)}</th>" for p in others)
     rows = []
     for kpi, group in diff.groupby("kpi", sort=False):
         by_policy = {str(r["policy"]): r for r in group.to_dict("records")}
         cells = "".join(_diff_cell(str(kpi), by_policy.get(p), labels) for p in others)
         rows.append(f"<tr><th>{_e(labels(str(kpi)))}</th>{cells}</tr>")
-    caption = f"{labels('difference')} ({comparison.base}), 95% CI"
+    caption = f"{labels('difference')} ({base}), 95% CI"
     return (
         f"<table class='ws-diff'><caption>{_e(caption)}</caption>"
         f"<tr><th>{_e(labels('kpi'))}</th>{head}</tr>{''.join(rows)}</table>"
