@@ -123,7 +123,10 @@ CASES = {
     ),
     "tranches below 1": Case(
         {"bad.yaml": GOOD + "accounting: {book_value_cap: {tranches: 0}}\n"},
-        ("bad.yaml: accounting.book_value_cap.tranches:", "expected a whole number from 1 to 100, got 0"),
+        (
+            "bad.yaml: accounting.book_value_cap.tranches:",
+            "expected a whole number from 1 to 100, got 0",
+        ),
     ),
     "min >= max": Case(
         {"bad.yaml": _edit("min: 2, max: 6", "min: 6, max: 6")},

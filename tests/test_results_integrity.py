@@ -159,7 +159,8 @@ def test_a_run_folder_is_verified_and_report_refuses_it_damaged(
     out = tmp_path / "run"
     assert main(["run", str(BASELINE), *SHORT, "--replications", "2", "--out", str(out)]) == 0
     capsys.readouterr()
-    assert verify(out, capsys)[:2] == (0, f"ok: {out} (run: 4 files whole)\n")
+    # kpis, monthly, annual, parts and the three CAS statements
+    assert verify(out, capsys)[:2] == (0, f"ok: {out} (run: 7 files whole)\n")
     if how == "modified":
         (out / "annual.parquet").write_bytes((out / "kpis.parquet").read_bytes())
     else:
