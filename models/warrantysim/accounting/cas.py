@@ -52,7 +52,7 @@ def income_statement(monthly: pd.DataFrame) -> pd.DataFrame:
         + m["chargeback_unrecovered"] - m["salvage_income"]
     )  # fmt: skip
     cost = m["product_cost"] + m["screening_cost"] + warranty
-    impairment = m["age_writedown"] + m["cap_writedown"] + m["end_of_life_writeoff"]
+    impairment = _impairment(m)
     operating = m["revenue"] - cost - impairment - m["bad_debt"] - m["interest_expense"]
     tax = m["income_tax_current"] + m["income_tax_deferred"]
     lines = {
@@ -130,7 +130,7 @@ def _reconciliation(m: pd.DataFrame) -> dict[str, pd.Series]:
     def increase(column: str) -> pd.Series:
         return m[column].diff().fillna(m[column])
 
-    impairment = m["age_writedown"] + m["cap_writedown"] + m["end_of_life_writeoff"]
+    impairment = _impairment(m)
     receivables = increase("receivables_end") - increase("bad_debt_allowance_end")
     payables = (
         increase("payables_end") + increase("income_tax_payable_end")
@@ -173,3 +173,11 @@ def _with_years(
     }
     body = dict(zip(lines, np.vstack([values, yearly]).T, strict=True))
     return pd.DataFrame(head | body)
+
+
+def _impairment(m: pd.DataFrame) -> pd.Series:
+    """资产减值损失 on the spares: the write-downs less what a higher cap reversed (CAS 1)."""
+    return (
+        m["age_writedown"] + m["cap_writedown"] + m["end_of_life_writeoff"]
+        - m["cap_writedown_reversal"]
+    )  # fmt: skip

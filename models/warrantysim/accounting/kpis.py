@@ -82,22 +82,24 @@ def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
 
 def terminal_value(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
     """The closing working capital, valued as what a continuing business is left with: spares at
-    book value, receivables, less the provision still owed (0 for a run that ends: every account
-    is closed then), and discounted from the horizon's end like its last cash flow. The NPV of
-    cash itself stays pure cash, identical under every accounting treatment."""
+    book value, receivables net of their allowance and accepted chargebacks, less what is owed
+    to suppliers, the income tax owed and the provision still owed (0 for a run that ends: every
+    account is closed then), discounted from the horizon's end like its last cash flow. The NPV
+    of cash itself stays pure cash (after tax, the credit line's principal left out, as
+    ``npv_cash``), identical under every accounting treatment."""
     last = monthly.iloc[-1]
     closing = float(
-        last["spares_book_value_end"] + last["receivables_end"]
-        + last["chargeback_receivable_end"] - last["warranty_provision_end"]
+        last["spares_book_value_end"] + last["receivables_end"] - last["bad_debt_allowance_end"]
+        + last["chargeback_receivable_end"] - last["payables_end"]
+        - last["income_tax_payable_end"] - last["warranty_provision_end"]
     )  # fmt: skip
-    discounted = closing * float(discount_factors(len(monthly), rate)[-1])
+    factors = discount_factors(len(monthly), rate)
+    discounted = closing * float(factors[-1])
+    operating = monthly["cash_flow"] - monthly["borrowing_flow"]
     return {
         "closing_working_capital": closing,
         "npv_terminal_working_capital": discounted,
-        "npv_cash_with_terminal_value": float(
-            monthly["cash_flow"].to_numpy() @ discount_factors(len(monthly), rate)
-        )
-        + discounted,
+        "npv_cash_with_terminal_value": float(operating.to_numpy() @ factors) + discounted,
     }
 
 
