@@ -39,6 +39,19 @@ from warrantysim.sim.model import run_replication
 
 D = DAYS_PER_MONTH
 ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+
+def small_sweep_spec(body: str) -> str:
+    """A sweep spec over the baseline shrunk to 300 units a month for a year (seconds a run),
+    with ``body`` (design, replications, seed, parameters) after it."""
+    head = f"""kind: sweep
+scenario: {BASELINE}
+set: {{product.units_per_month: 300, product.sales_months: 12, product.warranty_months: 12,
+       simulation.horizon_months: 24}}
+"""
+    return head + body
+
 
 Content = str | bytes | Mapping[str, object]
 Cli = Callable[..., "subprocess.CompletedProcess[str]"]

@@ -16,22 +16,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from factories import BASELINE, small_sweep_spec
 from warrantysim import experiments as ex
 from warrantysim.cli import main
 from warrantysim.experiments.store import ResultsStore, StoreError, Table
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "scenarios" / "baseline.yaml"
-SPEC = f"""
-kind: sweep
-scenario: {BASELINE}
-set: {{product.units_per_month: 300, product.sales_months: 12, product.warranty_months: 12,
-       simulation.horizon_months: 24}}
-replications: 2
+SPEC = small_sweep_spec("""replications: 2
 seed: 3
 parameters:
-  parts.ssd.stocking.level: {{values: [2, 4, 8]}}
-"""
+  parts.ssd.stocking.level: {values: [2, 4, 8]}
+""")
 POINTS, REPS, MONTHS = 3, 2, 24
 DAMAGED_CHUNK = 2
 

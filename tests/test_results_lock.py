@@ -15,20 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from factories import small_sweep_spec
 from warrantysim.experiments.store import LOCK, ResultsStore
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "scenarios" / "baseline.yaml"
-SPEC = f"""
-kind: sweep
-scenario: {BASELINE}
-set: {{product.units_per_month: 300, product.sales_months: 12, product.warranty_months: 12,
-       simulation.horizon_months: 24}}
-replications: 20
+SPEC = small_sweep_spec("""replications: 20
 seed: 3
 parameters:
-  parts.ssd.stocking.level: {{values: [2, 4, 8]}}
-"""
+  parts.ssd.stocking.level: {values: [2, 4, 8]}
+""")
 RUNS = 60
 PATIENCE_SECONDS = 120.0
 POLL_SECONDS = 0.05
