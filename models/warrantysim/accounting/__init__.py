@@ -51,7 +51,7 @@ class AccountingTables:
         """利润表, 资产负债表, 现金流量表 (:mod:`.cas`), by the name of their output file."""
         return {
             "income_statement": income_statement(self.monthly),
-            "balance_sheet": balance_sheet(self.monthly),
+            "balance_sheet": balance_sheet(self.monthly, self.ledger),
             "cash_flow": cash_flow_statement(self.ledger, self.monthly),
         }
 

@@ -31,12 +31,20 @@ from warrantysim.accounting.chart import Account as A
 from warrantysim.accounting.financing import Borrowing, credit_line
 from warrantysim.accounting.inventory import Layers, StockUnits, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
+from warrantysim.accounting.opening import (
+    OpeningBooks,
+    join_layers,
+    opening_balances,
+    opening_differences,
+    opening_layers,
+    spread_over_days,
+)
 from warrantysim.accounting.payables import Payables, payables
 from warrantysim.accounting.periods import IntArray, year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
 from warrantysim.accounting.provision import review
 from warrantysim.accounting.receivables import credit_loss
-from warrantysim.accounting.tax import IncomeTax, income_tax
+from warrantysim.accounting.tax import IncomeTax, income_tax, recognised_at_opening
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.sales import history_units, planned_units
@@ -48,10 +56,30 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     entries: list[Entry] = []
     owed = payables(log, scenario)
     _book_sales(entries, log, scenario, price, owed)
+    _book_opening_terms(entries, log, scenario)
     _book_service(entries, log, scenario, owed)
     extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit)
-    extras |= _book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
-    return ledger_from_entries(entries, log.horizon_months, price, extras)
+    held = extras.pop("spares_cost_held")
+    taxed, opening = _book_financing_and_tax(entries, log, scenario, held)
+    extras |= taxed | {"opening_restatement": _in_month_1(opening.restatement, log)}
+    return ledger_from_entries(entries, log.horizon_months, price, extras, opening.balances)
+
+
+def _in_month_1(amount: float, log: EventLog) -> FloatArray:
+    out = np.zeros(log.horizon_months)
+    out[0] = amount
+    return out
+
+
+def _book_opening_terms(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+    """The opening receivables are collected over the customers' terms, the opening payables
+    paid over theirs (evenly: what was sold or bought before month 1 falls due through them)."""
+    opening, horizon = scenario.opening_balance, log.horizon_months
+    days = scenario.sales_terms.receivable_days
+    post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES,
+         spread_over_days(opening.receivables, days, horizon))  # fmt: skip
+    post(entries, "suppliers paid", A.ACCOUNTS_PAYABLE, A.CASH,
+         spread_over_days(opening.payables, opening.payables_days, horizon))  # fmt: skip
 
 
 def _check_log(log: EventLog) -> None:
@@ -122,17 +150,18 @@ def _book_spares(
     """The spares' movements; ``on_credit``: the receipts owed to suppliers (the rest is cash)."""
     treatment = scenario.accounting.spares_treatment
     received = ops.layers(log, scenario)
+    legacy = opening_layers(scenario, log.part_names)
     if treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
         bought = ops.monthly(log, received.day, received.qty * received.unit_cost)
         post(entries, "spares bought, expensed", A.SPARE_PARTS_COST, A.CASH, bought - on_credit)
         post(entries, "spares bought on credit, expensed", A.SPARE_PARTS_COST,
              A.ACCOUNTS_PAYABLE, on_credit)  # fmt: skip
         nothing = np.zeros(log.horizon_months)
-        units = _units(log, received)
+        units = _units(log, join_layers(legacy, received))
         at_cost = value_stock(units, log.horizon_months, None, None, scenario.ends_at_horizon)
         held = _cost_held(at_cost)
         return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing) | held
-    valuation = _valuation(log, scenario, received, price)
+    valuation = _valuation(log, scenario, join_layers(legacy, received), price)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
         estimate = _book_accrual(entries, log, scenario, valuation)
         _book_stock(entries, valuation, on_credit, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
@@ -150,13 +179,13 @@ def _book_spares(
 
 def _cost_held(v: Valuation) -> dict[str, FloatArray]:
     """The cost of the spares held at each month end: their tax base."""
-    held = np.cumsum(v.receipts - v.issued_cost - v.leftover_cost)
+    held = v.opening_cost + np.cumsum(v.receipts - v.issued_cost - v.leftover_cost)
     return {"spares_cost_held": np.asarray(held, dtype=np.float64)}
 
 
 def _book_financing_and_tax(
     entries: list[Entry], log: EventLog, scenario: Scenario, spares_cost_held: FloatArray
-) -> dict[str, FloatArray]:
+) -> tuple[dict[str, FloatArray], OpeningBooks]:
     """The credit line and income tax on every entry booked so far.
 
     They depend on each other (tax paid is cash the line may have to lend; interest is
@@ -165,18 +194,24 @@ def _book_financing_and_tax(
     the same under the three spares treatments, so the tax paid and the loan are too.
     """
     horizon = log.horizon_months
-    booked = ledger_from_entries(entries, horizon, 0.0, {})
+    untaxed = opening_balances(scenario, 0.0, 0.0).balances  # the tax lines need only the rest
+    booked = ledger_from_entries(entries, horizon, 0.0, {}, untaxed)
     cash_before = booked.movement(A.CASH)
+    cash_0 = scenario.opening_balance.cash
     differences = _temporary_differences(booked, spares_cost_held)
-    loan = credit_line(cash_before, scenario.financing)
+    d_0, legacy_d_0 = opening_differences(scenario)
+    loan = credit_line(cash_before, scenario.financing, cash_0)
     for _ in range(50):
-        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
-        again = credit_line(cash_before - tax.paid, scenario.financing)
+        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax, d_0)
+        again = credit_line(cash_before - tax.paid, scenario.financing, cash_0)
         converged = np.abs(again.interest - loan.interest).max(initial=0.0) < 1e-7
         loan = again
         if converged:
             break
-    tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
+    profit = booked.profit() - loan.interest
+    tax = income_tax(profit, differences, scenario.tax, d_0)
+    legacy_asset = recognised_at_opening(legacy_d_0, profit, scenario.tax)
+    opening = opening_balances(scenario, tax.opening_deferred_tax_asset, legacy_asset)
     _post_loan(entries, loan)
     _post_tax(entries, tax)
     return {
@@ -185,7 +220,7 @@ def _book_financing_and_tax(
         "unused_tax_losses_end": tax.unused_losses,
         "expired_tax_losses": tax.expired_losses,
         "deferred_tax_unrecognised_end": tax.deferred_tax_unrecognised,
-    }
+    }, opening
 
 
 def _temporary_differences(booked: Ledger, spares_cost_held: FloatArray) -> FloatArray:
@@ -215,7 +250,7 @@ def _post_tax(entries: list[Entry], tax: IncomeTax) -> None:
     paid, refunded = split(tax.paid)
     post(entries, "income tax paid", A.INCOME_TAX_PAYABLE, A.CASH, paid)
     post(entries, "income tax refunded", A.CASH, A.INCOME_TAX_PAYABLE, refunded)
-    grown, fallen = split(np.diff(tax.deferred_tax_asset, prepend=0.0))
+    grown, fallen = split(np.diff(tax.deferred_tax_asset, prepend=tax.opening_deferred_tax_asset))
     post(entries, "deferred tax asset recognised", A.DEFERRED_TAX_ASSET, A.INCOME_TAX_DEFERRED,
          grown)  # fmt: skip
     post(entries, "deferred tax asset reversed", A.INCOME_TAX_DEFERRED, A.DEFERRED_TAX_ASSET,

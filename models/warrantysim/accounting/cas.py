@@ -21,6 +21,7 @@ import pandas as pd
 
 from warrantysim.accounting.chart import Account
 from warrantysim.accounting.ledger import FloatArray, Ledger
+from warrantysim.accounting.statements import opening_balances
 
 OPERATING_IN = "销售商品、提供劳务收到的现金"
 OTHER_OPERATING_IN = "收到其他与经营活动有关的现金"
@@ -72,8 +73,29 @@ def income_statement(monthly: pd.DataFrame) -> pd.DataFrame:
     return _with_years(m, lines, flows=True)
 
 
-def balance_sheet(monthly: pd.DataFrame) -> pd.DataFrame:
-    """资产负债表 at month ends (CNY)."""
+def balance_sheet(monthly: pd.DataFrame, ledger: Ledger | None = None) -> pd.DataFrame:
+    """资产负债表 at month ends (CNY). With the ``ledger`` of a scenario with an opening balance,
+    the month-0 balance sheet comes first (``period`` "opening", number 0), and a column
+    shows the part of the equity that is the opening restatement (CAS 28 会计政策变更累积影响数)."""
+    table = _balance_sheet(monthly)
+    if ledger is None or ledger.opening is None:
+        return table
+    first = pd.DataFrame({k: [v] for k, v in opening_balances(ledger).items()})
+    first["fiscal_year"] = monthly["fiscal_year"].iloc[0]
+    first["month"] = 0
+    row = _balance_sheet(first).iloc[:1].copy()  # its month row, not the year row after it
+    row["period"] = "opening"
+    table = pd.concat([row, table], ignore_index=True)
+    restated = float(ledger.extras["opening_restatement"].sum())
+    table.insert(table.columns.get_loc("负债和所有者权益总计"), RESTATEMENT, restated)
+    return table
+
+
+RESTATEMENT = "其中：会计政策变更累积影响数"
+"""The opening restatement inside the equity (CAS 28 第十一条: 累积影响数, net of its tax)."""
+
+
+def _balance_sheet(monthly: pd.DataFrame) -> pd.DataFrame:
     m = monthly
     assets = {
         "货币资金": m["cash_end"],
@@ -109,7 +131,7 @@ def cash_flow_statement(ledger: Ledger, monthly: pd.DataFrame) -> pd.DataFrame:
         "经营活动产生的现金流量净额": operating,
         "筹资活动产生的现金流量净额": financing,
         "现金及现金等价物净增加额": operating + financing,
-        **_reconciliation(monthly),
+        **_reconciliation(monthly, opening_balances(ledger)),
     }
     return _with_years(monthly, lines, flows=True)
 
@@ -126,9 +148,9 @@ def _direct_lines(ledger: Ledger) -> dict[str, FloatArray]:
     return lines
 
 
-def _reconciliation(m: pd.DataFrame) -> dict[str, pd.Series]:
+def _reconciliation(m: pd.DataFrame, opening: Mapping[str, float]) -> dict[str, pd.Series]:
     def increase(column: str) -> pd.Series:
-        return m[column].diff().fillna(m[column])
+        return m[column].diff().fillna(m[column] - opening.get(column, 0.0))
 
     impairment = _impairment(m)
     receivables = increase("receivables_end") - increase("bad_debt_allowance_end")

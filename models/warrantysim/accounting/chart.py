@@ -55,6 +55,9 @@ class Account(IntEnum):
     # issue 10
     CAP_WRITEDOWN_REVERSAL = 29
     """存货跌价准备转回: cap write-downs a higher cap no longer requires (CAS 1 para 19)."""
+    OPENING_EQUITY = 30
+    """期初所有者权益: the equity of the opening balance sheet (``opening_balance``), restated
+    under the scenario's policy (CAS 28); the ledger's retained earnings are it + the profits."""
 
     @property
     def column(self) -> str:
@@ -74,6 +77,7 @@ BALANCE_SHEET = (
     Account.BAD_DEBT_ALLOWANCE,
     Account.DEFERRED_TAX_ASSET,
     Account.INCOME_TAX_PAYABLE,
+    Account.OPENING_EQUITY,
 )
 INCOME = (
     Account.REVENUE,

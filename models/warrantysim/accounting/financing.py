@@ -27,14 +27,17 @@ class Borrowing:
     interest: FloatArray
 
 
-def credit_line(cash_flow: FloatArray, financing: Financing) -> Borrowing:
-    """Draws, repayments and interest given the monthly cash flow before financing."""
+def credit_line(
+    cash_flow: FloatArray, financing: Financing, opening_cash: float = 0.0
+) -> Borrowing:
+    """Draws, repayments and interest given the monthly cash flow before financing and the cash
+    at month 0."""
     horizon = len(cash_flow)
     drawn, repaid, interest = np.zeros(horizon), np.zeros(horizon), np.zeros(horizon)
     if financing.credit_line is None:
         return Borrowing(drawn, repaid, interest)
     monthly_rate = financing.interest_rate / 12.0
-    cash = loan = 0.0
+    cash, loan = opening_cash, 0.0
     for m in range(horizon):  # sequential by nature: each month's interest is on the last balance
         interest[m] = loan * monthly_rate
         cash += float(cash_flow[m]) - interest[m]

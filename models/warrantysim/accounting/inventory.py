@@ -85,6 +85,12 @@ class Valuation:
     books with them (结转): each unit's accumulated age write-down when it leaves."""
     cap_writedown_carried_out: FloatArray
     """The same for the cap write-downs (net of reversals) on the units that leave."""
+    opening_cost: float = 0.0
+    """Cost of the legacy lots (receipt days before day 0): on the opening balance sheet, so not
+    in ``receipts``."""
+    opening_writedown: float = 0.0
+    """Their age write-down accumulated before month 1: the opening allowance (restated against
+    opening equity, :mod:`.opening`), so not in ``age_writedown``."""
 
 
 def stock_units(
@@ -156,7 +162,8 @@ def value_stock(
     receipts_u = _by_group_month(group, units.receipt_month, n_groups, horizon_months, units.cost)
     factors, limits = cap_factors(held, issued_u, cap, horizon_months)
     carried = _age_carried_out(units, group, factors, year_ends, writedown_days, end_of_life)
-    valuation = _scaled(units, held, issued_u, receipts_u, factors, limits, carried)
+    valuation = _opened(units, _scaled(units, held, issued_u, receipts_u, factors, limits, carried),
+                        writedown_days)  # fmt: skip
     if end_of_life:
         return valuation
     none = np.zeros(horizon_months)
@@ -164,6 +171,24 @@ def value_stock(
     cap_carried[-1] -= valuation.leftover_cost[-1] - valuation.leftover_value[-1]
     return replace(valuation, leftover_cost=none, leftover_value=none,
                    cap_writedown_carried_out=cap_carried)  # fmt: skip
+
+
+def _opened(units: StockUnits, v: Valuation, writedown_days: float | None) -> Valuation:
+    """Take the legacy lots' cost and their write-down up to day 0 out of month 1's movements:
+    they are the opening balances (a unit received at r < 0 is aged −r/L at day 0)."""
+    legacy = units.receipt_day < 0.0
+    if not legacy.any():
+        return v
+    cost = float(units.cost[legacy].sum())
+    aged = 0.0
+    if writedown_days is not None:
+        share = np.clip(-units.receipt_day[legacy] / writedown_days, 0.0, 1.0)
+        aged = float(units.cost[legacy] @ share)
+    receipts, age_writedown = v.receipts.copy(), v.age_writedown.copy()
+    receipts[0] -= cost
+    age_writedown[0] -= aged
+    return replace(v, receipts=receipts, age_writedown=age_writedown, opening_cost=cost,
+                   opening_writedown=aged)  # fmt: skip
 
 
 def _age_carried_out(

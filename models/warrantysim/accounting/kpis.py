@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from warrantysim.accounting.chart import PNL_COLUMNS
+from warrantysim.accounting.opening import spares_carrying_amount
 from warrantysim.accounting.periods import discount_factors
 from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 
@@ -50,12 +51,26 @@ def finance_kpis(
     kpis["min_cash"] = float(monthly["cash_end"].min())
     kpis |= tax_kpis(kpis, monthly)
     kpis["peak_borrowing"] = float(monthly["borrowing_end"].max())
+    kpis |= opening_kpis(monthly, scenario)
     kpis |= inventory_turnovers(monthly)
     kpis["receivable_days"] = receivable_days(monthly)
     kpis["provision_months_of_claims"] = provision_months_of_claims(
         monthly, scenario.product.sales_months
     )
     return kpis
+
+
+def opening_kpis(monthly: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """The opening balance sheet: its spares at their restated book value, its equity, and the
+    restatement (CAS 28; 0 without an opening balance or under the status-quo policy)."""
+    first = monthly.iloc[0]
+    return {
+        "opening_spares_book_value": spares_carrying_amount(scenario),
+        "opening_retained_earnings": float(
+            first["retained_earnings_end"] - first["profit_after_tax"]
+        ),
+        "opening_restatement": float(monthly["opening_restatement"].sum()),
+    }
 
 
 def tax_kpis(kpis: dict[str, float], monthly: pd.DataFrame) -> dict[str, float]:

@@ -38,6 +38,9 @@ class Ledger:
     price: float
     extras: dict[str, FloatArray] = field(default_factory=dict)
     """Figures the statements need that are not postings (e.g. the cap's limit at each year end)."""
+    opening: FloatArray | None = None
+    """Debit-positive balance of each account at month 0 (``accounting/opening.py``); None: all
+    accounts open at zero. They sum to zero: the opening equity balances them."""
 
     @property
     def horizon_months(self) -> int:
@@ -47,9 +50,17 @@ class Ledger:
         """Debit-positive movement per month."""
         return self.postings[:, int(account)]
 
+    def opening_balance(self, account: Account) -> float:
+        """Debit-positive balance at month 0 (the start of month 1)."""
+        return 0.0 if self.opening is None else float(self.opening[int(account)])
+
     def balance(self, account: Account) -> FloatArray:
-        """Debit-positive balance at each month's end (all accounts open at zero)."""
-        return np.cumsum(self.movement(account))
+        """Debit-positive balance at each month's end, from the opening balance."""
+        return self.opening_balance(account) + np.cumsum(self.movement(account))
+
+    def retained_earnings(self) -> FloatArray:
+        """Opening equity + the profits (after tax) so far, at each month's end."""
+        return -self.opening_balance(Account.OPENING_EQUITY) + np.cumsum(self.profit())
 
     def line(self, account: Account) -> FloatArray:
         """A P&L line as the statements show it: incomes and expenses both positive when normal."""
@@ -69,13 +80,17 @@ def post(
 
 
 def ledger_from_entries(
-    entries: list[Entry], horizon_months: int, price: float, extras: dict[str, FloatArray]
+    entries: list[Entry],
+    horizon_months: int,
+    price: float,
+    extras: dict[str, FloatArray],
+    opening: FloatArray | None = None,
 ) -> Ledger:
     postings = np.zeros((horizon_months, len(Account)))
     for entry in entries:
         postings[:, int(entry.debit)] += entry.amount
         postings[:, int(entry.credit)] -= entry.amount
-    return Ledger(tuple(entries), postings, price, extras)
+    return Ledger(tuple(entries), postings, price, extras, opening)
 
 
 def trial_balance(ledger: Ledger) -> FloatArray:
@@ -84,9 +99,9 @@ def trial_balance(ledger: Ledger) -> FloatArray:
 
 
 def balance_sheet_gap(ledger: Ledger) -> FloatArray:
-    """Assets − liabilities − retained earnings at each month's end: zero when the books balance."""
-    net_assets = sum(ledger.balance(a) for a in BALANCE_SHEET)
-    return np.asarray(net_assets - np.cumsum(ledger.profit()), dtype=np.float64)
+    """Assets − liabilities − equity at each month's end: zero when the books balance."""
+    net_assets = sum(ledger.balance(a) for a in BALANCE_SHEET if a is not Account.OPENING_EQUITY)
+    return np.asarray(net_assets - ledger.retained_earnings(), dtype=np.float64)
 
 
 def postings_table(ledger: Ledger) -> pd.DataFrame:

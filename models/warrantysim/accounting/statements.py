@@ -14,6 +14,9 @@ and the end-of-life write-off count against appraisal profit unless listed (BRIE
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -40,6 +43,7 @@ FLOW_COLUMNS = (
     "taxable_profit",
     "tax_paid",
     "expired_tax_losses",
+    "opening_restatement",
 )
 BALANCE_COLUMNS = (
     "cash_end",
@@ -119,6 +123,10 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "tax_paid": ledger.movement(Account.INCOME_TAX_PAYABLE)
         + ledger.movement(Account.INCOME_TAX_CURRENT),
         "expired_tax_losses": ledger.extras["expired_tax_losses"],
+        # CAS 28: the opening equity's restatement, shown in month 1, never in its profit
+        "opening_restatement": ledger.extras.get(
+            "opening_restatement", np.zeros(ledger.horizon_months)
+        ),
     }
 
 
@@ -137,25 +145,46 @@ def appraisal_add_back(ledger: Ledger, scenario: Scenario) -> FloatArray:
 def _balances(ledger: Ledger) -> dict[str, FloatArray]:
     gross = ledger.balance(Account.SPARES_INVENTORY)
     writedowns = -ledger.balance(Account.SPARES_WRITEDOWNS)
-    return {
-        "cash_end": ledger.balance(Account.CASH),
-        "receivables_end": ledger.balance(Account.TRADE_RECEIVABLES),
-        "bad_debt_allowance_end": -ledger.balance(Account.BAD_DEBT_ALLOWANCE),
-        "chargeback_receivable_end": ledger.balance(Account.CHARGEBACK_RECEIVABLE),
-        "spares_book_value_gross_end": gross,
-        "spares_writedowns_end": writedowns,
-        "spares_book_value_end": gross - writedowns,
-        "warranty_provision_end": -ledger.balance(Account.WARRANTY_PROVISION),
-        "payables_end": -ledger.balance(Account.ACCOUNTS_PAYABLE),
-        "borrowing_end": -ledger.balance(Account.SHORT_TERM_BORROWING),
-        "deferred_tax_asset_end": ledger.balance(Account.DEFERRED_TAX_ASSET),
+    merged = _account_balances(ledger.balance, gross, writedowns) | {
         "deferred_tax_unrecognised_end": ledger.extras["deferred_tax_unrecognised_end"],
         "temporary_differences_end": ledger.extras["temporary_differences_end"],
         "unused_tax_losses_end": ledger.extras["unused_tax_losses_end"],
-        "income_tax_payable_end": -ledger.balance(Account.INCOME_TAX_PAYABLE),
-        "retained_earnings_end": np.cumsum(ledger.profit()),
+        "retained_earnings_end": ledger.retained_earnings(),
         "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
         "provision_estimate": ledger.extras["provision_estimate"],
+    }
+    return {name: np.asarray(merged[name], dtype=np.float64) for name in BALANCE_COLUMNS}
+
+
+def opening_balances(ledger: Ledger) -> dict[str, float]:
+    """The month-0 balance sheet (the start of month 1) in the ``*_end`` columns' names."""
+
+    def at_0(account: Account) -> float:
+        return ledger.opening_balance(account)
+
+    gross, writedowns = at_0(Account.SPARES_INVENTORY), -at_0(Account.SPARES_WRITEDOWNS)
+    out = _account_balances(at_0, gross, writedowns)
+    out["retained_earnings_end"] = -at_0(Account.OPENING_EQUITY)
+    return {name: float(value) for name, value in out.items()}
+
+
+def _account_balances(
+    balance: Callable[[Account], Any], gross: Any, writedowns: Any
+) -> dict[str, Any]:
+    """The balances read from accounts, at month ends (arrays) or at month 0 (numbers)."""
+    return {
+        "cash_end": balance(Account.CASH),
+        "receivables_end": balance(Account.TRADE_RECEIVABLES),
+        "bad_debt_allowance_end": -balance(Account.BAD_DEBT_ALLOWANCE),
+        "chargeback_receivable_end": balance(Account.CHARGEBACK_RECEIVABLE),
+        "spares_book_value_gross_end": gross,
+        "spares_writedowns_end": writedowns,
+        "spares_book_value_end": gross - writedowns,
+        "warranty_provision_end": -balance(Account.WARRANTY_PROVISION),
+        "payables_end": -balance(Account.ACCOUNTS_PAYABLE),
+        "borrowing_end": -balance(Account.SHORT_TERM_BORROWING),
+        "deferred_tax_asset_end": balance(Account.DEFERRED_TAX_ASSET),
+        "income_tax_payable_end": -balance(Account.INCOME_TAX_PAYABLE),
     }
 
 

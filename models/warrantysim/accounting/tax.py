@@ -60,19 +60,25 @@ class IncomeTax:
     temporary_differences: FloatArray
     unused_losses: FloatArray
     expired_losses: FloatArray
+    opening_deferred_tax_asset: float = 0.0
+    """Recognised at month 0 on the opening balance's differences (``accounting/opening.py``)."""
 
     @property
     def deferred(self) -> FloatArray:
         """Deferred tax expense (递延所得税费用): the fall in the recognised asset."""
-        return -np.diff(self.deferred_tax_asset, prepend=0.0)
+        return -np.diff(self.deferred_tax_asset, prepend=self.opening_deferred_tax_asset)
 
 
 def income_tax(
-    profit_before_tax: FloatArray, temporary_differences: FloatArray, tax: Tax
+    profit_before_tax: FloatArray,
+    temporary_differences: FloatArray,
+    tax: Tax,
+    opening_differences: float = 0.0,
 ) -> IncomeTax:
-    """Current tax, payments and the deferred tax asset (see the module docstring)."""
+    """Current tax, payments and the deferred tax asset (see the module docstring);
+    ``opening_differences``: those of the opening balance sheet (no tax losses carried in)."""
     horizon = len(profit_before_tax)
-    taxable = profit_before_tax + np.diff(temporary_differences, prepend=0.0)
+    taxable = profit_before_tax + np.diff(temporary_differences, prepend=opening_differences)
     current, unused, expired = _current(taxable, tax)
     gross = tax.rate * (temporary_differences + unused)
     capped = np.minimum(gross, tax.rate * np.maximum(_forecast(profit_before_tax, tax), 0.0))
@@ -85,7 +91,17 @@ def income_tax(
         temporary_differences=np.asarray(temporary_differences, dtype=np.float64),
         unused_losses=unused,
         expired_losses=expired,
-    )
+        opening_deferred_tax_asset=recognised_at_opening(opening_differences, profit_before_tax,
+                                                         tax),
+    )  # fmt: skip
+
+
+def recognised_at_opening(differences: float, profit_before_tax: FloatArray, tax: Tax) -> float:
+    """The deferred tax asset on month-0 differences, recognised by the rule of every month end:
+    at most rate × the run's profit before tax over the forecast years from month 1."""
+    window = tax.deferred_tax_forecast_years * MONTHS_PER_YEAR
+    ahead = float(np.sum(profit_before_tax[:window]))
+    return min(tax.rate * differences, tax.rate * max(ahead, 0.0))
 
 
 def _current(taxable: FloatArray, tax: Tax) -> tuple[FloatArray, FloatArray, FloatArray]:

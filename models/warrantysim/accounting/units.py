@@ -43,6 +43,9 @@ _MONEY_KPIS = (
     "npv_cash_before_tax",
     "peak_deferred_tax_asset",
     "peak_deferred_tax_unrecognised",
+    "opening_restatement",
+    "opening_retained_earnings",
+    "opening_spares_book_value",
 )
 _COUNTS = (
     "units_sold",

@@ -497,6 +497,36 @@ class Financing(_Model):
     """Annual rate on the amount drawn, charged monthly (rate / 12) and paid in cash."""
 
 
+class OpeningLot(_Model):
+    """A lot of one part on the shelf at month 0: ``qty`` parts received ``age_months`` ago."""
+
+    qty: Count
+    unit_cost: Amount
+    """Its historic cost per part (CNY): what the legacy books carry it at."""
+    age_months: Annotated[float, Field(ge=0.0, le=MAX_MONTHS)] = 0.0
+    """Months since its receipt at the start of month 1 (the age write-down counts from there)."""
+
+
+class OpeningBalance(_Model):
+    """The books at the start of month 1 of a continuing business (``accounting/opening.py``),
+    stated under the status-quo policy (spares at cost, no write-down); the equity is the plug."""
+
+    spares: dict[Name, list[OpeningLot]] = Field(default_factory=dict)
+    """The legacy warehouse: lots by part name, each consumed first in, first out."""
+    cash: Total = 0.0
+    receivables: Total = 0.0
+    """Trade receivables open at month 0, collected evenly over ``sales_terms.receivable_days``."""
+    payables: Total = 0.0
+    payables_days: Days = 90.0
+    """The opening payables are paid evenly over this many days."""
+    warranty_provision: Total = 0.0
+    """预计负债 on the opening books; drawn by claims only under ``accrue_per_unit``."""
+
+    @property
+    def spares_cost(self) -> float:
+        return sum(lot.qty * lot.unit_cost for lots in self.spares.values() for lot in lots)
+
+
 class Scenario(_Model):
     name: Name
     description: str = ""
@@ -511,6 +541,26 @@ class Scenario(_Model):
     accounting: Accounting = Field(default_factory=Accounting)
     financing: Financing = Field(default_factory=Financing)
     tax: Tax = Field(default_factory=Tax)
+    opening_balance: OpeningBalance = Field(default_factory=OpeningBalance)
+
+    @model_validator(mode="after")
+    def _opening_stock_fits(self) -> Scenario:
+        """Each opening lot names a part, and is no older than the product's sales history: its
+        spares were bought for the units sold then (an older lot would belong to a product the
+        scenario does not model; the warranty or the horizon bound nothing about a lot's age)."""
+        names = [p.name for p in self.parts]
+        history = self.product.history_months
+        for name, lots in self.opening_balance.spares.items():
+            where: tuple[str | int, ...] = ("opening_balance", "spares", name)
+            if name not in names:
+                raise FieldError(where, f"expected a part listed under parts ({', '.join(names)}), "
+                                 f"got {name!r}")  # fmt: skip
+            for i, lot in enumerate(lots):
+                if lot.age_months > history:
+                    raise FieldError((*where, i, "age_months"), f"expected at most "
+                                     f"product.history_months ({history}), got {lot.age_months}"
+                                     )  # fmt: skip
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -144,6 +144,9 @@ class EventLog:
     in_refurbishment_end: IntArray
     technicians: int = 0
     """Technicians at the repair centre; 0: no repair centre (unlimited capacity)."""
+    opening_stock: IntArray | None = None
+    """Spares on the shelf at the start of month 1 (``opening_balance.spares``), per part;
+    None: none. They are stock like any other, issued before anything bought later."""
     extras: dict[str, object] = field(default_factory=dict)
 
     @property

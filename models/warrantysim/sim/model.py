@@ -23,7 +23,7 @@ from warrantysim.sim.failures import PartClaims, make_fleet, part_claims
 from warrantysim.sim.rng import Streams
 from warrantysim.sim.sales import history_units, units_sold
 from warrantysim.sim.service import Centre, Repairs, ServiceOutcome, run_service
-from warrantysim.sim.stock import PartStock, StockOutcome
+from warrantysim.sim.stock import PartStock, StockOutcome, opening_qty
 from warrantysim.sim.stocking import StockPlan, plan_stock
 
 
@@ -128,12 +128,13 @@ def _run_fast(
     env = simpy.Environment()
     stocks = []
     repair_days = scenario.service.repair_days
+    opening = opening_qty(scenario)
     for p, part in enumerate(scenario.parts):
         stock = PartStock(
             env, part, claims[p].claim_day, draws[p],
             levels=plan.base_stock_level[p], last_buy_cover=plan.last_buy_cover[p],
             repair_days=repair_days, horizon_months=scenario.horizon_months,
-            scrap_at_end=scenario.ends_at_horizon,
+            scrap_at_end=scenario.ends_at_horizon, opening=int(opening[p]),
         )  # fmt: skip
         env.process(stock.run())
         stocks.append(stock)
@@ -180,6 +181,7 @@ def _event_log(
         on_order_end=snaps[:, :, 2],
         in_refurbishment_end=snaps[:, :, 3],
         technicians=centre.technicians if centre is not None else 0,
+        opening_stock=opening_qty(scenario) if scenario.opening_balance.spares else None,
     )
 
 

@@ -140,13 +140,14 @@ def _claims_curve(
 
 
 def expected_monthly_claims(
-    scenario: Scenario, units_by_month: NDArray[np.float64]
+    scenario: Scenario, units_by_month: NDArray[np.float64], first_month: int = 0
 ) -> NDArray[np.float64]:
     """Expected claims per (part, month) for a sales plan, units spread evenly inside each month.
 
     Cohort m's units have age a = t − s at time t; its claims in month k are
     units_m · E_s[M(min(a_end, W)) − M(min(a_start, W))], averaged over sale times s in month m
-    (eight points per month, enough for monthly planning).
+    (eight points per month, enough for monthly planning). ``units_by_month[0]`` is sold in
+    0-based month ``first_month`` (−history_months for the units sold before month 1).
     """
     horizon = scenario.horizon_months
     warranty = float(scenario.product.warranty_months)
@@ -154,11 +155,12 @@ def expected_monthly_claims(
     out = np.zeros((len(scenario.parts), horizon))
     edges = np.arange(horizon + 1, dtype=np.float64)
     offsets = (np.arange(8) + 0.5) / 8
-    for m0 in np.nonzero(units_by_month)[0]:
-        factor = float(cohort_life_factor(scenario, int(m0) + 1))
+    for i in np.nonzero(units_by_month)[0]:
+        m0 = int(i) + first_month
+        factor = float(cohort_life_factor(scenario, m0 + 1))
         ages = np.clip(edges[None, :] - (m0 + offsets[:, None]), 0.0, warranty)
         for p, part in enumerate(scenario.parts):
             grid, cum = _claims_curve(part, factor, coverage, warranty)
             per_month = np.diff(np.interp(ages, grid, cum), axis=1).mean(axis=0)
-            out[p] += units_by_month[m0] * per_month
+            out[p] += units_by_month[i] * per_month
     return out

@@ -32,7 +32,7 @@ from warrantysim.sim.durations import Durations
 from warrantysim.sim.eventlog import PurchaseKind
 from warrantysim.sim.replenishment import TOLERANCE_DAYS, Decisions, Mode, control_days
 from warrantysim.sim.rng import Streams
-from warrantysim.sim.stock import OrderChunk, StockOutcome, recoverable
+from warrantysim.sim.stock import OrderChunk, StockOutcome, initial_stock, opening_qty, recoverable
 
 __all__ = ["Centre", "PartService", "Repairs", "Ticket"]
 
@@ -140,7 +140,7 @@ class PartService(Decisions):
         self.mode = Mode.MIN_MAX if isinstance(part.stocking, MinMax) else Mode.BASE_STOCK
         self.credits = self.on_order = self.in_refurbishment = self.coming_back = 0
         self.rows: list[tuple[float, int, PurchaseKind, float]] = []
-        self.store = SparesStore(env, self._initial_stock())
+        self.store = SparesStore(env, self._initial_stock(opening_qty(scenario)[index]))
         self.controls = control_days(part, scenario.horizon_months)
         self.controls = self.controls[self.controls < self.horizon_day - TOLERANCE_DAYS]
         self.month_ends = np.arange(1, scenario.horizon_months + 1) * DAYS_PER_MONTH
@@ -212,12 +212,11 @@ class PartService(Decisions):
         self.store.put(1)
 
     # -- replenishment -----------------------------------------------------------------------------
-    def _initial_stock(self) -> int:
-        stocking = self.part.stocking
-        qty = stocking.max if isinstance(stocking, MinMax) else self.level
+    def _initial_stock(self, opening: int) -> int:
+        qty, self.credits = initial_stock(self.part, self.level, opening)
         if qty > 0:
             self.rows.append((0.0, qty, PurchaseKind.INITIAL, 0.0))
-        return max(qty, 0)
+        return opening + qty
 
     def _one_for_one(self, day: float) -> None:
         if self.credits > 0:

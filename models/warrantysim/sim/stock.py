@@ -28,7 +28,7 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from warrantysim.scenario import DAYS_PER_MONTH, MinMax, Part
+from warrantysim.scenario import DAYS_PER_MONTH, MinMax, Part, Scenario
 from warrantysim.sim.eventlog import PurchaseKind
 from warrantysim.sim.replenishment import TOLERANCE_DAYS, Decisions, Mode, control_days
 
@@ -44,6 +44,22 @@ class OrderChunk:
     kind: NDArray[np.int64]
     """A :class:`PurchaseKind` per row."""
     receipt_day: NDArray[np.float64]
+
+
+def opening_qty(scenario: Scenario) -> NDArray[np.int64]:
+    """Spares of each part (scenario order) on the shelf at month 0 (``opening_balance``)."""
+    lots = scenario.opening_balance.spares
+    qty = [sum(lot.qty for lot in lots.get(part.name, [])) for part in scenario.parts]
+    return np.array(qty, dtype=np.int64)
+
+
+def initial_stock(part: Part, level: int, opening: int) -> tuple[int, int]:
+    """The day-0 buy and the credits: the opening stock is topped up to the first level (base
+    stock S, min/max max); what it holds above S is used up before anything is ordered."""
+    stocking = part.stocking
+    target = stocking.max if isinstance(stocking, MinMax) else level
+    credits = 0 if isinstance(stocking, MinMax) else max(opening - target, 0)
+    return max(target - opening, 0), credits
 
 
 def recoverable(part: Part, refurb_draw: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -89,8 +105,10 @@ class PartStock(Decisions):
         repair_days: float,
         horizon_months: int,
         scrap_at_end: bool = True,
+        opening: int = 0,
     ) -> None:
         self.env, self.part, self.claim_day = env, part, claim_day
+        self.opening = opening
         self.scrap_at_end = scrap_at_end
         self.lead_time_days = part.mean_lead_time_days  # the fast path serves fixed times only
         self.horizon_day = horizon_months * DAYS_PER_MONTH
@@ -143,11 +161,10 @@ class PartStock(Decisions):
         return stocking.review_days if isinstance(stocking, MinMax) else np.inf
 
     def _initial_stock(self) -> None:
-        stocking = self.part.stocking
-        qty = stocking.max if isinstance(stocking, MinMax) else self.level
+        qty, self.credits = initial_stock(self.part, self.level, self.opening)
         if qty > 0:
             self._record(np.zeros(1), qty, PurchaseKind.INITIAL)
-            self.on_hand = qty
+        self.on_hand = self.opening + qty
 
     # -- one window ----------------------------------------------------------------------------
     def _settle(self, start: float, end: float) -> None:

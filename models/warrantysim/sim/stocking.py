@@ -21,7 +21,7 @@ from scipy import special
 
 from warrantysim.scenario import DAYS_PER_MONTH, BaseStock, Part, Scenario, mean_days
 from warrantysim.sim.renewal import expected_monthly_claims
-from warrantysim.sim.sales import planned_units
+from warrantysim.sim.sales import history_units, planned_units
 
 
 def palm_fill_rate(level: int, mean_on_order: float) -> float:
@@ -49,7 +49,13 @@ class StockPlan:
 
 
 def plan_stock(scenario: Scenario, price: float) -> StockPlan:
+    """Levels and covers for the expected claims of the units sold in the horizon and, with a
+    ``history_months``, of those sold before month 1 still in warranty."""
     expected = expected_monthly_claims(scenario, planned_units(scenario, price))
+    if scenario.product.history_months:
+        history = history_units(scenario, price).astype(np.float64)
+        past = expected_monthly_claims(scenario, history, -scenario.product.history_months)
+        expected = expected + past
     levels = tuple(_levels(scenario, part, expected[p]) for p, part in enumerate(scenario.parts))
     covers = tuple(_last_buy_cover(part, expected[p]) for p, part in enumerate(scenario.parts))
     return StockPlan(levels, covers, expected)
