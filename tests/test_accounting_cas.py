@@ -29,7 +29,8 @@ def test_statements_balance_and_reconcile_on_a_shipped_scenario(path: Path) -> N
     months = income["period"] == "month"
     assert np.allclose(income.loc[months, "净利润"], monthly["profit_after_tax"], atol=tolerance)
     assert np.allclose(sheet["资产总计"], sheet["负债和所有者权益总计"], atol=tolerance)
-    change = monthly["cash_end"].diff().fillna(monthly["cash_end"])
+    opening_cash = float(sheet.loc[sheet["period"] == "opening", "货币资金"].sum())  # 0: none
+    change = monthly["cash_end"].diff().fillna(monthly["cash_end"] - opening_cash)
     assert np.allclose(cash.loc[months, "现金及现金等价物净增加额"], change, atol=tolerance)
     assert np.allclose(
         cash["经营活动产生的现金流量净额"],
@@ -39,6 +40,8 @@ def test_statements_balance_and_reconcile_on_a_shipped_scenario(path: Path) -> N
     years = cash["period"] == "year"
     year_end_cash = sheet.loc[sheet["period"] == "year", "货币资金"].to_numpy()
     assert np.allclose(
-        np.cumsum(cash.loc[years, "现金及现金等价物净增加额"]), year_end_cash, atol=tolerance
+        opening_cash + np.cumsum(cash.loc[years, "现金及现金等价物净增加额"]),
+        year_end_cash,
+        atol=tolerance,
     )
     assert monthly["cash_end"].min() >= -1e-6

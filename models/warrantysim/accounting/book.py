@@ -62,7 +62,8 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     held = extras.pop("spares_cost_held")
     taxed, opening = _book_financing_and_tax(entries, log, scenario, held)
     extras |= taxed | {"opening_restatement": _in_month_1(opening.restatement, log)}
-    return ledger_from_entries(entries, log.horizon_months, price, extras, opening.balances)
+    balances = opening.balances if np.any(opening.balances) else None  # None: all open at 0
+    return ledger_from_entries(entries, log.horizon_months, price, extras, balances)
 
 
 def _in_month_1(amount: float, log: EventLog) -> FloatArray:

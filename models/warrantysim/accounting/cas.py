@@ -87,7 +87,7 @@ def balance_sheet(monthly: pd.DataFrame, ledger: Ledger | None = None) -> pd.Dat
     row["period"] = "opening"
     table = pd.concat([row, table], ignore_index=True)
     restated = float(ledger.extras["opening_restatement"].sum())
-    table.insert(table.columns.get_loc("负债和所有者权益总计"), RESTATEMENT, restated)
+    table.insert(list(table.columns).index("负债和所有者权益总计"), RESTATEMENT, restated)
     return table
 
 
