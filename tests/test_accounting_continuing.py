@@ -98,3 +98,23 @@ def test_end_of_life_is_the_default_and_false_is_a_continuing_business() -> None
     path = SCENARIOS[0].parent / "baseline.yaml"
     assert load_scenario(path).ends_at_horizon
     assert not load_scenario(path, overrides=["simulation.end_of_life=false"]).ends_at_horizon
+
+
+def test_a_continuing_business_keeps_what_falls_due_after_the_horizon() -> None:
+    # 100 units a month at 50 on 45-day terms: month m's sales are due 45/D = 1.478 months
+    # later, 52.2 % in month m + 1 and 47.8 % in month m + 2 (D = 30.44 days). At the horizon
+    # (month 24) month 24's 5,000 and 47.8 % of month 23's are not yet due: 5,000 × 1.478 stay
+    # receivable (and in the terminal value) instead of being collected in month 24.
+    open_share = 1.0 + (45.0 / D - 1.0)
+    claims = [(0, 0.5 * D, 0.5 * D)]
+    log = make_log(24, units_sold=[100] * 24, claims=claims,
+                   purchases=[(0, 0.0, 1, PurchaseKind.INITIAL)])  # fmt: skip
+    terms = {"receivable_days": 45.0, "bad_debt_rate": 0.0}
+    ending = account(log, scenario(sales_terms=terms), 50.0)
+    assert ending.monthly["receivables_end"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
+    going_on = scenario(sales_terms=terms, simulation={"horizon_months": 24, "end_of_life": False})
+    books = account(log, going_on, 50.0)
+    assert books.monthly["receivables_end"].iloc[-1] == pytest.approx(5000.0 * open_share)
+    assert books.kpis["closing_working_capital"] == pytest.approx(5000.0 * open_share)
+    cash_gap = ending.monthly["cash_end"].iloc[-1] - books.monthly["cash_end"].iloc[-1]
+    assert cash_gap == pytest.approx(5000.0 * open_share)  # collected only in the run that ends

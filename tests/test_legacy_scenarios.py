@@ -41,7 +41,8 @@ def _books(stem: str, *overrides: str) -> AccountingTables:
 def test_the_legacy_warehouse_starts_with_the_stated_book_value() -> None:
     spec = _load("legacy-warehouse")
     assert spec.opening_balance.spares_cost == STATED
-    assert spec.product.history_months == 36 and not spec.ends_at_horizon
+    assert spec.product.history_months == 36
+    assert not spec.ends_at_horizon
     books = _books("legacy-warehouse")
     assert books.kpis["opening_spares_book_value"] == STATED
     sheet = books.cas_statements()["balance_sheet"]
@@ -81,7 +82,8 @@ def test_the_status_quo_carries_the_legacy_stock_until_consumed_or_end_of_life()
     assert 25_000 < left < 30_000
     books = _books("legacy-warehouse")
     m = books.monthly
-    assert m["age_writedown"].sum() == 0.0 and m["cap_writedown"].sum() == 0.0
+    assert m["age_writedown"].sum() == 0.0
+    assert m["cap_writedown"].sum() == 0.0
     assert m["end_of_life_writeoff"].sum() == 0.0  # a continuing business scraps nothing
     assert m["spares_book_value_end"].iloc[-1] >= left * 60.0
     # the same lots in a run that ends (one generation): scrapped at the horizon, at book value

@@ -77,10 +77,11 @@ def _book_opening_terms(entries: list[Entry], log: EventLog, scenario: Scenario)
     paid over theirs (evenly: what was sold or bought before month 1 falls due through them)."""
     opening, horizon = scenario.opening_balance, log.horizon_months
     days = scenario.sales_terms.receivable_days
+    at_end = scenario.ends_at_horizon
     post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES,
-         spread_over_days(opening.receivables, days, horizon))  # fmt: skip
+         spread_over_days(opening.receivables, days, horizon, at_end))  # fmt: skip
     post(entries, "suppliers paid", A.ACCOUNTS_PAYABLE, A.CASH,
-         spread_over_days(opening.payables, opening.payables_days, horizon))  # fmt: skip
+         spread_over_days(opening.payables, opening.payables_days, horizon, at_end))  # fmt: skip
 
 
 def _check_log(log: EventLog) -> None:
@@ -201,16 +202,17 @@ def _book_financing_and_tax(
     cash_0 = scenario.opening_balance.cash
     differences = _temporary_differences(booked, spares_cost_held)
     d_0, legacy_d_0 = opening_differences(scenario)
+    at_end = scenario.ends_at_horizon
     loan = credit_line(cash_before, scenario.financing, cash_0)
     for _ in range(50):
-        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax, d_0)
+        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax, d_0, at_end)
         again = credit_line(cash_before - tax.paid, scenario.financing, cash_0)
         converged = np.abs(again.interest - loan.interest).max(initial=0.0) < 1e-7
         loan = again
         if converged:
             break
     profit = booked.profit() - loan.interest
-    tax = income_tax(profit, differences, scenario.tax, d_0)
+    tax = income_tax(profit, differences, scenario.tax, d_0, at_end)
     legacy_asset = recognised_at_opening(legacy_d_0, profit, scenario.tax)
     opening = opening_balances(scenario, tax.opening_deferred_tax_asset, legacy_asset)
     _post_loan(entries, loan)

@@ -78,16 +78,21 @@ def spares_carrying_amount(scenario: Scenario) -> float:
     if scenario.accounting.spares_treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
         return 0.0
     months = scenario.accounting.age_writedown_months
-    return sum(
-        lot.qty * lot.unit_cost * (1.0 - min(lot.age_months / months, 1.0) if months else 1.0)
-        for lots in scenario.opening_balance.spares.values()
-        for lot in lots
+    return float(
+        sum(
+            lot.qty * lot.unit_cost * (1.0 - min(lot.age_months / months, 1.0) if months else 1.0)
+            for lots in scenario.opening_balance.spares.values()
+            for lot in lots
+        )
     )
 
 
-def spread_over_days(amount: float, days: float, horizon: int) -> FloatArray:
+def spread_over_days(
+    amount: float, days: float, horizon: int, settle_at_end: bool = True
+) -> FloatArray:
     """``amount`` settled evenly over the days [0, ``days``), by month (all in month 1 for 0
-    days); what falls after the horizon is settled in its last month, like every other term."""
+    days); what falls after the horizon is settled in its last month, like every other term,
+    unless the business continues (``settle_at_end`` false): then it is still open."""
     out = np.zeros(horizon)
     if amount == 0.0:
         return out
@@ -97,7 +102,8 @@ def spread_over_days(amount: float, days: float, horizon: int) -> FloatArray:
     edges = np.arange(horizon + 1) * DAYS_PER_MONTH
     covered = np.clip(edges, 0.0, days)
     out += amount * np.diff(covered) / days
-    out[-1] += amount * max(days - edges[-1], 0.0) / days
+    if settle_at_end:
+        out[-1] += amount * max(days - edges[-1], 0.0) / days
     return out
 
 

@@ -22,7 +22,9 @@ Pricing of events (the contract is docs/design.md "Accounting"; choices made her
   paid on their terms (:mod:`.payables`); its screening cost is paid when it is sold.
   Screening's rejected parts are returned to the supplier at no cost;
 - scrap earns ``scrap_value_share`` × spare cost in cash.
-Amounts that fall due after the horizon are settled in its last month.
+Amounts that fall due after the horizon are settled in its last month when the horizon ends
+the business (``simulation.end_of_life``); a continuing business leaves them open (receivables,
+chargebacks due, payables), for the terminal value to count.
 """
 
 from __future__ import annotations
@@ -84,9 +86,17 @@ def monthly(log: EventLog, days: FloatArray, amounts: FloatArray | float) -> Flo
     return sum_by(month_of(days, log.horizon_months), weights, log.horizon_months)
 
 
+def settled(log: EventLog, scenario: Scenario, days: FloatArray, amounts: FloatArray) -> FloatArray:
+    """Sum ``amounts`` by the month of ``days``; after the horizon: in its last month when it
+    ends the business, else not at all (still open then)."""
+    if scenario.ends_at_horizon:
+        return monthly(log, days, amounts)
+    return monthly(log, days, np.where(np.asarray(days) < log.horizon_day, amounts, 0.0))
+
+
 def sales(log: EventLog, scenario: Scenario, price: float) -> CashTerm:
     revenue = np.asarray(log.units_sold * float(price), dtype=np.float64)
-    due = delayed(revenue, scenario.sales_terms.receivable_days)
+    due = delayed(revenue, scenario.sales_terms.receivable_days, scenario.ends_at_horizon)
     rate = scenario.sales_terms.bad_debt_rate
     return CashTerm(revenue, due * (1.0 - rate), due * rate)
 
@@ -138,8 +148,8 @@ def claim_chargebacks(log: EventLog, scenario: Scenario) -> ClaimChargebacks:
 def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
     charge = claim_chargebacks(log, scenario)
     return CashTerm(
-        recognised=monthly(log, charge.accept_day, charge.amount),
-        collected=monthly(log, charge.due_day, charge.amount),
+        recognised=settled(log, scenario, charge.accept_day, charge.amount),
+        collected=settled(log, scenario, charge.due_day, charge.amount),
         written_off=np.zeros(log.horizon_months),
     )
 

@@ -51,7 +51,8 @@ def payables(log: EventLog, scenario: Scenario) -> Payables:
         [log.units_sold * components_per_unit(scenario, name) for name in names]
     ).reshape(len(names), log.horizon_months)
     days = [scenario.suppliers[name].payment_days for name in names]
-    delays = [delayed(c, d) for c, d in zip(components, days, strict=True)]
+    at_end = scenario.ends_at_horizon
+    delays = [delayed(c, d, at_end) for c, d in zip(components, days, strict=True)]
     due = spares_due + np.array(delays).reshape(len(names), log.horizon_months)
     refunds = _refunds(log, scenario, supplier_of, len(names))
     netting = np.array([scenario.suppliers[name].netting for name in names], dtype=bool)
@@ -103,7 +104,10 @@ def _spares(
     who = supplier_of[part]
     rows = n_suppliers + 1  # the last row: parts without a supplier, paid on receipt, dropped
     owed = _by_supplier_month(log, who, day, amount, rows)[:-1]
-    due = _by_supplier_month(log, who, day + days[part], amount, rows)[:-1]
+    due_day = day + days[part]
+    if not scenario.ends_at_horizon:  # a continuing business still owes it at the horizon
+        amount = np.where(due_day < log.horizon_day, amount, 0.0)
+    due = _by_supplier_month(log, who, due_day, amount, rows)[:-1]
     return owed, due
 
 
@@ -113,4 +117,7 @@ def _refunds(
     """Accepted chargebacks paid, by supplier (last row: none) and month."""
     charge = ops.claim_chargebacks(log, scenario)
     who = supplier_of[log.claims.part]
-    return _by_supplier_month(log, who, charge.due_day, charge.amount, n_suppliers + 1)
+    amount = charge.amount
+    if not scenario.ends_at_horizon:  # paid after the horizon: still receivable at it
+        amount = np.where(charge.due_day < log.horizon_day, amount, 0.0)
+    return _by_supplier_month(log, who, charge.due_day, amount, n_suppliers + 1)

@@ -26,20 +26,25 @@ def year_end_indices(horizon_months: int, year_end_month: int) -> IntArray:
     return np.nonzero((months - year_end_month) % 12 == 0)[0]
 
 
-def delayed(monthly_amount: FloatArray, delay_days: float) -> FloatArray:
+def delayed(
+    monthly_amount: FloatArray, delay_days: float, settle_at_end: bool = True
+) -> FloatArray:
     """When amounts spread evenly over each month's days fall due ``delay_days`` later.
 
     Month m's amount covers [m, m+1) in months; shifted by d = delay_days / D it covers
     [m + d, m + d + 1), i.e. (1 − frac(d)) in month m + ⌊d⌋ and frac(d) in the next. What falls
-    due after the horizon is settled in its last month, so every account is closed at the end.
+    due after the horizon is settled in its last month, so every account is closed at the end;
+    a continuing business (``settle_at_end`` false) leaves it open, due after the horizon.
     """
     horizon = len(monthly_amount)
     shift = delay_days / DAYS_PER_MONTH
     whole, frac = int(np.floor(shift)), shift - np.floor(shift)
-    first = np.minimum(np.arange(horizon) + whole, horizon - 1)
-    second = np.minimum(first + 1, horizon - 1)
-    out = sum_by(first, monthly_amount * (1.0 - frac), horizon)
-    return out + sum_by(second, monthly_amount * frac, horizon)
+    first = np.arange(horizon) + whole
+    second = first + 1
+    inside = (first < horizon) | settle_at_end, (second < horizon) | settle_at_end
+    first, second = np.minimum(first, horizon - 1), np.minimum(second, horizon - 1)
+    out = sum_by(first, np.where(inside[0], monthly_amount * (1.0 - frac), 0.0), horizon)
+    return out + sum_by(second, np.where(inside[1], monthly_amount * frac, 0.0), horizon)
 
 
 def sum_by(index: IntArray, weights: FloatArray, size: int) -> FloatArray:

@@ -74,6 +74,7 @@ def income_tax(
     temporary_differences: FloatArray,
     tax: Tax,
     opening_differences: float = 0.0,
+    settle_at_end: bool = True,
 ) -> IncomeTax:
     """Current tax, payments and the deferred tax asset (see the module docstring);
     ``opening_differences``: those of the opening balance sheet (no tax losses carried in)."""
@@ -85,7 +86,7 @@ def income_tax(
     return IncomeTax(
         taxable_profit=taxable,
         current=current,
-        paid=_payments(current, horizon),
+        paid=_payments(current, horizon, settle_at_end),
         deferred_tax_asset=capped,
         deferred_tax_unrecognised=gross - capped,
         temporary_differences=np.asarray(temporary_differences, dtype=np.float64),
@@ -140,22 +141,25 @@ def _use_losses(pool: list[list[float]], taxable_year: float) -> None:
     pool[:] = [entry for entry in pool if entry[1] > 0.0]
 
 
-def _payments(current: FloatArray, horizon: int) -> FloatArray:
-    """Quarterly prepayments the month after each quarter, the settlement in May next year."""
-    paid = np.zeros(horizon)
+def _payments(current: FloatArray, horizon: int, settle_at_end: bool = True) -> FloatArray:
+    """Quarterly prepayments the month after each quarter, the settlement in May next year;
+    what falls after the horizon in its last month, or (a continuing business) owed at it."""
+    paid = np.zeros(horizon + 1)
     for start in range(0, horizon, MONTHS_PER_YEAR):
         end = min(start + MONTHS_PER_YEAR, horizon)
         prepaid = 0.0
         for quarter_end in range(start + 2, end + 2, 3):
             q = min(quarter_end, end - 1)
             due = max(float(current[start : q + 1].sum()) - prepaid, 0.0)
-            paid[min(q + 1, horizon - 1)] += due
+            paid[min(q + 1, horizon)] += due
             prepaid += due
             if q == end - 1:
                 break
-        settle = min(start + MONTHS_PER_YEAR + _SETTLEMENT_MONTH - 1, horizon - 1)
+        settle = min(start + MONTHS_PER_YEAR + _SETTLEMENT_MONTH - 1, horizon)
         paid[settle] += float(current[start:end].sum()) - prepaid
-    return paid
+    if settle_at_end:
+        paid[horizon - 1] += paid[horizon]
+    return paid[:horizon]
 
 
 def _forecast(profit_before_tax: FloatArray, tax: Tax) -> FloatArray:
