@@ -81,3 +81,26 @@ def test_level_auto_sees_the_history_s_claims() -> None:
     raw["product"]["history_months"] = 0
     fresh = plan_stock(Scenario.model_validate(raw), unit_price(spec))
     assert fresh.base_stock_level[0][0] < plan.base_stock_level[0][0]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_continuing_business_finishes_the_refurbishments_running_at_the_horizon(
+    engine: str,
+) -> None:
+    # Every return is refurbishable (yield 1) in 30 days: those coming back in the last 30 days
+    # are scrap when the horizon ends the business, and refurbished after it when it does not.
+    raw = with_opening(0).model_dump(by_alias=True)
+    raw["parts"][0]["refurbish"] = {"yield": 1.0, "cost": 20.0, "days": 30.0}
+    raw["opening_balance"]["spares"] = {}
+    late = []
+    for end_of_life in (True, False):
+        raw["simulation"]["end_of_life"] = end_of_life
+        log = replicate(with_engine(Scenario.model_validate(raw), engine), 5)
+        after = log.returns.return_day + 30.0 >= log.horizon_day
+        late.append(int(after.sum()))
+        assert log.returns.refurbished[~after].all()
+        assert log.returns.refurbished[after].all() != end_of_life
+        assert int(log.scrap.qty[log.scrap.reason == ScrapReason.RETURN_UNREPAIRABLE].sum()) == (
+            late[-1] if end_of_life else 0
+        )
+    assert late[0] == late[1] > 10

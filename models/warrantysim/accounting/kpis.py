@@ -48,6 +48,8 @@ def finance_kpis(
     kpis["net_warranty_cost_share_of_revenue"] = _share(kpis["lifetime_net_warranty_cost"], revenue)
     kpis["first_year_profit"] = float(annual["profit"].iloc[0])
     kpis["first_year_performance_profit"] = float(annual["performance_profit"].iloc[0])
+    kpis["first_year_cap_writedown"] = float(annual["cap_writedown"].iloc[0])
+    kpis["first_year_age_writedown"] = float(annual["age_writedown"].iloc[0])
     kpis["min_cash"] = float(monthly["cash_end"].min())
     kpis |= tax_kpis(kpis, monthly)
     kpis["peak_borrowing"] = float(monthly["borrowing_end"].max())

@@ -71,6 +71,8 @@ def layers(log: EventLog, scenario: Scenario) -> Layers:
         1.0 + np.where(emergency, premium[buy.part], 0.0)
     )
     back = log.returns.refurbished
+    if not scenario.ends_at_horizon:  # refurbished after the horizon: not in these books
+        back = back & (log.returns.done_day < log.horizon_day)
     refurb_cost = np.array([p.refurbish.cost if p.refurbish else 0.0 for p in parts])
     return Layers(
         part=np.concatenate([buy.part, log.returns.part[back]]).astype(np.int64),

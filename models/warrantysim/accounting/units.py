@@ -37,6 +37,8 @@ _MONEY_KPIS = (
     "writedowns_total",
     "first_year_profit",
     "first_year_performance_profit",
+    "first_year_cap_writedown",
+    "first_year_age_writedown",
     "min_cash",
     "peak_borrowing",
     "npv_profit_after_tax",

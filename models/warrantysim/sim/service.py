@@ -198,7 +198,7 @@ class PartService(Decisions):
             self.out.done_day[i] = back
             return
         done = back + self.refurb_days
-        ok = bool(self.refurb_ok[i]) and done < self.horizon_day
+        ok = bool(self.refurb_ok[i]) and (done < self.horizon_day or not self.scrap_at_end)
         self.out.refurbished[i] = ok
         self.out.done_day[i] = done if ok else back
         self.coming_back -= bool(self.refurb_ok[i]) and not ok  # too late: it will not be back

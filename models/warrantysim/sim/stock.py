@@ -238,7 +238,9 @@ class PartStock(Decisions):
             self.out.done_day[served] = back
             return
         done = back + self.refurb_days
-        ok = self.refurb_ok[served] & (done < self.horizon_day)
+        # at an end of life one finishing after the horizon is scrap; a continuing business
+        # finishes it after the horizon (it is refurbished, back in stock then)
+        ok = self.refurb_ok[served] & ((done < self.horizon_day) | (not self.scrap_at_end))
         self.out.refurbished[served] = ok
         self.out.done_day[served] = np.where(ok, done, back)
         if ok.any():
