@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from warrantysim.accounting import operations as ops
-from warrantysim.accounting.cap import CapRule
+from warrantysim.accounting.cap_plan import cap_rule
 from warrantysim.accounting.chart import Account as A
 from warrantysim.accounting.financing import Borrowing, credit_line
 from warrantysim.accounting.inventory import Layers, StockUnits, Valuation, stock_units, value_stock
@@ -40,14 +40,12 @@ from warrantysim.accounting.opening import (
     spread_over_days,
 )
 from warrantysim.accounting.payables import Payables, payables
-from warrantysim.accounting.periods import IntArray, year_end_indices
-from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
+from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
 from warrantysim.accounting.provision import review
 from warrantysim.accounting.receivables import credit_loss
 from warrantysim.accounting.tax import IncomeTax, income_tax, recognised_at_opening
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
-from warrantysim.sim.sales import history_units, planned_units
 
 
 def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
@@ -358,78 +356,7 @@ def _units(log: EventLog, received: Layers) -> StockUnits:
 def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
     units = _units(log, received)
     policy = scenario.accounting
-    cap = _cap_rule(log, scenario, price)
+    cap = cap_rule(log, scenario, price, accrual_per_unit(scenario))
     return value_stock(
         units, log.horizon_months, policy.age_writedown_months, cap, scenario.ends_at_horizon
     )
-
-
-def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None:
-    policy = scenario.accounting
-    cap = policy.book_value_cap
-    points = (cap.absolute, cap.share_of_trailing_cost_of_sales, cap.share_of_planned_cost_of_sales,
-              cap.target_inventory_turns)  # fmt: skip
-    if all(point is None for point in points):
-        return None
-    year_ends = year_end_indices(log.horizon_months, policy.fiscal_year_end_month)
-    if scenario.ends_at_horizon:
-        # the last month's stock is written off at end of life anyway; capping it first would
-        # only move that write-off between two lines
-        year_ends = year_ends[year_ends < log.horizon_months - 1]
-    capitalise = policy.spares_treatment is SparesTreatment.CAPITALISE
-    base = ops.product_cost(log, scenario)
-    if capitalise:
-        base = base + ops.labour_logistics(log, scenario)
-    else:
-        base = base + log.units_sold * accrual_per_unit(scenario)
-    return CapRule(
-        absolute=cap.absolute,
-        share=cap.share_of_trailing_cost_of_sales,
-        trailing_months=cap.trailing_months,
-        prior_monthly_cost_of_sales=_prior_monthly_cost_of_sales(scenario, price),
-        prior_months=_prior_months(scenario),
-        year_ends=year_ends,
-        base_cost_of_sales=base,
-        issues_in_cost_of_sales=capitalise,
-        planned_cost_of_sales=planned_cost_of_sales(scenario, price, year_ends, log.horizon_months),
-        share_of_plan=cap.share_of_planned_cost_of_sales,
-        target_turns=cap.target_inventory_turns,
-        tranches=cap.tranches,
-        reversal=policy.writedown_reversal,
-    )
-
-
-def _prior_months(scenario: Scenario) -> int | None:
-    """With a history and no override, the months before month 1 with sales are the history's."""
-    overridden = scenario.accounting.book_value_cap.prior_annual_cost_of_sales > 0
-    history = scenario.product.history_months
-    return history if history and not overridden else None
-
-
-def _prior_monthly_cost_of_sales(scenario: Scenario, price: float) -> float:
-    """``prior_annual_cost_of_sales`` / 12 if set (an override); else, with a history, its
-    average month at the plan: units × (product unit cost + expected warranty cost per unit)."""
-    cap = scenario.accounting.book_value_cap
-    if cap.prior_annual_cost_of_sales > 0 or not scenario.product.history_months:
-        return cap.prior_annual_cost_of_sales / 12.0
-    per_unit = product_unit_cost(scenario) + expected_warranty_cost_per_unit(scenario)
-    return float(history_units(scenario, price).mean()) * per_unit
-
-
-def planned_cost_of_sales(
-    scenario: Scenario, price: float, year_ends: IntArray, horizon_months: int
-) -> FloatArray:
-    """The plan of the fiscal year closed at each year end: the configured amount, or (``auto``)
-    the planned units of its months × (product unit cost + expected warranty cost per unit)."""
-    cap = scenario.accounting.book_value_cap
-    if cap.share_of_planned_cost_of_sales is None and cap.target_inventory_turns is None:
-        return np.zeros(len(year_ends))  # no plan control point: nothing to plan
-    if cap.planned_annual_cost_of_sales != "auto":
-        return np.full(len(year_ends), float(cap.planned_annual_cost_of_sales))
-    per_unit = product_unit_cost(scenario) + expected_warranty_cost_per_unit(scenario)
-    units = np.zeros(horizon_months)
-    plan = planned_units(scenario, price)[:horizon_months]
-    units[: len(plan)] = plan
-    cumulative = np.concatenate([[0.0], np.cumsum(units)])
-    first = np.maximum(year_ends + 1 - 12, 0)
-    return np.asarray((cumulative[year_ends + 1] - cumulative[first]) * per_unit)
