@@ -139,3 +139,25 @@ def test_opening_receivables_and_payables_are_settled_over_their_terms() -> None
     assert m["cash_end"].iloc[1] == pytest.approx(600.0 - 200.0)
     assert books.kpis["opening_retained_earnings"] == pytest.approx(400.0)
     assert np.abs(balance_sheet_gap(books.ledger)).max() < 1e-9
+
+
+def test_an_opening_provision_is_drawn_under_the_accrual_and_closed_at_end_of_life() -> None:
+    # 300 of opening provision, one claim a month for 24 months on widgets bought at 10:
+    # under accrue_per_unit the claims draw it; under capitalise it is carried and released at
+    # the end of life. Every account is closed at the end either way, and lifetime profit is the
+    # same: the provision was charged before month 1, in the legacy books.
+    claims = [(0, (m + 0.5) * D, (m + 0.5) * D) for m in range(24)]
+    log = make_log(24, claims=claims, purchases=[(0, 0.0, 30, 0)])
+    profits = []
+    for treatment in ("capitalise", "accrue_per_unit"):
+        spec = books_scenario(
+            opening_balance={"warranty_provision": 300.0},
+            accounting={"spares_treatment": treatment, "accrual_per_unit": 0.0},
+        )
+        books = account(log, spec, 50.0)
+        assert opening(books, Account.WARRANTY_PROVISION) == -300.0
+        assert books.monthly["warranty_provision_end"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
+        assert np.abs(balance_sheet_gap(books.ledger)).max() < 1e-9
+        profits.append(books.monthly["profit"].sum())
+    # 24 widgets consumed (240) and 6 scrapped at the end (60) against 300 released or drawn
+    assert profits == pytest.approx([0.0, 0.0], abs=1e-9)

@@ -57,11 +57,24 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     _book_opening_terms(entries, log, scenario)
     _book_service(entries, log, scenario, owed)
     extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit)
+    _release_opening_provision(entries, log, scenario)
     held = extras.pop("spares_cost_held")
     taxed, opening = _book_financing_and_tax(entries, log, scenario, held)
     extras |= taxed | {"opening_restatement": _in_month_1(opening.restatement, log)}
     balances = opening.balances if np.any(opening.balances) else None  # None: all open at 0
     return ledger_from_entries(entries, log.horizon_months, price, extras, balances)
+
+
+def _release_opening_provision(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+    """Only ``accrue_per_unit`` draws a provision; under the other treatments the opening one
+    is carried, and released when the horizon ends the business (every account closed)."""
+    accrue = scenario.accounting.spares_treatment is SparesTreatment.ACCRUE_PER_UNIT
+    if accrue or not scenario.ends_at_horizon:
+        return
+    at_end = np.zeros(log.horizon_months)
+    at_end[-1] = scenario.opening_balance.warranty_provision
+    post(entries, "provision released at end of life", A.WARRANTY_PROVISION,
+         A.PROVISION_RELEASE, at_end)  # fmt: skip
 
 
 def _in_month_1(amount: float, log: EventLog) -> FloatArray:
@@ -315,12 +328,15 @@ def _book_accrual(
     accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
     post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
     drawn = v.issued_value + ops.labour_logistics(log, scenario) + v.age_writedown
-    reviewed = review(log, scenario, accrued, drawn, _allowance_held(v))
+    # the review runs the balance from the opening provision (as if put in at month 1's start)
+    balance_in = accrued.copy()
+    balance_in[0] += scenario.opening_balance.warranty_provision
+    reviewed = review(log, scenario, balance_in, drawn, _allowance_held(v))
     post(entries, "provision review: top-up", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION,
          reviewed.top_up)  # fmt: skip
     post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
          reviewed.release)  # fmt: skip
-    left = (accrued + reviewed.top_up - reviewed.release - drawn).sum()
+    left = (balance_in + reviewed.top_up - reviewed.release - drawn).sum()
     if not scenario.ends_at_horizon:  # a continuing business still owes its units' claims
         return reviewed.estimate
     at_end = np.zeros(log.horizon_months)
