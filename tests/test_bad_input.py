@@ -120,7 +120,7 @@ CASES = {
             "bad.yaml: opening_balance.spares.ssd.0.qty:",
             "expected a whole number from 0 to 10000000, got -5",
         ),
-    ),  # fmt: skip
+    ),
     "opening lot older than the sales history": Case(
         {
             "bad.yaml": GOOD + "opening_balance: {spares: {ssd: [{qty: 5, unit_cost: 260, "
@@ -130,14 +130,14 @@ CASES = {
             "bad.yaml: opening_balance.spares.ssd.0.age_months:",
             "expected at most product.history_months (0), got 3.0",
         ),
-    ),  # fmt: skip
+    ),
     "opening lot of an unknown part": Case(
         {"bad.yaml": GOOD + "opening_balance: {spares: {sdd: [{qty: 5, unit_cost: 260}]}}\n"},
         (
             "bad.yaml: opening_balance.spares.sdd:",
             "expected a part listed under parts (ssd, fan), got 'sdd'",
         ),
-    ),  # fmt: skip
+    ),
     "tranche_share migrated": Case(
         {"bad.yaml": GOOD + "accounting: {book_value_cap: {absolute: 1, tranche_share: 0.5}}\n"},
         (
