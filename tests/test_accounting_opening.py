@@ -161,3 +161,20 @@ def test_an_opening_provision_is_drawn_under_the_accrual_and_closed_at_end_of_li
         profits.append(books.monthly["profit"].sum())
     # 24 widgets consumed (240) and 6 scrapped at the end (60) against 300 released or drawn
     assert profits == pytest.approx([0.0, 0.0], abs=1e-9)
+
+
+def test_an_opening_provision_has_its_deferred_tax_asset_in_both_books() -> None:
+    # A provision of 200 is deductible when claims are paid: the legacy books already carry
+    # 0.25 × 200 = 50 of deferred tax asset on it. With the lot restated to 500, the restated
+    # asset is 0.25 × (500 + 200) = 175, so the restatement is −500 + (175 − 50) = −375 (the
+    # provision's own asset is not a restatement) and the opening equity
+    # 1,000 + 300 − 200 + 50 − 375 = 775.
+    spec = legacy(age_writedown_months=24)
+    raw = spec.model_dump(by_alias=True)
+    raw["opening_balance"]["warranty_provision"] = 200.0
+    raw["tax"]["rate"] = 0.25
+    books = account(two_a_month(units_sold=100), Scenario.model_validate(raw), 50.0)
+    assert opening(books, Account.DEFERRED_TAX_ASSET) == pytest.approx(175.0)
+    assert books.kpis["opening_restatement"] == pytest.approx(-375.0)
+    assert books.kpis["opening_retained_earnings"] == pytest.approx(775.0)
+    assert np.abs(balance_sheet_gap(books.ledger)).max() < 1e-9
