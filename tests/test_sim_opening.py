@@ -56,6 +56,7 @@ def test_stock_below_the_level_is_topped_up_at_day_0(engine: str) -> None:
     assert log.on_hand_end[0, 0] >= 0
 
 
+@pytest.mark.slow  # four scenarios through both engines: over 2 s
 def test_the_engines_agree_with_opening_stock() -> None:
     for qty, level in ((50, 20), (5, 20), (0, 20), (400, 60)):
         spec = with_opening(qty, level)
