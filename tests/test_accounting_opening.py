@@ -15,6 +15,7 @@ from factories import D, books_scenario, make_log, widget
 from warrantysim.accounting import Account, account, balance_sheet_gap, trial_balance
 from warrantysim.accounting.cas import RESTATEMENT, balance_sheet
 from warrantysim.accounting.opening import spread_over_days
+from warrantysim.accounting.provision import remaining_cost
 from warrantysim.scenario import Scenario
 
 LOT = {"qty": 100, "unit_cost": 10.0, "age_months": 12}
@@ -178,3 +179,17 @@ def test_an_opening_provision_has_its_deferred_tax_asset_in_both_books() -> None
     assert books.kpis["opening_restatement"] == pytest.approx(-375.0)
     assert books.kpis["opening_retained_earnings"] == pytest.approx(775.0)
     assert np.abs(balance_sheet_gap(books.ledger)).max() < 1e-9
+
+
+def test_the_provision_review_deducts_the_opening_lots_write_downs_too() -> None:
+    # Under accrue_per_unit the review's estimate is the cost of the claims to come less the
+    # write-downs of the stock held (already charged): on the balance sheet, those include the
+    # opening lot's restated write-down, 500 at month 0 (1,000 × 12/24).
+    spec = legacy(age_writedown_months=24, spares_treatment="accrue_per_unit")
+    log = two_a_month(units_sold=100)
+    books = account(log, spec, 50.0)
+    m = books.monthly
+    month = 11  # the first year end, 0-based
+    expected = remaining_cost(log, spec, month) - m["spares_writedowns_end"].iloc[month]
+    assert m["provision_estimate"].iloc[month] == pytest.approx(max(expected, 0.0))
+    assert m["spares_writedowns_end"].iloc[0] > 500.0  # the opening 500, and a month's ageing

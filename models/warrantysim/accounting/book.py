@@ -351,9 +351,10 @@ def _book_accrual(
 
 
 def _allowance_held(v: Valuation) -> FloatArray:
-    """Accumulated write-downs on the stock held at each month end."""
+    """Accumulated write-downs on the stock held at each month end (from the opening lots' own,
+    restated at month 0)."""
     issued_allowance = v.issued_cost - v.issued_value
-    return np.cumsum(
+    return v.opening_writedown + np.cumsum(
         v.age_writedown + v.cap_writedown - v.cap_writedown_reversed - issued_allowance
     )
 
