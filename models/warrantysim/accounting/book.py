@@ -34,7 +34,7 @@ from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from
 from warrantysim.accounting.opening import (
     OpeningBooks,
     join_layers,
-    opening_balances,
+    opening_books,
     opening_differences,
     opening_layers,
     spread_over_days,
@@ -207,7 +207,7 @@ def _book_financing_and_tax(
     the same under the three spares treatments, so the tax paid and the loan are too.
     """
     horizon = log.horizon_months
-    untaxed = opening_balances(scenario, 0.0, 0.0).balances  # the tax lines need only the rest
+    untaxed = opening_books(scenario, 0.0, 0.0).balances  # the tax lines need only the rest
     booked = ledger_from_entries(entries, horizon, 0.0, {}, untaxed)
     cash_before = booked.movement(A.CASH)
     cash_0 = scenario.opening_balance.cash
@@ -225,7 +225,7 @@ def _book_financing_and_tax(
     profit = booked.profit() - loan.interest
     tax = income_tax(profit, differences, scenario.tax, d_0, at_end)
     legacy_asset = recognised_at_opening(legacy_d_0, profit, scenario.tax)
-    opening = opening_balances(scenario, tax.opening_deferred_tax_asset, legacy_asset)
+    opening = opening_books(scenario, tax.opening_deferred_tax_asset, legacy_asset)
     _post_loan(entries, loan)
     _post_tax(entries, tax)
     return {

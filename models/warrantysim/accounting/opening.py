@@ -37,7 +37,7 @@ from warrantysim.scenario import DAYS_PER_MONTH, OpeningBalance, Scenario, Spare
 __all__ = [
     "OpeningBooks",
     "join_layers",
-    "opening_balances",
+    "opening_books",
     "opening_differences",
     "opening_layers",
     "spares_carrying_amount",
@@ -123,7 +123,7 @@ class OpeningBooks:
         return float(-self.balances[int(Account.OPENING_EQUITY)])
 
 
-def opening_balances(
+def opening_books(
     scenario: Scenario, deferred_tax_asset: float, legacy_deferred_tax_asset: float
 ) -> OpeningBooks:
     """The month-0 balances under the scenario's policy; the deferred tax assets (restated and
