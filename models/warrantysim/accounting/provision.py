@@ -4,12 +4,15 @@ are reviewed at each reporting date and adjusted to the current best estimate; C
 
 The review's best estimate is the expected cost of the claims still to come on the units sold so
 far, from the renewal function with the scenario's point estimates of the lives, conditioned on
-each cohort's age: a unit sold at time s has E[claims in (a, W]] = M(W) − M(a) left at age a
-(renewal theory; Ross, *Stochastic Processes* §3.3), averaged over the sale days of its month,
-each claim costing what ``accrual_per_unit: auto`` charges for it (spare mix, labour,
-logistics). Claims made and not yet served are known and added at that cost. What the stock held
-has already drawn from the provision (its write-downs: the part of its cost that will not be
-drawn again when it is issued) is deducted. The difference between the estimate and the balance
+each position's age and its claims so far (:mod:`warrantysim.sim.residual`): a position with no
+claim yet carries its first part at the unit's age a, R₀(a) failures to come; one whose last claim
+was at unit age t carries a main-life part of age a − t, R₁(a − t, W − a). The claim-free term is
+taken per cohort, averaged over the sale days of its month; the positions with a claim (the log
+names each failed position, ``Claims.position``) replace their R₀ by R₁ at their own ages. Each
+claim costs what ``accrual_per_unit: auto`` charges for it (spare mix, labour, logistics). Claims
+made and not yet served are known and added at that cost. What the stock held has already drawn
+from the provision (its write-downs: the part of its cost that will not be drawn again when it is
+issued) is deducted. The difference between the estimate and the balance
 is booked to that month's warranty expense: a top-up (Dr accrual, Cr provision) or a release of
 excess accruals (Dr provision, Cr release).
 """
@@ -25,8 +28,9 @@ from warrantysim.accounting.ledger import FloatArray
 from warrantysim.accounting.periods import year_end_indices
 from warrantysim.accounting.pricing import spare_cost_per_claim
 from warrantysim.scenario import DAYS_PER_MONTH, Part, Scenario
-from warrantysim.sim.eventlog import EventLog
-from warrantysim.sim.renewal import cohort_life_factor, expected_claims_by_age
+from warrantysim.sim.eventlog import Claims, EventLog, IntArray
+from warrantysim.sim.renewal import cohort_life_factor
+from warrantysim.sim.residual import after_last_claim, table_end, without_claim
 
 _OFFSETS = (np.arange(8) + 0.5) / 8
 """Sale days inside a month, as fractions of it (units are sold evenly through the month)."""
@@ -72,14 +76,74 @@ def review(
 
 def remaining_cost(log: EventLog, scenario: Scenario, month: int) -> float:
     """Expected cost of the claims still to come at the end of 0-based ``month`` on the units
-    sold by then, plus the claims made but not yet served."""
+    sold by then, given each position's claims so far, plus the claims made but not yet served."""
     end_day = (month + 1) * DAYS_PER_MONTH
     claims = log.claims
     pending = (claims.claim_day < end_day) & (claims.serve_day >= end_day)
     costs = _cost_per_claim(scenario, log.part_names)
     known = float(costs[claims.part[pending]].sum())
     per_unit = _remaining_per_unit(scenario.model_dump_json(), log.part_names, month)
-    return known + float(log.units_sold[: month + 1] @ per_unit)
+    unclaimed = float(log.units_sold[: month + 1] @ per_unit)
+    return known + unclaimed + _claimed_correction(log, scenario, end_day, costs)
+
+
+def _claimed_correction(
+    log: EventLog, scenario: Scenario, end_day: float, costs: FloatArray
+) -> float:
+    """Σ over positions with a claim by ``end_day`` of cost × (R₁ − R₀): the cohort term counts
+    every position as claim-free (R₀); these carry a younger main-life part instead."""
+    last = _last_claims(log.claims, end_day)
+    if not len(last):
+        return 0.0
+    c = log.claims
+    warranty = float(scenario.product.warranty_months)
+    age = np.minimum((end_day - c.sale_day[last]) / DAYS_PER_MONTH, warranty)
+    part_age = (end_day - c.claim_day[last]) / DAYS_PER_MONTH
+    factors = cohort_life_factor(scenario, c.sale_month[last])
+    total = 0.0
+    for p, name in enumerate(log.part_names):
+        rows = c.part[last] == p
+        if rows.any():
+            part, share, x_max = _part_terms(scenario, name)
+            scale = part.life.scale_months * factors[rows]
+            gain = after_last_claim(part, part_age[rows], warranty - age[rows], scale=scale,
+                                    x_max=x_max)  # fmt: skip
+            lost = _without_claim(part, age[rows], warranty, scale, x_max, share)
+            total += float(costs[p] * (gain - lost).sum())
+    return total
+
+
+def _last_claims(claims: Claims, end_day: float) -> IntArray:
+    """Rows of each position's last claim before ``end_day`` (units sold in the horizon; claims
+    are sorted by part and day, so the last row of a position is its latest claim)."""
+    seen = np.flatnonzero(
+        claims.takes_part & (claims.claim_day < end_day) & (claims.sale_month >= 1)
+    )
+    key = claims.part[seen] * (int(claims.position.max(initial=0)) + 1) + claims.position[seen]
+    _, first_from_end = np.unique(key[::-1], return_index=True)
+    return np.asarray(seen[::-1][first_from_end], dtype=np.int64)
+
+
+def _without_claim(
+    part: Part, age: FloatArray, warranty: float, scale: FloatArray, x_max: float, share: float
+) -> FloatArray:
+    """R₀ at each age, its cohort's main-life scale per row (one pass per distinct scale)."""
+    out = np.empty_like(age)
+    for value in np.unique(scale):
+        rows = scale == value
+        out[rows] = without_claim(part, age[rows], warranty, scale=float(value), x_max=x_max,
+                                  defect_share=share)  # fmt: skip
+    return out
+
+
+def _part_terms(scenario: Scenario, name: str) -> tuple[Part, float, float]:
+    """The part, its shipped early-defect share (after screening) and its H table's end."""
+    part = scenario.part(name)
+    defects = part.early_defects
+    share = 0.0 if defects is None else defects.share * (1 - scenario.quality.screening_coverage)
+    factors = cohort_life_factor(scenario, np.arange(1, scenario.horizon_months + 1))
+    smallest = part.life.scale_months * float(factors.min())
+    return part, share, table_end(float(scenario.product.warranty_months), smallest)
 
 
 def _cost_per_claim(scenario: Scenario, part_names: tuple[str, ...]) -> FloatArray:
@@ -91,30 +155,20 @@ def _cost_per_claim(scenario: Scenario, part_names: tuple[str, ...]) -> FloatArr
 
 @lru_cache(maxsize=1024)
 def _remaining_per_unit(scenario_json: str, part_names: tuple[str, ...], month: int) -> FloatArray:
-    """Expected remaining claim cost per unit of each cohort 0..month, at the end of ``month``."""
+    """Expected remaining claim cost per unit of each cohort 0..month at the end of ``month``,
+    every position counted as claim-free (R₀ at its age; :func:`_claimed_correction` fixes the
+    others)."""
     scenario = Scenario.model_validate_json(scenario_json)
     warranty = float(scenario.product.warranty_months)
     cohorts = np.arange(month + 1)
     ages = np.clip(month + 1 - (cohorts[:, None] + _OFFSETS[None, :]), 0.0, warranty)
     factors = cohort_life_factor(scenario, cohorts + 1)
+    scale_factors = np.repeat(factors, len(_OFFSETS))
     costs = _cost_per_claim(scenario, part_names)
     out = np.zeros(month + 1)
-    coverage = scenario.quality.screening_coverage
     for cost, name in zip(costs, part_names, strict=True):
-        part = scenario.part(name)
-        for i, factor in enumerate(factors):
-            grid, cum = _claims_curve(part, float(factor), coverage, warranty)
-            out[i] += cost * (cum[-1] - np.interp(ages[i], grid, cum).mean())
+        part, share, x_max = _part_terms(scenario, name)
+        scale = part.life.scale_months * scale_factors
+        per_position = _without_claim(part, ages.ravel(), warranty, scale, x_max, share)
+        out += cost * part.qty_per_unit * per_position.reshape(ages.shape).mean(axis=1)
     return out
-
-
-@lru_cache(maxsize=4096)
-def _claims_curve(
-    part: Part, life_factor: float, coverage: float, warranty: float
-) -> tuple[FloatArray, FloatArray]:
-    """M(a) per unit on an age grid over [0, W] (481 points: a tenth of a month at W = 48)."""
-    ages = np.linspace(0.0, warranty, 481)
-    claims = expected_claims_by_age(
-        part, ages, life_factor=life_factor, screening_coverage=coverage
-    )
-    return ages, claims
