@@ -52,9 +52,9 @@ def _h_table(shape: float, x_max: float) -> FloatArray:
     """
     n = TABLE_STEPS
     h = x_max / n
-    d_cdf = np.diff(_weibull_cdf(np.arange(n + 1) * h, shape))
+    d_cdf = np.diff(_weibull_cdf(np.arange(n + 1, dtype=np.float64) * h, shape))
     lag = np.arange(n)[:, None] - np.arange(n)[None, :]  # l − 1 − j for l = 1..n
-    m_mid = 1.0 + renewal_function((np.arange(n) + 0.5) * h, shape, 1.0)
+    m_mid = 1.0 + renewal_function((np.arange(n, dtype=np.float64) + 0.5) * h, shape, 1.0)
     terms = np.where(lag >= 0, m_mid[np.maximum(lag, 0)], 0.0) * d_cdf[None, :]  # [l − 1, j]
     tail = np.cumsum(terms[:, ::-1], axis=1)[:, ::-1]  # Σ_{j ≥ k}, row l − 1
     table = np.zeros((n + 1, n + 1))
@@ -140,7 +140,7 @@ def _defect_tail(part: Part, scale: float, warranty_months: float) -> tuple[Floa
     assert part.early_defects is not None
     d = part.early_defects
     h = warranty_months / DEFECT_STEPS
-    t = np.arange(DEFECT_STEPS + 1) * h
+    t = np.arange(DEFECT_STEPS + 1, dtype=np.float64) * h
     d_cdf = np.diff(_weibull_cdf(t / d.scale_months, d.shape))
     after = 1.0 + renewal_function(warranty_months - (t[:-1] + 0.5 * h), part.life.shape, scale)
     g = np.concatenate([np.cumsum((after * d_cdf)[::-1])[::-1], [0.0]])
