@@ -69,11 +69,11 @@ def test_the_terms_match_monte_carlo_of_the_positions() -> None:
     n = 200_000
     # R₀: a claim-free position at age 3 (early defects make it matter: most defective first
     # lives have failed by then). Draw first lives from the mixture, keep those surviving 3.
-    d, main = EARLY.early_defects, EARLY.life
+    d, main = EARLY.early_defects, EARLY.life  # main shape 0.8: E^(1/0.8) = E^1.25
     assert d is not None
     defect = rng.random(n) < 0.2
-    life = np.where(defect, d.scale_months * rng.standard_exponential(n) ** (1 / d.shape),
-                    main.scale_months * rng.standard_exponential(n) ** (1 / main.shape))  # fmt: skip
+    defect_life = d.scale_months * rng.standard_exponential(n) ** (1 / d.shape)
+    life = np.where(defect, defect_life, main.scale_months * rng.standard_exponential(n) ** 1.25)
     alive = life > 3.0
     counts = _failures_in(life[alive], 3.0, WARRANTY, EARLY, rng)
     r0 = without_claim(EARLY, np.array([3.0]), WARRANTY, **_terms(EARLY, 0.2))[0]
