@@ -27,10 +27,16 @@ import numpy as np
 from warrantysim.accounting.ledger import FloatArray
 from warrantysim.accounting.periods import year_end_indices
 from warrantysim.accounting.pricing import spare_cost_per_claim
-from warrantysim.scenario import DAYS_PER_MONTH, Part, Scenario
-from warrantysim.sim.eventlog import Claims, EventLog, IntArray
+from warrantysim.scenario import DAYS_PER_MONTH, Scenario
+from warrantysim.sim.conditioned import (
+    Followed,
+    claimed_correction,
+    follow_positions,
+    part_terms,
+    without_claim_by_scale,
+)
+from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.renewal import cohort_life_factor
-from warrantysim.sim.residual import after_last_claim, table_end, without_claim
 
 _OFFSETS = (np.arange(8) + 0.5) / 8
 """Sale days inside a month, as fractions of it (units are sold evenly through the month)."""
@@ -63,10 +69,11 @@ def review(
     top_up, release = np.zeros(horizon), np.zeros(horizon)
     estimate = np.full(horizon, np.nan)
     balance = 0.0
+    followed = follow_positions(log)
     for month in range(horizon - 1):
         balance += accrued[month] - drawn[month]
         if month in year_ends or balance < -1e-6:  # a micro-yuan: rounding is not a shortfall
-            needed = remaining_cost(log, scenario, month) - stock_allowance[month]
+            needed = remaining_cost(log, scenario, month, followed) - stock_allowance[month]
             estimate[month] = max(needed, 0.0)
             change = estimate[month] - balance
             top_up[month], release[month] = max(change, 0.0), max(-change, 0.0)
@@ -74,9 +81,12 @@ def review(
     return Reviewed(top_up, release, estimate)
 
 
-def remaining_cost(log: EventLog, scenario: Scenario, month: int) -> float:
+def remaining_cost(
+    log: EventLog, scenario: Scenario, month: int, followed: Followed | None = None
+) -> float:
     """Expected cost of the claims still to come at the end of 0-based ``month`` on the units
-    sold by then, given each position's claims so far, plus the claims made but not yet served."""
+    sold by then, given each position's claims so far, plus the claims made but not yet served.
+    ``followed``: the log's positions sorted once (:func:`follow_positions`) for many reviews."""
     end_day = (month + 1) * DAYS_PER_MONTH
     claims = log.claims
     pending = (claims.claim_day < end_day) & (claims.serve_day >= end_day)
@@ -84,66 +94,8 @@ def remaining_cost(log: EventLog, scenario: Scenario, month: int) -> float:
     known = float(costs[claims.part[pending]].sum())
     per_unit = _remaining_per_unit(scenario.model_dump_json(), log.part_names, month)
     unclaimed = float(log.units_sold[: month + 1] @ per_unit)
-    return known + unclaimed + _claimed_correction(log, scenario, end_day, costs)
-
-
-def _claimed_correction(
-    log: EventLog, scenario: Scenario, end_day: float, costs: FloatArray
-) -> float:
-    """Σ over positions with a claim by ``end_day`` of cost × (R₁ − R₀): the cohort term counts
-    every position as claim-free (R₀); these carry a younger main-life part instead."""
-    last = _last_claims(log.claims, end_day)
-    if not len(last):
-        return 0.0
-    c = log.claims
-    warranty = float(scenario.product.warranty_months)
-    age = np.minimum((end_day - c.sale_day[last]) / DAYS_PER_MONTH, warranty)
-    part_age = (end_day - c.claim_day[last]) / DAYS_PER_MONTH
-    factors = cohort_life_factor(scenario, c.sale_month[last])
-    total = 0.0
-    for p, name in enumerate(log.part_names):
-        rows = c.part[last] == p
-        if rows.any():
-            part, share, x_max = _part_terms(scenario, name)
-            scale = part.life.scale_months * factors[rows]
-            gain = after_last_claim(part, part_age[rows], warranty - age[rows], scale=scale,
-                                    x_max=x_max)  # fmt: skip
-            lost = _without_claim(part, age[rows], warranty, scale, x_max, share)
-            total += float(costs[p] * (gain - lost).sum())
-    return total
-
-
-def _last_claims(claims: Claims, end_day: float) -> IntArray:
-    """Rows of each position's last claim before ``end_day`` (units sold in the horizon; claims
-    are sorted by part and day, so the last row of a position is its latest claim)."""
-    seen = np.flatnonzero(
-        claims.takes_part & (claims.claim_day < end_day) & (claims.sale_month >= 1)
-    )
-    key = claims.part[seen] * (int(claims.position.max(initial=0)) + 1) + claims.position[seen]
-    _, first_from_end = np.unique(key[::-1], return_index=True)
-    return np.asarray(seen[::-1][first_from_end], dtype=np.int64)
-
-
-def _without_claim(
-    part: Part, age: FloatArray, warranty: float, scale: FloatArray, x_max: float, share: float
-) -> FloatArray:
-    """R₀ at each age, its cohort's main-life scale per row (one pass per distinct scale)."""
-    out = np.empty_like(age)
-    for value in np.unique(scale):
-        rows = scale == value
-        out[rows] = without_claim(part, age[rows], warranty, scale=float(value), x_max=x_max,
-                                  defect_share=share)  # fmt: skip
-    return out
-
-
-def _part_terms(scenario: Scenario, name: str) -> tuple[Part, float, float]:
-    """The part, its shipped early-defect share (after screening) and its H table's end."""
-    part = scenario.part(name)
-    defects = part.early_defects
-    share = 0.0 if defects is None else defects.share * (1 - scenario.quality.screening_coverage)
-    factors = cohort_life_factor(scenario, np.arange(1, scenario.horizon_months + 1))
-    smallest = part.life.scale_months * float(factors.min())
-    return part, share, table_end(float(scenario.product.warranty_months), smallest)
+    followed = followed if followed is not None else follow_positions(log)
+    return known + unclaimed + float(costs @ claimed_correction(followed, scenario, end_day))
 
 
 def _cost_per_claim(scenario: Scenario, part_names: tuple[str, ...]) -> FloatArray:
@@ -167,8 +119,8 @@ def _remaining_per_unit(scenario_json: str, part_names: tuple[str, ...], month: 
     costs = _cost_per_claim(scenario, part_names)
     out = np.zeros(month + 1)
     for cost, name in zip(costs, part_names, strict=True):
-        part, share, x_max = _part_terms(scenario, name)
-        scale = part.life.scale_months * scale_factors
-        per_position = _without_claim(part, ages.ravel(), warranty, scale, x_max, share)
-        out += cost * part.qty_per_unit * per_position.reshape(ages.shape).mean(axis=1)
+        terms = part_terms(scenario, name)
+        scale = terms.part.life.scale_months * scale_factors
+        per_position = without_claim_by_scale(terms, ages.ravel(), warranty, scale)
+        out += cost * terms.part.qty_per_unit * per_position.reshape(ages.shape).mean(axis=1)
     return out

@@ -36,7 +36,8 @@ FloatArray = NDArray[np.float64]
 
 TABLE_STEPS = 400
 """Cells of the H table per axis: at W/η = X the step is X/400 (a tenth of a month at W = 40)."""
-DEFECT_STEPS = 2000
+CURVE_STEPS = 2000
+"""Points of R₀ over the warranty (a unit's age; 0.018 months at W = 36)."""
 
 
 def _weibull_cdf(t: FloatArray, shape: float) -> FloatArray:
@@ -62,27 +63,40 @@ def _h_table(shape: float, x_max: float) -> FloatArray:
     return np.asarray(np.triu(table), dtype=np.float64)
 
 
+@lru_cache(maxsize=64)
+def _k_table(shape: float, x_max: float) -> FloatArray:
+    """K(u, v) = H(u, v) / (1 − F(u)): expected failures in (u, v] of a part that survived to u,
+    tabulated as H is (so R₁ is one bilinear look-up)."""
+    n = TABLE_STEPS
+    survival = np.exp(-np.power(np.arange(n + 1, dtype=np.float64) * (x_max / n), shape))
+    return np.asarray(_h_table(shape, x_max) / np.maximum(survival, 1e-300)[:, None], np.float64)
+
+
 def _bilinear(table: FloatArray, step: float, u: FloatArray, v: FloatArray) -> FloatArray:
-    """Bilinear interpolation of a square grid table at (u, v), in the grid's units."""
+    """Bilinear interpolation of a square grid table at (u, v), in the grid's units (flat
+    look-ups: the review interpolates tens of thousands of positions)."""
     n = table.shape[0] - 1
-    fu, fv = np.clip(u / step, 0.0, n), np.clip(v / step, 0.0, n)
-    iu, iv = np.minimum(fu.astype(np.int64), n - 1), np.minimum(fv.astype(np.int64), n - 1)
-    du, dv = fu - iu, fv - iv
-    return np.asarray(
-        (1 - du) * (1 - dv) * table[iu, iv]
-        + du * (1 - dv) * table[iu + 1, iv]
-        + (1 - du) * dv * table[iu, iv + 1]
-        + du * dv * table[iu + 1, iv + 1],
-        dtype=np.float64,
-    )
+    iu, du = _cell(u, step, n)
+    iv, dv = _cell(v, step, n)
+    flat = table.ravel()
+    at = iu * (n + 1) + iv
+    a, b = flat.take(at), flat.take(at + n + 1)
+    c, d = flat.take(at + 1), flat.take(at + n + 2)
+    return np.asarray(a + du * (b - a) + dv * (c - a) + du * dv * (a - b - c + d), np.float64)
 
 
-def _main_h(
-    part: Part, scale: float | FloatArray, x_max: float, u: FloatArray, v: FloatArray
-) -> FloatArray:
-    """H(u, v) in months for the main life at scale η (``x_max``: the table's end, in t/η)."""
-    table = _h_table(float(part.life.shape), float(x_max))
-    return _bilinear(table, x_max / TABLE_STEPS, u / scale, v / scale)
+def _cell(x: FloatArray, step: float, n: int) -> tuple[NDArray[np.intp], FloatArray]:
+    """The grid cell of each x (clipped to [0, n·step]) and the fraction inside it."""
+    f = np.clip(np.asarray(x, dtype=np.float64) / step, 0.0, float(n))
+    i = np.minimum(f.astype(np.intp), n - 1)
+    return i, f - i
+
+
+def _uniform_interp(values: FloatArray, step: float, x: FloatArray) -> FloatArray:
+    """np.interp on the grid 0, step, 2·step, … without its binary search."""
+    i, frac = _cell(x, step, len(values) - 1)
+    low = values.take(i)
+    return np.asarray(low + frac * (values.take(i + 1) - low), dtype=np.float64)
 
 
 def table_end(warranty_months: float, smallest_scale: float) -> float:
@@ -101,11 +115,9 @@ def after_last_claim(
 ) -> FloatArray:
     """R₁(u, r): expected failures in the next ``left_months`` of a position whose main-life part
     is ``part_age_months`` old (its last claim that long ago)."""
-    u = np.asarray(part_age_months, dtype=np.float64)
-    r = np.maximum(np.asarray(left_months, dtype=np.float64), 0.0)
-    survival = np.exp(-np.power(u / scale, part.life.shape))
-    h = _main_h(part, scale, x_max, u, u + r)
-    return np.asarray(np.where(r > 0, h / np.maximum(survival, 1e-300), 0.0), dtype=np.float64)
+    u = np.asarray(part_age_months, dtype=np.float64) / scale
+    r = np.maximum(np.asarray(left_months, dtype=np.float64), 0.0) / scale
+    return _bilinear(_k_table(float(part.life.shape), x_max), x_max / TABLE_STEPS, u, u + r)
 
 
 def without_claim(
@@ -119,15 +131,25 @@ def without_claim(
 ) -> FloatArray:
     """R₀(a): expected failures in (a, W] of a position with no claim by unit age a; the first
     life is early-defect with probability ``defect_share`` (after screening), else main."""
-    a = np.minimum(np.asarray(age_months, dtype=np.float64), warranty_months)
-    w = np.full_like(a, warranty_months)
-    main_h = _main_h(part, scale, x_max, a, w)
+    curve = _without_claim_curve(part, float(scale), float(warranty_months), x_max, defect_share)
+    return _uniform_interp(curve, warranty_months / CURVE_STEPS, np.asarray(age_months))
+
+
+@lru_cache(maxsize=4096)
+def _without_claim_curve(
+    part: Part, scale: float, warranty_months: float, x_max: float, defect_share: float
+) -> FloatArray:
+    """R₀ on the grid a_k = k·W/CURVE_STEPS (a function of the unit's age alone)."""
+    a = np.arange(CURVE_STEPS + 1, dtype=np.float64) * (warranty_months / CURVE_STEPS)
+    table = _h_table(float(part.life.shape), x_max)
+    main_h = _bilinear(
+        table, x_max / TABLE_STEPS, a / scale, np.full_like(a, warranty_months / scale)
+    )
     main_survival = np.exp(-np.power(a / scale, part.life.shape))
     if part.early_defects is None or defect_share == 0.0:
         return np.asarray(main_h / np.maximum(main_survival, 1e-300), dtype=np.float64)
     d = part.early_defects
-    grid, g = _defect_tail(part, scale, warranty_months)
-    defect_h = np.interp(a, grid, g)
+    defect_h = _defect_tail(part, scale, warranty_months)
     defect_survival = np.exp(-np.power(a / d.scale_months, d.shape))
     numerator = (1.0 - defect_share) * main_h + defect_share * defect_h
     survival = (1.0 - defect_share) * main_survival + defect_share * defect_survival
@@ -135,13 +157,14 @@ def without_claim(
 
 
 @lru_cache(maxsize=4096)
-def _defect_tail(part: Part, scale: float, warranty_months: float) -> tuple[FloatArray, FloatArray]:
-    """G(a) = ∫_a^W (1 + M(W − x)) dF_d(x) on a grid over [0, W]: the defect life's share of R₀."""
+def _defect_tail(part: Part, scale: float, warranty_months: float) -> FloatArray:
+    """G(a) = ∫_a^W (1 + M(W − x)) dF_d(x) on the grid a_k = k·W/CURVE_STEPS: the defect
+    life's share of R₀."""
     assert part.early_defects is not None
     d = part.early_defects
-    h = warranty_months / DEFECT_STEPS
-    t = np.arange(DEFECT_STEPS + 1, dtype=np.float64) * h
+    h = warranty_months / CURVE_STEPS
+    t = np.arange(CURVE_STEPS + 1, dtype=np.float64) * h
     d_cdf = np.diff(_weibull_cdf(t / d.scale_months, d.shape))
     after = 1.0 + renewal_function(warranty_months - (t[:-1] + 0.5 * h), part.life.shape, scale)
     g = np.concatenate([np.cumsum((after * d_cdf)[::-1])[::-1], [0.0]])
-    return t, np.asarray(g, dtype=np.float64)
+    return np.asarray(g, dtype=np.float64)
