@@ -34,8 +34,7 @@ WEAR = Part.model_validate(sf.part("battery", life={"shape": 4.0, "scale_months"
 
 
 def _terms(part: Part, share: float) -> dict[str, float]:
-    scale = part.life.scale_months
-    return {"scale": scale, "x_max": table_end(WARRANTY, scale), "defect_share": share}
+    return {"scale": part.life.scale_months, "defect_share": share}
 
 
 def test_from_new_the_terms_are_the_renewal_functions() -> None:
@@ -48,8 +47,21 @@ def test_from_new_the_terms_are_the_renewal_functions() -> None:
         m_d = expected_claims_by_age(part, np.array([WARRANTY]))
         assert r0 == pytest.approx(m_d, rel=1e-3)
         left = np.array([6.0, 12.0, WARRANTY])
-        r1 = after_last_claim(part, np.zeros(3), left, scale=kw["scale"], x_max=kw["x_max"])
+        x_max = table_end(WARRANTY, kw["scale"])
+        r1 = after_last_claim(part, np.zeros(3), left, scale=kw["scale"], x_max=x_max)
         assert r1 == pytest.approx(renewal_function(left, part.life.shape, kw["scale"]), rel=1e-3)
+
+
+def test_a_memoryless_part_has_nothing_to_condition_on() -> None:
+    # Exponential life, no early defects: a Poisson process, so a position expects λ(W − a)
+    # failures whatever its claims so far, R₀(a) = R₁(u, W − a) = (W − a)/η.
+    part = Part.model_validate(sf.part("adapter", life={"shape": 1.0, "scale_months": 80.0}))
+    ages = np.array([0.0, 5.0, 12.0, 23.0])
+    r0 = without_claim(part, ages, WARRANTY, scale=80.0, defect_share=0.0)
+    r1 = after_last_claim(part, ages / 2, WARRANTY - ages, scale=80.0,
+                          x_max=table_end(WARRANTY, 80.0))  # fmt: skip
+    assert r0 == pytest.approx((WARRANTY - ages) / 80.0, rel=1e-4)
+    assert r1 == pytest.approx(r0, rel=1e-4)
 
 
 def _failures_in(first: np.ndarray, start: float, end: float, part: Part, rng) -> np.ndarray:
@@ -83,9 +95,8 @@ def test_the_terms_match_monte_carlo_of_the_positions() -> None:
     shape, scale = WEAR.life.shape, WEAR.life.scale_months
     first = scale * ((15.0 / scale) ** shape + rng.standard_exponential(n)) ** (1 / shape)
     counts = _failures_in(first, 15.0, 21.0, WEAR, rng)
-    kw = _terms(WEAR, 0.0)
-    r1 = after_last_claim(WEAR, np.array([15.0]), np.array([6.0]), scale=kw["scale"],
-                          x_max=kw["x_max"])[0]  # fmt: skip
+    x_max = table_end(WARRANTY, scale)
+    r1 = after_last_claim(WEAR, np.array([15.0]), np.array([6.0]), scale=scale, x_max=x_max)[0]
     assert abs(counts.mean() - r1) < 4 * counts.std() / np.sqrt(n), (counts.mean(), r1)
 
 

@@ -100,10 +100,10 @@ def without_claim_by_scale(
     """R₀ at each age with its cohort's main-life scale (one pass per distinct scale)."""
     if len(scale) and scale.min() == scale.max():  # no reliability growth: one scale
         return without_claim(terms.part, age, warranty, scale=float(scale[0]),
-                             x_max=terms.x_max, defect_share=terms.defect_share)  # fmt: skip
+                             defect_share=terms.defect_share)  # fmt: skip
     out = np.empty_like(age)
     for value in np.unique(scale):
         rows = scale == value
         out[rows] = without_claim(terms.part, age[rows], warranty, scale=float(value),
-                                  x_max=terms.x_max, defect_share=terms.defect_share)  # fmt: skip
+                                  defect_share=terms.defect_share)  # fmt: skip
     return out

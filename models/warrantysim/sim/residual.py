@@ -18,8 +18,11 @@ renewal equation for a process started at a part's age (Ross, *Stochastic Proces
 §3.3 and §3.5, delayed renewal processes). Averaged over all positions, R₀ for those without a
 claim and R₁ for the others give back M_D(W) − M_D(a) per position (tested).
 
-One table of H per main-life shape serves every cohort: for Weibull, F_m(t) = F₁(t/η) and
-M(t) = M₁(t/η), so H is tabulated in the standard unit t/η (reliability growth only moves η).
+R₀ depends on the unit's age alone: it is a curve over [0, W] per part and cohort scale, a
+Stieltjes sum over the first life (2,000 cells). R₁ depends on two ages: one table of
+K(u, v) = H(u, v) / (1 − F_m(u)) per main-life shape serves every cohort, since for Weibull
+F_m(t) = F₁(t/η) and M(t) = M₁(t/η): K is tabulated in the standard unit t/η (reliability growth
+only moves η) and read by bilinear interpolation.
 """
 
 from __future__ import annotations
@@ -126,45 +129,42 @@ def without_claim(
     warranty_months: float,
     *,
     scale: float,
-    x_max: float,
     defect_share: float,
 ) -> FloatArray:
     """R₀(a): expected failures in (a, W] of a position with no claim by unit age a; the first
     life is early-defect with probability ``defect_share`` (after screening), else main."""
-    curve = _without_claim_curve(part, float(scale), float(warranty_months), x_max, defect_share)
+    curve = _without_claim_curve(part, float(scale), float(warranty_months), defect_share)
     return _uniform_interp(curve, warranty_months / CURVE_STEPS, np.asarray(age_months))
 
 
 @lru_cache(maxsize=4096)
 def _without_claim_curve(
-    part: Part, scale: float, warranty_months: float, x_max: float, defect_share: float
+    part: Part, scale: float, warranty_months: float, defect_share: float
 ) -> FloatArray:
     """R₀ on the grid a_k = k·W/CURVE_STEPS (a function of the unit's age alone)."""
     a = np.arange(CURVE_STEPS + 1, dtype=np.float64) * (warranty_months / CURVE_STEPS)
-    table = _h_table(float(part.life.shape), x_max)
-    main_h = _bilinear(
-        table, x_max / TABLE_STEPS, a / scale, np.full_like(a, warranty_months / scale)
-    )
-    main_survival = np.exp(-np.power(a / scale, part.life.shape))
+    life = part.life
+    main_h = _first_life_tail(part, scale, warranty_months, life.shape, scale)
+    main_survival = np.exp(-np.power(a / scale, life.shape))
     if part.early_defects is None or defect_share == 0.0:
         return np.asarray(main_h / np.maximum(main_survival, 1e-300), dtype=np.float64)
     d = part.early_defects
-    defect_h = _defect_tail(part, scale, warranty_months)
+    defect_h = _first_life_tail(part, scale, warranty_months, d.shape, d.scale_months)
     defect_survival = np.exp(-np.power(a / d.scale_months, d.shape))
     numerator = (1.0 - defect_share) * main_h + defect_share * defect_h
     survival = (1.0 - defect_share) * main_survival + defect_share * defect_survival
     return np.asarray(numerator / np.maximum(survival, 1e-300), dtype=np.float64)
 
 
-@lru_cache(maxsize=4096)
-def _defect_tail(part: Part, scale: float, warranty_months: float) -> FloatArray:
-    """G(a) = ∫_a^W (1 + M(W − x)) dF_d(x) on the grid a_k = k·W/CURVE_STEPS: the defect
-    life's share of R₀."""
-    assert part.early_defects is not None
-    d = part.early_defects
+def _first_life_tail(
+    part: Part, scale: float, warranty_months: float, first_shape: float, first_scale: float
+) -> FloatArray:
+    """G(a) = ∫_a^W (1 + M(W − x)) dF₁(x) on the grid a_k = k·W/CURVE_STEPS, F₁ the first
+    life's Weibull(first_shape, first_scale), M the main life's renewal function at ``scale``:
+    a Stieltjes sum with M at each cell's midpoint, as in :func:`.renewal._delayed_renewal`."""
     h = warranty_months / CURVE_STEPS
     t = np.arange(CURVE_STEPS + 1, dtype=np.float64) * h
-    d_cdf = np.diff(_weibull_cdf(t / d.scale_months, d.shape))
+    d_cdf = np.diff(_weibull_cdf(t / first_scale, first_shape))
     after = 1.0 + renewal_function(warranty_months - (t[:-1] + 0.5 * h), part.life.shape, scale)
     g = np.concatenate([np.cumsum((after * d_cdf)[::-1])[::-1], [0.0]])
     return np.asarray(g, dtype=np.float64)
