@@ -157,3 +157,39 @@ def test_conditioning_on_claims_is_unbiased_and_closer_on_a_wear_out_part() -> N
     gain = old[:, 1] ** 2 - new[:, 1] ** 2
     assert gain.mean() > 4 * gain.std(ddof=1) / np.sqrt(runs), (gain.mean(), gain.std())
     # seed 11: z = 6.1; root mean square error at month 18 3,740 yuan against 5,160 before
+
+
+def test_the_log_follows_each_position_through_its_claims() -> None:
+    # Claims.position and Claims.sale_day (what the review conditions on) come from the failure
+    # draws, shared by both engines: a position's claims share one unit (sale day and cohort),
+    # come in day order after the sale, and number at most the positions sold (2 per unit here);
+    # no-fault-found returns name no position (−1) but keep their unit's cohort; units sold
+    # before month 1 are numbered after the horizon's and sold before day 0.
+    two = sf.part("fan", qty_per_unit=2, life={"shape": 0.9, "scale_months": 30.0},
+                  early_defects={"share": 0.05, "shape": 0.6, "scale_months": 2.0})  # fmt: skip
+    sc = sf.scenario(
+        [two],
+        product={"sales_months": 12, "units_per_month": 100, "warranty_months": 12,
+                 "history_months": 6},
+        service={"no_fault_found_share": 0.1},
+        simulation={"horizon_months": 24, "end_of_life": False},
+    )  # fmt: skip
+    c = sf.replicate(sc, 3).claims
+    nff = c.no_fault_found
+    assert nff.any()
+    assert (c.position[nff] == -1).all()
+    assert (c.position[~nff] >= 0).all()
+    failed = np.flatnonzero(~nff)
+    order = failed[np.lexsort((c.claim_day[failed], c.position[failed]))]
+    same = np.diff(c.position[order]) == 0
+    assert same.any()  # some positions renew inside the warranty
+    assert (np.diff(c.claim_day[order])[same] > 0).all()
+    assert (np.diff(c.sale_day[order])[same] == 0).all()
+    assert (np.diff(c.sale_month[order])[same] == 0).all()
+    assert (c.sale_day <= c.claim_day).all()
+    month = np.floor(c.sale_day / DAYS_PER_MONTH).astype(int) + 1
+    assert (month == c.sale_month).all()
+    horizon_positions = 12 * 100 * 2
+    history = c.sale_month <= 0
+    assert (c.position[~nff & history] >= horizon_positions).all()
+    assert (c.position[~nff & ~history] < horizon_positions).all()
