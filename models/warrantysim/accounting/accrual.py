@@ -28,6 +28,7 @@ from warrantysim.accounting.ledger import FloatArray
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
 from warrantysim.accounting.provision import Reviewed, review
 from warrantysim.scenario import Scenario
+from warrantysim.sim.conditioned import Followed, follow_positions
 from warrantysim.sim.eventlog import EventLog
 
 
@@ -59,23 +60,25 @@ def settle(
     ``value(review_expense)``: the stock valued with the cap's cost of sales including that
     review expense (None: the accruals alone; also the answer when no cap reads cost of sales).
     """
+    followed = follow_positions(log)
     valuation = value(None)
-    settled = _reviewed(log, scenario, valuation)
+    settled = _reviewed(log, scenario, valuation, followed)
     if scenario.accounting.book_value_cap.share_of_trailing_cost_of_sales is None:
         return valuation, settled
     for _ in range(log.horizon_months // 12 + 2):  # one pass per year end fixes it, plus a check
         valuation = value(settled.review_expense)
-        again = _reviewed(log, scenario, valuation)
+        again = _reviewed(log, scenario, valuation, followed)
         if np.array_equal(again.review_expense, settled.review_expense):
             return valuation, again
         settled = again
     raise RuntimeError("provision reviews and the book-value cap did not settle")  # unreachable
 
 
-def _reviewed(log: EventLog, scenario: Scenario, v: Valuation) -> Settled:
+def _reviewed(log: EventLog, scenario: Scenario, v: Valuation, followed: Followed) -> Settled:
     accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
     drawn = v.issued_value + ops.labour_logistics(log, scenario) + v.age_writedown
-    return Settled(accrued, drawn, review(log, scenario, accrued, drawn, allowance_held(v)))
+    reviewed = review(log, scenario, accrued, drawn, allowance_held(v), followed)
+    return Settled(accrued, drawn, reviewed)
 
 
 def allowance_held(v: Valuation) -> FloatArray:

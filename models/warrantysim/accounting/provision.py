@@ -58,18 +58,20 @@ def review(
     accrued: FloatArray,
     drawn: FloatArray,
     stock_allowance: FloatArray,
+    followed: Followed | None = None,
 ) -> Reviewed:
     """Run the balance month by month, reviewing it at year ends and when it would go negative.
 
     ``stock_allowance``: the write-downs of the stock held at each month end (already drawn or
     charged, so not to be provided again). The last month is left to the end-of-life release.
+    ``followed``: the log's positions, sorted once (:func:`follow_positions`) for every review.
     """
     horizon = log.horizon_months
     year_ends = set(year_end_indices(horizon, scenario.accounting.fiscal_year_end_month).tolist())
     top_up, release = np.zeros(horizon), np.zeros(horizon)
     estimate = np.full(horizon, np.nan)
     balance = 0.0
-    followed = follow_positions(log)
+    followed = followed if followed is not None else follow_positions(log)
     for month in range(horizon - 1):
         balance += accrued[month] - drawn[month]
         if month in year_ends or balance < -1e-6:  # a micro-yuan: rounding is not a shortfall
