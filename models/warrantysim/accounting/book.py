@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from warrantysim.accounting import operations as ops
+from warrantysim.accounting.accrual import Settled, accrual_per_unit, settle
 from warrantysim.accounting.cap_plan import cap_rule
 from warrantysim.accounting.chart import Account as A
 from warrantysim.accounting.financing import Borrowing, credit_line
@@ -40,8 +41,6 @@ from warrantysim.accounting.opening import (
     spread_over_days,
 )
 from warrantysim.accounting.payables import Payables, payables
-from warrantysim.accounting.pricing import expected_warranty_cost_per_unit
-from warrantysim.accounting.provision import review
 from warrantysim.accounting.receivables import credit_loss
 from warrantysim.accounting.tax import IncomeTax, income_tax, recognised_at_opening
 from warrantysim.scenario import Scenario, SparesTreatment
@@ -103,12 +102,6 @@ def _check_log(log: EventLog) -> None:
         raise ValueError(
             f"units_sold has {len(log.units_sold)} months, the horizon {log.horizon_months}"
         )
-
-
-def accrual_per_unit(scenario: Scenario) -> float:
-    """The provision charged per unit sold; ``auto`` is the model's own expected warranty cost."""
-    accrual = scenario.accounting.accrual_per_unit
-    return expected_warranty_cost_per_unit(scenario) if accrual == "auto" else float(accrual)
 
 
 def _book_sales(
@@ -174,12 +167,16 @@ def _book_spares(
         at_cost = value_stock(units, log.horizon_months, None, None, scenario.ends_at_horizon)
         held = _cost_held(at_cost)
         return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing) | held
-    valuation = _valuation(log, scenario, join_layers(legacy, received), price)
+    units = _units(log, join_layers(legacy, received))
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
-        estimate = _book_accrual(entries, log, scenario, valuation)
+        valuation, settled = settle(
+            log, scenario, lambda reviews: _valuation(log, scenario, units, price, reviews)
+        )
+        estimate = _book_accrual(entries, scenario, settled)
         _book_stock(entries, valuation, on_credit, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
         carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
     else:
+        valuation = _valuation(log, scenario, units, price, None)
         _book_stock(entries, valuation, on_credit, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
         carried = valuation.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
@@ -321,17 +318,12 @@ def _book_stock(
     )
 
 
-def _book_accrual(
-    entries: list[Entry], log: EventLog, scenario: Scenario, v: Valuation
-) -> FloatArray:
+def _book_accrual(entries: list[Entry], scenario: Scenario, settled: Settled) -> FloatArray:
     """The accrual, the reviews and the end-of-life release; returns the reviews' estimates."""
-    accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
+    accrued, drawn, reviewed = settled.accrued, settled.drawn, settled.reviewed
     post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
-    drawn = v.issued_value + ops.labour_logistics(log, scenario) + v.age_writedown
-    # the review runs the balance from the opening provision (as if put in at month 1's start)
-    balance_in = accrued.copy()
+    balance_in = accrued.copy()  # the reviews ran the balance from the opening provision
     balance_in[0] += scenario.opening_balance.warranty_provision
-    reviewed = review(log, scenario, balance_in, drawn, _allowance_held(v))
     post(entries, "provision review: top-up", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION,
          reviewed.top_up)  # fmt: skip
     post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
@@ -339,7 +331,7 @@ def _book_accrual(
     left = (balance_in + reviewed.top_up - reviewed.release - drawn).sum()
     if not scenario.ends_at_horizon:  # a continuing business still owes its units' claims
         return reviewed.estimate
-    at_end = np.zeros(log.horizon_months)
+    at_end = np.zeros(len(accrued))
     at_end[-1] = abs(left)
     if left >= 0:
         post(entries, "provision released at end of life", A.WARRANTY_PROVISION,
@@ -348,15 +340,6 @@ def _book_accrual(
         post(entries, "provision shortfall at end of life", A.WARRANTY_ACCRUAL,
              A.WARRANTY_PROVISION, at_end)  # fmt: skip
     return reviewed.estimate
-
-
-def _allowance_held(v: Valuation) -> FloatArray:
-    """Accumulated write-downs on the stock held at each month end (from the opening lots' own,
-    restated at month 0)."""
-    issued_allowance = v.issued_cost - v.issued_value
-    return v.opening_writedown + np.cumsum(
-        v.age_writedown + v.cap_writedown - v.cap_writedown_reversed - issued_allowance
-    )
 
 
 def _units(log: EventLog, received: Layers) -> StockUnits:
@@ -370,10 +353,17 @@ def _units(log: EventLog, received: Layers) -> StockUnits:
     )
 
 
-def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
-    units = _units(log, received)
+def _valuation(
+    log: EventLog,
+    scenario: Scenario,
+    units: StockUnits,
+    price: float,
+    review_expense: FloatArray | None,
+) -> Valuation:
+    """The stock valued; ``review_expense``: the provision reviews' net expense by month, part
+    of the cap's cost of sales under the accrual treatment (:mod:`.accrual`)."""
     policy = scenario.accounting
-    cap = cap_rule(log, scenario, price, accrual_per_unit(scenario))
+    cap = cap_rule(log, scenario, price, accrual_per_unit(scenario), review_expense)
     return value_stock(
         units, log.horizon_months, policy.age_writedown_months, cap, scenario.ends_at_horizon
     )

@@ -19,9 +19,14 @@ __all__ = ["cap_rule", "planned_cost_of_sales"]
 
 
 def cap_rule(
-    log: EventLog, scenario: Scenario, price: float, accrual_per_unit: float
+    log: EventLog,
+    scenario: Scenario,
+    price: float,
+    accrual_per_unit: float,
+    review_expense: FloatArray | None = None,
 ) -> CapRule | None:
-    """The cap of ``scenario`` on ``log``'s books (None without a control point)."""
+    """The cap of ``scenario`` on ``log``'s books (None without a control point);
+    ``review_expense``: the provision reviews' net expense by month (:mod:`.accrual`)."""
     policy = scenario.accounting
     cap = policy.book_value_cap
     points = (cap.absolute, cap.share_of_trailing_cost_of_sales, cap.share_of_planned_cost_of_sales,
@@ -37,8 +42,9 @@ def cap_rule(
     base = ops.product_cost(log, scenario)
     if capitalise:
         base = base + ops.labour_logistics(log, scenario)
-    else:
+    else:  # the warranty expense: accruals, and the reviews' top-ups less releases
         base = base + log.units_sold * accrual_per_unit
+        base = base if review_expense is None else base + review_expense
     return CapRule(
         absolute=cap.absolute,
         share=cap.share_of_trailing_cost_of_sales,
