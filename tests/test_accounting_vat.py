@@ -205,3 +205,34 @@ def test_shipped_baseline_vat_is_output_less_input_over_its_life() -> None:
     paid = next(e.amount for e in books.ledger.entries if e.memo == "VAT paid")
     assert m["taxes_and_surcharges"].sum() == pytest.approx(0.12 * paid.sum())
     assert m["cash_end"].min() >= -1e-6
+
+
+def test_the_provision_is_split_by_the_claims_expected_within_a_year() -> None:
+    # An exponential life (η = 100 months) renews as a Poisson process: M(a) = a / η, so a unit
+    # of age a under a 36-month warranty has (36 − a) / η claims to come, min(12, 36 − a) / η of
+    # them within 12 months. 10 units sold evenly through month 1 are aged 1 − u, u the sale
+    # time in months (mean age 0.5 at the end of month 1): current share 12 / 35.5 then,
+    # 12 / 24.5 at month 12, 12 / 12.5 at month 24, and all of it once 12 months or less are left.
+    spec = scenario(
+        [widget(life={"shape": 1.0, "scale_months": 100.0})],
+        product={"warranty_months": 36},
+        accounting={"spares_treatment": "accrue_per_unit", "accrual_per_unit": 5.0},
+        simulation={"horizon_months": 40},
+    )
+    log = make_log(40, units_sold=[10] + [0] * 39)
+    m = account(log, spec, 50.0).monthly
+    total = m["warranty_provision_end"]
+    assert np.allclose(
+        m["warranty_provision_current_end"] + m["warranty_provision_non_current_end"], total
+    )
+    share = m["warranty_provision_current_end"] / total.where(total.abs() > 1e-9)
+    assert share.iloc[[0, 11, 23]].tolist() == pytest.approx([12 / 35.5, 12 / 24.5, 12 / 12.5])
+    later = share.iloc[25:35].dropna()
+    assert len(later) == 10
+    assert later.tolist() == pytest.approx([1.0] * 10)
+
+
+def test_no_provision_no_split() -> None:
+    books = account(vat_log(), vat_scenario(), 113.0).monthly
+    assert not books["warranty_provision_current_end"].any()
+    assert not books["warranty_provision_non_current_end"].any()
