@@ -102,8 +102,8 @@ def _book_sales(
 def _book_period_costs(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
     """销售费用 per unit sold and 管理费用 per month, paid when incurred (scenarios/README.md)."""
     costs = scenario.expenses
-    post(entries, "selling expenses", A.SELLING_EXPENSES, A.CASH,
-         log.units_sold * costs.selling_expense_per_unit)  # fmt: skip
+    selling = np.asarray(log.units_sold * costs.selling_expense_per_unit, dtype=np.float64)
+    post(entries, "selling expenses", A.SELLING_EXPENSES, A.CASH, selling)
     post(entries, "administrative expenses", A.ADMINISTRATIVE_EXPENSES, A.CASH,
          np.full(log.horizon_months, costs.administrative_expense_per_month))  # fmt: skip
 
