@@ -114,6 +114,7 @@ POLICIES = [
 ]
 
 
+@pytest.mark.slow  # 15 bookings of the full baseline: about 3 s
 def test_tax_paid_and_npv_of_cash_after_tax_do_not_depend_on_the_treatment(baseline_log) -> None:
     # With VAT on (the baseline's 13 %): VAT moves cash timing, not with the treatment.
     log, spec = baseline_log
@@ -151,6 +152,7 @@ def test_tax_paid_and_npv_of_cash_after_tax_do_not_depend_on_the_treatment(basel
     assert max(deferred) > 1000.0
 
 
+@pytest.mark.slow  # with the baseline's simulation, about 2 s
 def test_a_continuing_business_pays_the_same_tax_under_every_treatment(baseline_log) -> None:
     # Not scrapped at the horizon: profit differs by the closing carrying amounts, but taxable
     # profit (profit + the change in temporary differences) and so the cash do not.
