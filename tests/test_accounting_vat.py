@@ -198,8 +198,11 @@ def test_shipped_baseline_vat_is_output_less_input_over_its_life() -> None:
     spec = load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides=[
         "product.units_per_month=500", "product.sales_months=12",
         "product.warranty_months=12"])  # fmt: skip
-    books = account(replicate(spec, 2026, 0), spec, unit_price(spec))
+    log = replicate(spec, 2026, 0)
+    books = account(log, spec, unit_price(spec))
     m = books.monthly
+    # the shipped prices are net of VAT (price_includes_vat: false): revenue = units × 5,600
+    assert m["revenue"].sum() == pytest.approx(5600.0 * log.units_sold.sum())
     assert m["vat_paid"].sum() == pytest.approx(m["output_vat"].sum() - m["input_vat"].sum())
     assert m["output_vat"].sum() == pytest.approx(0.13 * m["revenue"].sum())
     paid = next(e.amount for e in books.ledger.entries if e.memo == "VAT paid")
