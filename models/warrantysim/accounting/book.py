@@ -19,6 +19,9 @@ horizon's end what is left of it is released. Cap write-downs and the end-of-lif
 the P&L under every treatment that holds stock (and the age write-down under ``capitalise``), so
 the lifetime total of spare cost is the same under all three: the cost of everything that entered
 stock.
+
+After the operations come VAT (:mod:`.vat`), the period costs (销售费用, 管理费用) and then the
+credit line and income tax, solved together (:mod:`.financing_and_tax`).
 """
 
 from __future__ import annotations
