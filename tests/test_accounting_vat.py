@@ -239,3 +239,13 @@ def test_no_provision_no_split() -> None:
     books = account(vat_log(), vat_scenario(), 113.0).monthly
     assert not books["warranty_provision_current_end"].any()
     assert not books["warranty_provision_non_current_end"].any()
+
+
+def test_surcharges_are_deductible_for_income_tax() -> None:
+    # The case above with income tax at 25 %: the year's taxable profit is its profit, 716.272
+    # (the surcharges 13.728 deducted, VAT itself never income), so the tax is 179.068.
+    raw = vat_scenario().model_dump(by_alias=True)
+    raw["tax"]["rate"] = 0.25
+    books = account(vat_log(), type(vat_scenario()).model_validate(raw), 113.0).monthly
+    assert books["taxable_profit"].sum() == pytest.approx(716.272)
+    assert books["income_tax_current"].sum() == pytest.approx(179.068)
