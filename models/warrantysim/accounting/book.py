@@ -19,9 +19,14 @@ horizon's end what is left of it is released. Cap write-downs and the end-of-lif
 the P&L under every treatment that holds stock (and the age write-down under ``capitalise``), so
 the lifetime total of spare cost is the same under all three: the cost of everything that entered
 stock.
+
+After the operations come VAT (:mod:`.vat`), the period costs (销售费用, 管理费用) and then the
+credit line and income tax, solved together (:mod:`.financing_and_tax`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -29,20 +34,18 @@ from warrantysim.accounting import operations as ops
 from warrantysim.accounting.accrual import Settled, accrual_per_unit, settle
 from warrantysim.accounting.cap_plan import cap_rule
 from warrantysim.accounting.chart import Account as A
-from warrantysim.accounting.financing import Borrowing, credit_line
+from warrantysim.accounting.financing_and_tax import book_financing_and_tax
 from warrantysim.accounting.inventory import Layers, StockUnits, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
 from warrantysim.accounting.opening import (
-    OpeningBooks,
     join_layers,
-    opening_books,
-    opening_differences,
     opening_layers,
     spread_over_days,
 )
 from warrantysim.accounting.payables import Payables, payables
+from warrantysim.accounting.provision_split import provision_current_portion
 from warrantysim.accounting.receivables import credit_loss
-from warrantysim.accounting.tax import IncomeTax, income_tax, recognised_at_opening
+from warrantysim.accounting.vat import book_vat
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 
@@ -52,16 +55,18 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     _check_log(log)
     entries: list[Entry] = []
     owed = payables(log, scenario)
-    _book_sales(entries, log, scenario, price, owed)
+    output_vat = _book_sales(entries, log, scenario, price, owed)
     _book_opening_terms(entries, log, scenario)
     _book_service(entries, log, scenario, owed)
     extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit)
     _release_opening_provision(entries, log, scenario)
-    held = extras.pop("spares_cost_held")
-    taxed, opening = _book_financing_and_tax(entries, log, scenario, held)
+    extras |= book_vat(entries, log, scenario, output_vat, owed)
+    _book_period_costs(entries, log, scenario)
+    taxed, opening = book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
     extras |= taxed | {"opening_restatement": _in_month_1(opening.restatement, log)}
     balances = opening.balances if np.any(opening.balances) else None  # None: all open at 0
-    return ledger_from_entries(entries, log.horizon_months, price, extras, balances)
+    ledger = ledger_from_entries(entries, log.horizon_months, price, extras, balances)
+    return replace(ledger, extras=extras | provision_current_portion(log, scenario, ledger))
 
 
 def _release_opening_provision(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
@@ -106,9 +111,13 @@ def _check_log(log: EventLog) -> None:
 
 def _book_sales(
     entries: list[Entry], log: EventLog, scenario: Scenario, price: float, owed: Payables
-) -> None:
+) -> FloatArray:
+    """Revenue net of VAT, the receivable with its output VAT (returned), product cost."""
     sale = ops.sales(log, scenario, price)
-    post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, sale.recognised)
+    revenue = ops.revenue(log, scenario, price)
+    post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, revenue)
+    post(entries, "output VAT on sales", A.TRADE_RECEIVABLES, A.VAT_PAYABLE,
+         sale.recognised - revenue)  # fmt: skip
     post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES, sale.collected)
     loss = credit_loss(sale, scenario.sales_terms.bad_debt_rate)
     post(entries, "expected credit loss", A.BAD_DEBT, A.BAD_DEBT_ALLOWANCE, loss)
@@ -120,6 +129,16 @@ def _book_sales(
          owed.components_on_credit)  # fmt: skip
     post(entries, "suppliers paid", A.ACCOUNTS_PAYABLE, A.CASH, owed.paid)
     post(entries, "screening", A.SCREENING_COST, A.CASH, ops.screening_cost(log, scenario))
+    return sale.recognised - revenue
+
+
+def _book_period_costs(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+    """销售费用 per unit sold and 管理费用 per month, paid when incurred (scenarios/README.md)."""
+    costs = scenario.expenses
+    selling = np.asarray(log.units_sold * costs.selling_expense_per_unit, dtype=np.float64)
+    post(entries, "selling expenses", A.SELLING_EXPENSES, A.CASH, selling)
+    post(entries, "administrative expenses", A.ADMINISTRATIVE_EXPENSES, A.CASH,
+         np.full(log.horizon_months, costs.administrative_expense_per_month))  # fmt: skip
 
 
 def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario, owed: Payables) -> None:
@@ -191,81 +210,6 @@ def _cost_held(v: Valuation) -> dict[str, FloatArray]:
     """The cost of the spares held at each month end: their tax base."""
     held = v.opening_cost + np.cumsum(v.receipts - v.issued_cost - v.leftover_cost)
     return {"spares_cost_held": np.asarray(held, dtype=np.float64)}
-
-
-def _book_financing_and_tax(
-    entries: list[Entry], log: EventLog, scenario: Scenario, spares_cost_held: FloatArray
-) -> tuple[dict[str, FloatArray], OpeningBooks]:
-    """The credit line and income tax on every entry booked so far.
-
-    They depend on each other (tax paid is cash the line may have to lend; interest is
-    deductible), each month only on earlier months, so a fixed point is reached by iterating:
-    each round changes interest by about rate/12 × tax rate of the last change. Every input is
-    the same under the three spares treatments, so the tax paid and the loan are too.
-    """
-    horizon = log.horizon_months
-    untaxed = opening_books(scenario, 0.0, 0.0).balances  # the tax lines need only the rest
-    booked = ledger_from_entries(entries, horizon, 0.0, {}, untaxed)
-    cash_before = booked.movement(A.CASH)
-    cash_0 = scenario.opening_balance.cash
-    differences = _temporary_differences(booked, spares_cost_held)
-    d_0, legacy_d_0 = opening_differences(scenario)
-    at_end = scenario.ends_at_horizon
-    loan = credit_line(cash_before, scenario.financing, cash_0)
-    for _ in range(50):
-        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax, d_0, at_end)
-        again = credit_line(cash_before - tax.paid, scenario.financing, cash_0)
-        converged = np.abs(again.interest - loan.interest).max(initial=0.0) < 1e-7
-        loan = again
-        if converged:
-            break
-    profit = booked.profit() - loan.interest
-    tax = income_tax(profit, differences, scenario.tax, d_0, at_end)
-    legacy_asset = recognised_at_opening(legacy_d_0, profit, scenario.tax)
-    opening = opening_books(scenario, tax.opening_deferred_tax_asset, legacy_asset)
-    _post_loan(entries, loan)
-    _post_tax(entries, tax)
-    return {
-        "taxable_profit": tax.taxable_profit,
-        "temporary_differences_end": tax.temporary_differences,
-        "unused_tax_losses_end": tax.unused_losses,
-        "expired_tax_losses": tax.expired_losses,
-        "deferred_tax_unrecognised_end": tax.deferred_tax_unrecognised,
-    }, opening
-
-
-def _temporary_differences(booked: Ledger, spares_cost_held: FloatArray) -> FloatArray:
-    """Deductible temporary differences at month ends: spares (tax base = cost held, less the
-    carrying amount), the warranty provision and the bad-debt allowance (:mod:`.tax`)."""
-    carrying = booked.balance(A.SPARES_INVENTORY) + booked.balance(A.SPARES_WRITEDOWNS)
-    spares = spares_cost_held - carrying
-    provision = -booked.balance(A.WARRANTY_PROVISION)
-    allowance = -booked.balance(A.BAD_DEBT_ALLOWANCE)
-    return np.asarray(spares + provision + allowance, dtype=np.float64)
-
-
-def _post_loan(entries: list[Entry], loan: Borrowing) -> None:
-    post(entries, "credit line drawn", A.CASH, A.SHORT_TERM_BORROWING, loan.drawn)
-    post(entries, "credit line repaid", A.SHORT_TERM_BORROWING, A.CASH, loan.repaid)
-    post(entries, "interest paid", A.INTEREST_EXPENSE, A.CASH, loan.interest)
-
-
-def _post_tax(entries: list[Entry], tax: IncomeTax) -> None:
-    def split(amount: FloatArray) -> tuple[FloatArray, FloatArray]:
-        return np.maximum(amount, 0.0), np.maximum(-amount, 0.0)
-
-    charge, credit = split(tax.current)  # year to date: a loss after a profit gives some back
-    post(entries, "current income tax", A.INCOME_TAX_CURRENT, A.INCOME_TAX_PAYABLE, charge)
-    post(entries, "current income tax reversed", A.INCOME_TAX_PAYABLE, A.INCOME_TAX_CURRENT,
-         credit)  # fmt: skip
-    paid, refunded = split(tax.paid)
-    post(entries, "income tax paid", A.INCOME_TAX_PAYABLE, A.CASH, paid)
-    post(entries, "income tax refunded", A.CASH, A.INCOME_TAX_PAYABLE, refunded)
-    grown, fallen = split(np.diff(tax.deferred_tax_asset, prepend=tax.opening_deferred_tax_asset))
-    post(entries, "deferred tax asset recognised", A.DEFERRED_TAX_ASSET, A.INCOME_TAX_DEFERRED,
-         grown)  # fmt: skip
-    post(entries, "deferred tax asset reversed", A.INCOME_TAX_DEFERRED, A.DEFERRED_TAX_ASSET,
-         fallen)  # fmt: skip
 
 
 def _extras(

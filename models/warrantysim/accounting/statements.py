@@ -43,6 +43,9 @@ FLOW_COLUMNS = (
     "taxable_profit",
     "tax_paid",
     "expired_tax_losses",
+    "output_vat",
+    "input_vat",
+    "vat_paid",
     "opening_restatement",
 )
 BALANCE_COLUMNS = (
@@ -64,6 +67,11 @@ BALANCE_COLUMNS = (
     "retained_earnings_end",
     "book_value_cap_limit",
     "provision_estimate",
+    "vat_payable_end",
+    "vat_credit_end",
+    "surcharges_payable_end",
+    "warranty_provision_current_end",
+    "warranty_provision_non_current_end",
 )
 YEAR_COLUMNS = ("spares_book_value_average",)
 """Money columns only the annual statement has."""
@@ -123,6 +131,7 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "tax_paid": ledger.movement(Account.INCOME_TAX_PAYABLE)
         + ledger.movement(Account.INCOME_TAX_CURRENT),
         "expired_tax_losses": ledger.extras["expired_tax_losses"],
+        **{name: ledger.extras[name] for name in ("output_vat", "input_vat", "vat_paid")},
         # CAS 28: the opening equity's restatement, shown in month 1, never in its profit
         "opening_restatement": ledger.extras.get(
             "opening_restatement", np.zeros(ledger.horizon_months)
@@ -152,8 +161,23 @@ def _balances(ledger: Ledger) -> dict[str, FloatArray]:
         "retained_earnings_end": ledger.retained_earnings(),
         "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
         "provision_estimate": ledger.extras["provision_estimate"],
+        **_vat_and_provision_balances(ledger),
     }
     return {name: np.asarray(merged[name], dtype=np.float64) for name in BALANCE_COLUMNS}
+
+
+def _vat_and_provision_balances(ledger: Ledger) -> dict[str, FloatArray]:
+    """VAT owed or carried as a credit (留抵), surcharges owed, the provision's current part."""
+    vat = -ledger.balance(Account.VAT_PAYABLE)
+    provision = -ledger.balance(Account.WARRANTY_PROVISION)
+    current = ledger.extras["warranty_provision_current_end"]
+    return {
+        "vat_payable_end": np.maximum(vat, 0.0),
+        "vat_credit_end": np.maximum(-vat, 0.0),
+        "surcharges_payable_end": -ledger.balance(Account.SURCHARGES_PAYABLE),
+        "warranty_provision_current_end": current,
+        "warranty_provision_non_current_end": provision - current,
+    }
 
 
 def opening_balances(ledger: Ledger) -> dict[str, float]:
@@ -165,6 +189,20 @@ def opening_balances(ledger: Ledger) -> dict[str, float]:
     gross, writedowns = at_0(Account.SPARES_INVENTORY), -at_0(Account.SPARES_WRITEDOWNS)
     out = _account_balances(at_0, gross, writedowns)
     out["retained_earnings_end"] = -at_0(Account.OPENING_EQUITY)
+    vat = -at_0(Account.VAT_PAYABLE)
+    provision = out["warranty_provision_end"]
+    # the opening provision splits into current and non-current as month 1's does
+    month_1 = _vat_and_provision_balances(ledger)
+    held = float(month_1["warranty_provision_current_end"][0] + month_1[
+        "warranty_provision_non_current_end"][0])  # fmt: skip
+    share = float(month_1["warranty_provision_current_end"][0]) / held if held > 0 else 0.0
+    out |= {
+        "vat_payable_end": max(vat, 0.0),
+        "vat_credit_end": max(-vat, 0.0),
+        "surcharges_payable_end": -at_0(Account.SURCHARGES_PAYABLE),
+        "warranty_provision_current_end": provision * share,
+        "warranty_provision_non_current_end": provision * (1.0 - share),
+    }
     return {name: float(value) for name, value in out.items()}
 
 
