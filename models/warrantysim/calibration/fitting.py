@@ -11,7 +11,6 @@ Escobar 1998, §8.3). Likelihood-ratio intervals are in :mod:`.profile`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +25,11 @@ from warrantysim.calibration.lifedata import FloatArray, LifeData
 from warrantysim.calibration.starts import starting_points
 
 IntervalMethod = Literal["fisher", "likelihood_ratio"]
+INTERVAL_NAMES: dict[str, str] = {
+    "fisher": "Fisher-matrix (Wald on the log/logit scale)",
+    "likelihood_ratio": "likelihood-ratio (profile likelihood)",
+}
+"""How each interval method is named wherever intervals are printed."""
 HESSIAN_STEP = 1e-4
 """Step on the free scale for the numerical Hessian (relative 1e-4 in each parameter)."""
 
@@ -124,12 +128,18 @@ class LifeFitter:
     @property
     def summary(self) -> pd.DataFrame:
         """Estimates, standard errors and 95 % Fisher intervals, with ℓ, AIC and BIC as attrs."""
-        table = self.confidence_intervals().assign(
+        return self.interval_summary("fisher")
+
+    def interval_summary(self, method: IntervalMethod) -> pd.DataFrame:
+        """:attr:`summary` with 95 % intervals of ``method`` (the ``interval`` attr names it);
+        likelihood-ratio intervals profile the likelihood, so they are computed only here."""
+        table = self.confidence_intervals(method=method).assign(
             standard_error=list(self.standard_errors.values())
         )
         table.attrs.update(
-            model=self.kind.value, log_likelihood=self.log_likelihood, aic=self.aic, bic=self.bic
-        )
+            model=self.kind.value, log_likelihood=self.log_likelihood, aic=self.aic, bic=self.bic,
+            interval=method,
+        )  # fmt: skip
         return table
 
     def cdf(self, months: object) -> FloatArray:
@@ -170,13 +180,6 @@ GRADIENT_TOLERANCE = 1e-8
 """BFGS stops when every |∂(−ℓ/r)/∂u| is below this (r = failures): on the free scale the
 information per failure is of order one, so the parameters are then within ~1e-6 relative;
 tighter runs into the rounding of ℓ (line searches fail without moving)."""
-
-
-def negative_log_likelihood(kind: ModelKind, data: LifeData) -> Callable[[FloatArray], float]:
-    def nll(u: FloatArray) -> float:
-        return float(_batch_nll(kind, data, np.atleast_2d(u))[0])
-
-    return nll
 
 
 def _batch_nll(kind: ModelKind, data: LifeData, u: FloatArray) -> FloatArray:

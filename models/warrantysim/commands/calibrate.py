@@ -27,12 +27,14 @@ from warrantysim.calibration import (
     recommend,
 )
 from warrantysim.calibration.fitted import fitted_scenario_text, summary_text
+from warrantysim.calibration.fitting import IntervalMethod
 from warrantysim.calibration.lifedata import LifeData
 from warrantysim.commands import UsageError, positive_int
 from warrantysim.scenario import Scenario, load_scenario
 
 HELP = "fit a part's life to warranty data (Nevada chart, claims, life table) into a scenario"
 AUTO = "auto"
+INTERVALS: dict[str, IntervalMethod] = {"fisher": "fisher", "lr": "likelihood_ratio"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +65,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--qty-per-unit", type=positive_int, help="default: the base scenario's qty_per_unit"
     )
+    parser.add_argument(
+        "--interval", choices=list(INTERVALS), default="fisher",
+        help="the 95 %% intervals printed and written in the comment: fisher (Fisher matrix, "
+        "default) or lr (likelihood ratio, profiling the likelihood; slower)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, required=True, help="scenario YAML to write")
 
 
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     fit, reason = _fit(data, args.model)
     comment = "\n".join(
         [f"Data: {args.data} (--format {args.data_format}, --censoring {args.censoring}).",
-         f"part {args.part}: " + summary_text(fit, reason)]
+         f"part {args.part}: " + summary_text(fit, reason, INTERVALS[args.interval])]
     )  # fmt: skip
     text = fitted_scenario_text(
         base=args.base, out=args.out, fitted_parts={args.part: fit}, comment=comment
