@@ -8,9 +8,9 @@ five, and a block that passes could have been picked for passing. The test there
 blocks of 50 with the seeds fixed in advance (0..249, no choice made) and applies the bar to all
 250: exact 95 % intervals fall below 90 % there with probability ≈ 1e-4 (90 % is 3.6 binomial
 standard errors, √(0.95·0.05/250) = 1.4 %, under 95 %). Each block's count is printed
-(``pytest -s``) and kept in the assertion message. Fleets are small (1000 units a month) so the 100 fits
-stay fast; the charts use the ``interval`` censoring, the model the simulator's uniform sale
-days make exact.
+(``pytest -s``) and kept in the assertion message. Fleets are small (1000 units a month) so the
+500 fits stay fast; the charts use the ``interval`` censoring, the model the simulator's uniform
+sale days make exact.
 
 The Nevada convention counts a replacement's failure as one more failed position (it cannot
 tell them apart); with renewals the simulator makes, that biases the fit by about F(W)·F(W/2) of
