@@ -1,7 +1,7 @@
 """Fit a part's life to field data and write a scenario that carries the fit.
 
 DATA is a Nevada chart (``--format nevada``: ``period,shipped,<return periods...>``), a claims list
-with ``--shipments`` (``claims``) or a life table ``age,status[,count]`` (``life``); CSV or XLSX.
+with ``--shipments`` (``claims``; shipments by month or by lot) or a life table ``age,status[,count]`` (``life``); CSV or XLSX.
 Every model (exponential, Weibull, defective subpopulation, two-Weibull mixture) is fitted by
 censored maximum likelihood; ``--model auto`` takes the one BIC recommends. The scenario written to
 ``--out`` extends ``--base`` with the part's fitted ``life`` and ``early_defects``, the covariance
@@ -52,7 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--censoring", choices=[c.value for c in Censoring], default=Censoring.EXACT.value,
         help="Nevada ages: exact (return k periods on = failure at age k; default) or interval",
     )  # fmt: skip
-    parser.add_argument("--shipments", type=Path, help="shipments table for --format claims")
+    parser.add_argument(
+        "--shipments", type=Path,
+        help="shipments table for --format claims: period,shipped (claims matched by sale month) "
+        "or lot,period,shipped (matched by the claims' lot column)",
+    )  # fmt: skip
     parser.add_argument("--sheet", help="worksheet of an XLSX file (default: the first)")
     parser.add_argument("--base", type=Path, default=Path("scenarios/baseline.yaml"))
     parser.add_argument(
