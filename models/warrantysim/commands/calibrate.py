@@ -1,7 +1,8 @@
 """Fit a part's life to field data and write a scenario that carries the fit.
 
 DATA is a Nevada chart (``--format nevada``: ``period,shipped,<return periods...>``), a claims list
-with ``--shipments`` (``claims``; shipments by month or by lot) or a life table ``age,status[,count]`` (``life``); CSV or XLSX.
+with ``--shipments`` (``claims``; shipments by month or by lot) or a life table
+``age,status[,count]`` (``life``); CSV or XLSX.
 Every model (exponential, Weibull, defective subpopulation, two-Weibull mixture) is fitted by
 censored maximum likelihood; ``--model auto`` takes the one BIC recommends. The scenario written to
 ``--out`` extends ``--base`` with the part's fitted ``life`` and ``early_defects``, the covariance
