@@ -63,6 +63,7 @@ def test_fitted_scenario_runs_and_compares_with_the_status_quo(
     assert "fitted" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_calibrate_says_it_prints_likelihood_ratio_intervals(tmp_path: Path, capsys):
     """``--interval lr``: the comment and the printout name the likelihood-ratio intervals, and
     their bounds are the fit's profile bounds (not the Fisher ones)."""
