@@ -24,6 +24,12 @@ ssd,S1,2024-01-10,2024-03-02
 ssd,S2,2024-02-03,2024-02-20
 fan,F9,2024-01-05,2024-04-01
 """
+LOTS = "lot,period,shipped\nL1,2024-01,500\nL2,2024-02,400\n"
+LOT_CLAIMS = """\
+part,serial,lot,sale_date,claim_date
+ssd,S1,L1,2024-01-10,2024-03-02
+ssd,S2,L2,2024-02-03,2024-02-20
+"""
 LIFE = "age,status,count\n3.5,failed,2\n12,suspended,40\n"
 
 
@@ -33,6 +39,7 @@ class Case:
     expected: tuple[str, ...]
     data_format: str = "nevada"
     extra: tuple[str, ...] = ()
+    shipments: str = SHIPMENTS
 
 
 def _swap(text: str, old: str, new: str) -> str:
@@ -83,13 +90,25 @@ CASES = {
         ("--warranty-months", "36"),
     ),
     "shipments table missing": Case(CLAIMS, ("--shipments",), "claims"),
+    "claim of a lot not shipped": Case(
+        _swap(LOT_CLAIMS, "S2,L2", "S2,L9"), ("row 3", "expected a lot of the shipments table",
+        "'L9'"), "claims", ("--shipments", "SHIPMENTS"), LOTS,
+    ),
+    "sale before its lot shipped": Case(
+        _swap(LOT_CLAIMS, "S1,L1", "S1,L2"), ("row 2", "on or after its lot's shipment month",
+        "2024-02"), "claims", ("--shipments", "SHIPMENTS"), LOTS,
+    ),
+    "claim without its lot": Case(
+        _swap(LOT_CLAIMS, "S1,L1", "S1,"), ("row 2", "expected the claim's lot"), "claims",
+        ("--shipments", "SHIPMENTS"), LOTS,
+    ),
 }  # fmt: skip
 
 
 def _calibrate(tmp_path: Path, case: Case, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     data = tmp_path / "data.csv"
     data.write_text(case.data, encoding="utf-8")
-    (tmp_path / "shipments.csv").write_text(SHIPMENTS, encoding="utf-8")
+    (tmp_path / "shipments.csv").write_text(case.shipments, encoding="utf-8")
     extra = [str(tmp_path / "shipments.csv") if e == "SHIPMENTS" else e for e in case.extra]
     out = tmp_path / "fitted.yaml"
     code = main(

@@ -32,6 +32,7 @@ def test_calibrate_writes_a_scenario_that_extends_the_base(fitted: Path):
     text = fitted.read_text(encoding="utf-8")
     assert text.startswith("# Written by warrantysim calibrate")
     assert "# why: mixture has the lowest BIC" in text
+    assert "# intervals: 95 % Fisher-matrix (Wald on the log/logit scale)" in text
     raw = yaml.safe_load(text)
     assert (fitted.parent / raw["extends"]).resolve() == (ROOT / "scenarios" / "status-quo.yaml")
     battery = load_scenario(fitted).part("battery")
@@ -60,3 +61,28 @@ def test_fitted_scenario_runs_and_compares_with_the_status_quo(
     summary = pd.read_csv(tmp_path / "cmp" / "summary.csv")
     assert set(summary["scenario"]) == {"status-quo", "fitted"}
     assert "fitted" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_calibrate_says_it_prints_likelihood_ratio_intervals(tmp_path: Path, capsys):
+    """``--interval lr``: the comment and the printout name the likelihood-ratio intervals, and
+    their bounds are the fit's profile bounds (not the Fisher ones)."""
+    out = tmp_path / "lr.yaml"
+    code = main(["calibrate", str(SAMPLE), "--part", "battery", "--censoring", "interval",
+                 "--model", "weibull", "--interval", "lr", "--base",
+                 str(ROOT / "scenarios" / "status-quo.yaml"), "--out", str(out)])  # fmt: skip
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "# intervals: 95 % likelihood-ratio (profile likelihood)" in text
+    assert "likelihood-ratio" in capsys.readouterr().out
+    from warrantysim.calibration import Censoring, fitter
+    from warrantysim.calibration.nevada import read_nevada, to_life_data
+
+    base = load_scenario(ROOT / "scenarios" / "status-quo.yaml")
+    data = to_life_data(
+        read_nevada(SAMPLE), base.part("battery").qty_per_unit, base.product.warranty_months,
+        Censoring.INTERVAL,
+    )  # fmt: skip
+    lr = fitter("weibull").fit(data).confidence_intervals(method="likelihood_ratio")
+    row = next(line for line in text.splitlines() if line.startswith("# shape "))
+    assert f"{lr.loc['shape', 'lower']:.5g}" in row

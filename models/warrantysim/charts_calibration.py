@@ -62,9 +62,32 @@ def nevada_residuals(cells: pd.DataFrame, title: str = "") -> alt.LayerChart:
     return (tiles + rings).properties(width=WIDTH * 1.5, height=HEIGHT, title=title)
 
 
-def forecast_view(monitored: pd.DataFrame, title: str = "") -> alt.LayerChart:
-    """Forecast returns per period summed over lots, with the lot-level flags listed as points."""
-    total = monitored.groupby("period", as_index=False)[["expected", "observed"]].sum()
-    line = alt.Chart(total).mark_line(point=True).encode(x="period:O", y="expected:Q")
+def forecast_view(monitored: pd.DataFrame, title: str = "") -> alt.HConcatChart:
+    """The forecast (:func:`warrantysim.calibration.forecast.monitor`'s frame) and the monitoring
+    view. Left: returns per period summed over lots, expected (line) and observed so far
+    (points). Right: lot × period coloured by the expected returns, the 95 % prediction interval
+    in the tooltip, and a red triangle on every lot-month whose returns exceeded the interval's
+    upper bound (``flag``: the early warning)."""
+    total = monitored.groupby("period", as_index=False)[["expected", "observed"]].sum(min_count=1)
+    line = (
+        alt.Chart(total)
+        .mark_line(point=True)
+        .encode(x=alt.X("period:O", title="return period"), y=alt.Y("expected:Q", title="returns"))
+    )
     seen = alt.Chart(total.dropna()).mark_point(color="black").encode(x="period:O", y="observed:Q")
-    return (line + seen).properties(width=WIDTH, height=HEIGHT, title=title)
+    cells = alt.Chart(monitored).encode(
+        x=alt.X("period:O", title="return period"), y=alt.Y("lot:O", title="shipment lot")
+    )
+    tiles = cells.mark_rect().encode(
+        color=alt.Color("expected:Q", title="expected returns"),
+        tooltip=["lot:O", "period:O", alt.Tooltip("expected:Q", format=".1f"), "lower:Q",
+                 "upper:Q", "observed:Q"],
+    )  # fmt: skip
+    flags = cells.transform_filter("datum.flag").mark_point(
+        shape="triangle-up", color="red", filled=True, size=40
+    )
+    totals = (line + seen).properties(width=WIDTH, height=HEIGHT, title="all lots")
+    lots = (tiles + flags).properties(
+        width=WIDTH, height=HEIGHT, title="by lot (▲ above the 95 % bound)"
+    )
+    return alt.hconcat(totals, lots).properties(title=title)

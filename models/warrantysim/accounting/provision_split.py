@@ -50,27 +50,32 @@ def provision_current_portion(
 
 def expected_claim_costs(log: EventLog, scenario: Scenario) -> tuple[FloatArray, FloatArray]:
     """Expected cost of the claims due within 12 months and of all still to come, at each
-    month end, on the units sold by then and the claims waiting (see the module docstring)."""
-    waiting = _waiting_claims_cost(log, scenario)
+    month end, on the units sold by then and the claims waiting (see the module docstring).
+
+    Cohort c (sold in 0-based month c) is k = m + 1 − c months past its month's start at the
+    end of month m, so its terms depend on k only: with M̄(k) = the mean over the sale days u of
+    M(clip(k − u, 0, W)), a unit has M̄(k + 12) − M̄(k) claims due within a year and M(W) − M̄(k)
+    still to come, and the sums over cohorts are convolutions of the units sold with them
+    (k = 0: not sold yet, nothing)."""
     horizon, warranty = log.horizon_months, float(scenario.product.warranty_months)
-    cohorts = np.flatnonzero(log.units_sold)
-    ages = np.arange(1, horizon + 1)[:, None, None] - (cohorts[None, :, None] + _OFFSETS)
-    sold = ages > 0.0
-    now = np.clip(ages, 0.0, warranty)
-    ahead = np.clip(ages + CURRENT_MONTHS, 0.0, warranty)
-    factors = cohort_life_factor(scenario, cohorts + 1)
+    months_past = np.arange(horizon + 1 + int(CURRENT_MONTHS))
+    ages = np.clip(months_past[:, None] - _OFFSETS, 0.0, warranty)
+    factors = cohort_life_factor(scenario, np.arange(1, horizon + 1))
     coverage = scenario.quality.screening_coverage
     within, total = np.zeros(horizon), np.zeros(horizon)
-    for name, cost in zip(log.part_names, _cost_per_claim(scenario, log.part_names), strict=True):
+    costs = _cost_per_claim(scenario, log.part_names)
+    for name, cost in zip(log.part_names, costs, strict=True):
         part = scenario.part(name)
-        for factor in np.unique(factors):
-            chosen = factors == factor
+        for factor in np.unique(factors[log.units_sold > 0]):
             grid, cum = _claims_curve(part, float(factor), coverage, warranty)
-            at_now = np.interp(now[:, chosen], grid, cum)
-            weights = log.units_sold[cohorts[chosen]] * cost
-            within += (np.where(sold[:, chosen], np.interp(ahead[:, chosen], grid, cum) - at_now,
-                                0.0).mean(axis=2) @ weights)  # fmt: skip
-            total += np.where(sold[:, chosen], cum[-1] - at_now, 0.0).mean(axis=2) @ weights
+            mean_m = np.interp(ages, grid, cum).mean(axis=1)
+            due = mean_m[int(CURRENT_MONTHS) :] - mean_m[: horizon + 1]
+            left = cum[-1] - mean_m[: horizon + 1]
+            due[0] = left[0] = 0.0
+            weights = np.where(factors == factor, log.units_sold, 0) * cost
+            within += np.convolve(weights, due)[1 : horizon + 1]
+            total += np.convolve(weights, left)[1 : horizon + 1]
+    waiting = _waiting_claims_cost(log, scenario)
     return within + waiting, total + waiting
 
 

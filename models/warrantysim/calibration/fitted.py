@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from warrantysim.calibration.distributions import ModelKind
-from warrantysim.calibration.fitting import LifeFitter
+from warrantysim.calibration.fitting import INTERVAL_NAMES, IntervalMethod, LifeFitter
 
 SCENARIO_PARAMETERS: dict[ModelKind, tuple[str, ...]] = {
     ModelKind.EXPONENTIAL: ("life.scale_months",),
@@ -83,8 +83,11 @@ def _name(out: Path) -> str:
     return cleaned[:64] or "fitted"
 
 
-def summary_text(fit: LifeFitter, reason: str | None = None) -> str:
-    """The comment block: the model, why, each estimate with se and 95 % intervals, ℓ, AIC, BIC."""
+def summary_text(
+    fit: LifeFitter, reason: str | None = None, interval: IntervalMethod = "fisher"
+) -> str:
+    """The comment block: the model, why, each estimate with se and 95 % intervals (of the
+    ``interval`` method, named in the block), ℓ, AIC, BIC."""
     data = fit.data
     lines = [
         f"model {fit.kind.value}: {data.failures:,.0f} failures, {data.positions:,.0f} positions, "
@@ -94,7 +97,8 @@ def summary_text(fit: LifeFitter, reason: str | None = None) -> str:
         lines.append(f"why: {reason}")
     if fit.kind is ModelKind.DEFECTIVE:
         lines.append("life: kept from the base scenario (the data show only the defective share)")
-    table = fit.summary
+    table = fit.interval_summary(interval)
+    lines.append(f"intervals: 95 % {INTERVAL_NAMES[interval]}; se from the Fisher matrix")
     lines.append(f"{'parameter':<20} {'estimate':>12} {'se':>12} {'95% lower':>12} {'upper':>12}")
     for name, row in table.iterrows():
         lines.append(

@@ -11,7 +11,6 @@ Escobar 1998, §8.3). Likelihood-ratio intervals are in :mod:`.profile`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,10 +20,16 @@ from scipy import optimize, stats
 
 from warrantysim.calibration import distributions as dist
 from warrantysim.calibration.distributions import PARAMETER_NAMES, ModelKind
+from warrantysim.calibration.gradient import objective
 from warrantysim.calibration.lifedata import FloatArray, LifeData
 from warrantysim.calibration.starts import starting_points
 
 IntervalMethod = Literal["fisher", "likelihood_ratio"]
+INTERVAL_NAMES: dict[str, str] = {
+    "fisher": "Fisher-matrix (Wald on the log/logit scale)",
+    "likelihood_ratio": "likelihood-ratio (profile likelihood)",
+}
+"""How each interval method is named wherever intervals are printed."""
 HESSIAN_STEP = 1e-4
 """Step on the free scale for the numerical Hessian (relative 1e-4 in each parameter)."""
 
@@ -48,11 +53,13 @@ class LifeFitter:
         self._result: FitResult | None = None
         self._data: LifeData | None = None
 
-    def fit(self, data: LifeData) -> LifeFitter:
+    def fit(self, data: LifeData, weibull: FloatArray | None = None) -> LifeFitter:
+        """``weibull``: the Weibull fit's (β̂, η̂) of the same data, if known (the defective and
+        mixture models start next to it; without it they fit it first)."""
         if data.failures == 0:
             raise ValueError("no failures in the data: a life cannot be fitted")
         self._data = data
-        self._result = maximise(self.kind, data)
+        self._result = maximise(self.kind, data, weibull)
         return self
 
     @property
@@ -121,12 +128,18 @@ class LifeFitter:
     @property
     def summary(self) -> pd.DataFrame:
         """Estimates, standard errors and 95 % Fisher intervals, with ℓ, AIC and BIC as attrs."""
-        table = self.confidence_intervals().assign(
+        return self.interval_summary("fisher")
+
+    def interval_summary(self, method: IntervalMethod) -> pd.DataFrame:
+        """:attr:`summary` with 95 % intervals of ``method`` (the ``interval`` attr names it);
+        likelihood-ratio intervals profile the likelihood, so they are computed only here."""
+        table = self.confidence_intervals(method=method).assign(
             standard_error=list(self.standard_errors.values())
         )
         table.attrs.update(
-            model=self.kind.value, log_likelihood=self.log_likelihood, aic=self.aic, bic=self.bic
-        )
+            model=self.kind.value, log_likelihood=self.log_likelihood, aic=self.aic, bic=self.bic,
+            interval=method,
+        )  # fmt: skip
         return table
 
     def cdf(self, months: object) -> FloatArray:
@@ -161,15 +174,12 @@ def fitter(kind: ModelKind | str) -> LifeFitter:
     return FITTERS[ModelKind(kind)]()
 
 
-GRADIENT_STEP = 1e-6
-"""Central-difference step on the free scale: truncation error ~h², rounding ~ε|ℓ|/h."""
-
-
-def negative_log_likelihood(kind: ModelKind, data: LifeData) -> Callable[[FloatArray], float]:
-    def nll(u: FloatArray) -> float:
-        return float(_batch_nll(kind, data, np.atleast_2d(u))[0])
-
-    return nll
+EDGE_LOGIT = 12.0
+"""|logit(share)| beyond which a share counts as 0 or 1 (1 − expit(12) = 6e-6)."""
+GRADIENT_TOLERANCE = 1e-8
+"""BFGS stops when every |∂(−ℓ/r)/∂u| is below this (r = failures): on the free scale the
+information per failure is of order one, so the parameters are then within ~1e-6 relative;
+tighter runs into the rounding of ℓ (line searches fail without moving)."""
 
 
 def _batch_nll(kind: ModelKind, data: LifeData, u: FloatArray) -> FloatArray:
@@ -177,33 +187,43 @@ def _batch_nll(kind: ModelKind, data: LifeData, u: FloatArray) -> FloatArray:
     return np.where(np.isfinite(values), values, 1e300)
 
 
-def _gradient(kind: ModelKind, data: LifeData) -> Callable[[FloatArray], FloatArray]:
-    """∇(−ℓ) by central differences, the 2k points in one batched likelihood call."""
+def maximise(kind: ModelKind, data: LifeData, weibull: FloatArray | None = None) -> FitResult:
+    """BFGS with the analytic gradient (:mod:`.gradient`) from the most likely starting points;
+    the defective and mixture models also start next to the Weibull fit."""
+    if weibull is None and kind in (ModelKind.DEFECTIVE, ModelKind.MIXTURE):
+        weibull = dist.from_free(ModelKind.WEIBULL, _optimise(ModelKind.WEIBULL, data).x)
+    best = _optimise(kind, data, weibull)
+    theta = dist.from_free(kind, best.x)
+    log_likelihood = dist.log_likelihood(kind, theta, data)
+    cov, ok = _inverse_hessian(kind, data, best.x)
+    return FitResult(kind, theta, log_likelihood, cov, ok and bool(np.isfinite(log_likelihood)))
 
-    def gradient(u: FloatArray) -> FloatArray:
-        steps = np.eye(len(u)) * GRADIENT_STEP
-        values = _batch_nll(kind, data, np.vstack([u + steps, u - steps]))
-        up, down = np.split(values, 2)
-        return (up - down) / (2 * GRADIENT_STEP)
 
-    return gradient
+def _optimise(
+    kind: ModelKind, data: LifeData, weibull: FloatArray | None = None
+) -> optimize.OptimizeResult:
+    """The best of the local optimisations; the objective is −ℓ per failure, so ``gtol`` reads
+    the same for 600 failures or 60,000."""
+    value_and_gradient = objective(kind, data, scale=data.failures)
+    shares = np.array([dist.is_share(n) for n in PARAMETER_NAMES[kind]])
 
+    def at_the_edge(intermediate_result: optimize.OptimizeResult) -> None:
+        """A share driven to 0 or 1 has become a simpler model (the defective one with a share
+        of one is the Weibull): the likelihood there is flat and BFGS would walk on for
+        hundreds of steps gaining nothing, so stop."""
+        if np.any(np.abs(intermediate_result.x[shares]) > EDGE_LOGIT):
+            raise StopIteration
 
-def maximise(kind: ModelKind, data: LifeData) -> FitResult:
-    """BFGS with central-difference gradients from the most likely starting points."""
-    nll, gradient = negative_log_likelihood(kind, data), _gradient(kind, data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         found = [
             optimize.minimize(
-                nll, dist.to_free(kind, s), jac=gradient, method="BFGS", options={"gtol": 1e-7}
+                value_and_gradient, dist.to_free(kind, s), jac=True, method="BFGS",
+                options={"gtol": GRADIENT_TOLERANCE}, callback=at_the_edge,
             )
-            for s in starting_points(kind, data)
-        ]
-    best = min(found, key=lambda r: r.fun)
-    theta = dist.from_free(kind, best.x)
-    cov, ok = _inverse_hessian(kind, data, best.x)
-    return FitResult(kind, theta, -float(best.fun), cov, ok and bool(np.isfinite(best.fun)))
+            for s in starting_points(kind, data, weibull)
+        ]  # fmt: skip
+    return min(found, key=lambda r: r.fun)
 
 
 def hessian(

@@ -39,7 +39,12 @@ class Recommendation:
 
 
 def recommend(data: LifeData, kinds: Sequence[ModelKind] = SIMPLEST_FIRST) -> Recommendation:
-    fits = {k: fitter(k).fit(data) for k in kinds}
+    fits: dict[ModelKind, LifeFitter] = {}
+    weibull = None
+    for k in sorted(kinds, key=lambda k: k is not ModelKind.WEIBULL):  # the Weibull first
+        fits[k] = fitter(k).fit(data, weibull)
+        weibull = fits[k].result.theta if k is ModelKind.WEIBULL else weibull
+    fits = {k: fits[k] for k in kinds}
     usable = [k for k in kinds if fits[k].result.converged] or list(kinds)
     lowest = min(usable, key=lambda k: fits[k].bic)
     chosen = next(

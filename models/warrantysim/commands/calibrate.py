@@ -1,7 +1,8 @@
 """Fit a part's life to field data and write a scenario that carries the fit.
 
 DATA is a Nevada chart (``--format nevada``: ``period,shipped,<return periods...>``), a claims list
-with ``--shipments`` (``claims``) or a life table ``age,status[,count]`` (``life``); CSV or XLSX.
+with ``--shipments`` (``claims``; shipments by month or by lot) or a life table
+``age,status[,count]`` (``life``); CSV or XLSX.
 Every model (exponential, Weibull, defective subpopulation, two-Weibull mixture) is fitted by
 censored maximum likelihood; ``--model auto`` takes the one BIC recommends. The scenario written to
 ``--out`` extends ``--base`` with the part's fitted ``life`` and ``early_defects``, the covariance
@@ -27,12 +28,14 @@ from warrantysim.calibration import (
     recommend,
 )
 from warrantysim.calibration.fitted import fitted_scenario_text, summary_text
+from warrantysim.calibration.fitting import IntervalMethod
 from warrantysim.calibration.lifedata import LifeData
 from warrantysim.commands import UsageError, positive_int
 from warrantysim.scenario import Scenario, load_scenario
 
 HELP = "fit a part's life to warranty data (Nevada chart, claims, life table) into a scenario"
 AUTO = "auto"
+INTERVALS: dict[str, IntervalMethod] = {"fisher": "fisher", "lr": "likelihood_ratio"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--censoring", choices=[c.value for c in Censoring], default=Censoring.EXACT.value,
         help="Nevada ages: exact (return k periods on = failure at age k; default) or interval",
     )  # fmt: skip
-    parser.add_argument("--shipments", type=Path, help="shipments table for --format claims")
+    parser.add_argument(
+        "--shipments", type=Path,
+        help="shipments table for --format claims: period,shipped (claims matched by sale month) "
+        "or lot,period,shipped (matched by the claims' lot column)",
+    )  # fmt: skip
     parser.add_argument("--sheet", help="worksheet of an XLSX file (default: the first)")
     parser.add_argument("--base", type=Path, default=Path("scenarios/baseline.yaml"))
     parser.add_argument(
@@ -63,6 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--qty-per-unit", type=positive_int, help="default: the base scenario's qty_per_unit"
     )
+    parser.add_argument(
+        "--interval", choices=list(INTERVALS), default="fisher",
+        help="the 95 %% intervals printed and written in the comment: fisher (Fisher matrix, "
+        "default) or lr (likelihood ratio, profiling the likelihood; slower)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, required=True, help="scenario YAML to write")
 
 
@@ -73,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     fit, reason = _fit(data, args.model)
     comment = "\n".join(
         [f"Data: {args.data} (--format {args.data_format}, --censoring {args.censoring}).",
-         f"part {args.part}: " + summary_text(fit, reason)]
+         f"part {args.part}: " + summary_text(fit, reason, INTERVALS[args.interval])]
     )  # fmt: skip
     text = fitted_scenario_text(
         base=args.base, out=args.out, fitted_parts={args.part: fit}, comment=comment
