@@ -74,16 +74,16 @@ def test_overstocking_lowers_lifetime_appraisal_profit_under_an_age_writedown() 
     # base-stock part) lowers lifetime appraisal profit. Paired by replication (common random
     # numbers); the 95 % t interval of the differences must lie below zero.
     #
-    # Why the effect is small (means of 30 paired replications, seed 2026): deeper base stock
-    # buys the spares *earlier*, not more. The four parts with a last buy top up to a quantile
-    # of their remaining claims net of the stock on hand, and the month-by-month `level: auto`
-    # of the others falls with demand, so only about 20 more spares are bought over the life
-    # (ssd, memory, fan, wifi), exactly those left at the end. The extra stock's cost goes:
-    # consumed at a lower book value (spare-parts cost −161,900 yuan), the difference through
-    # the age write-down (+162,100), all of it carried out with the parts consumed or scrapped
-    # (the rule charges it back), the leftovers written off at end of life (+2,340, scrap
-    # income +60), and faster service (late penalties −1,050). Appraisal profit counts every
-    # one of those lines, so over the lifetime it moves exactly as profit: −1,465 ± 158
+    # Why the effect is small (scripts/overstock_costs.py: 30 paired replications): deeper base
+    # stock buys the spares *earlier*, not more. The four parts with a last buy top up to a
+    # quantile of their remaining claims net of the stock on hand, and the month-by-month
+    # `level: auto` of the others falls with demand, so only about 20 more spares are bought
+    # over the life (ssd, memory, fan, wifi), exactly those left at the end. The extra stock's
+    # cost goes: consumed at a lower book value (spare-parts cost −161,900 yuan), the difference
+    # through the age write-down (+162,100), all of it carried out with the parts consumed or
+    # scrapped (the rule charges it back), the leftovers written off at end of life (+2,340,
+    # scrap income +60), and faster service (late penalties −1,050). Appraisal profit counts
+    # every one of those lines, so over the lifetime it moves exactly as profit: −1,465 ± 158
     # (standard error). The old rule added the age write-down back, and over-stocking *raised*
     # appraisal profit by about 160,000 yuan.
     #
