@@ -25,7 +25,7 @@ from warrantysim.stats import mean_interval
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "age-writedown-cap.yaml"
 LINES = ["performance_profit", "profit", "spare_parts_cost", "age_writedown",
          "age_writedown_carried_out", "end_of_life_writeoff", "salvage_income",
-         "late_penalties"]  # fmt: skip
+         "late_penalties", "taxes_and_surcharges", "interest_expense"]  # fmt: skip
 
 
 def scenarios() -> tuple[Scenario, Scenario]:
