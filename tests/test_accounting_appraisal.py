@@ -67,29 +67,29 @@ def test_first_cap_year_costs_appraisal_profit_the_cap_writedown(baseline_log) -
     assert gap.iloc[year + 1 :].sum() == pytest.approx(-written_down, abs=CENT)
 
 
-@pytest.mark.slow  # 32 baseline-size replications, ~15-30 s
+@pytest.mark.slow  # 48 baseline-size replications, ~25-50 s
 def test_overstocking_lowers_lifetime_appraisal_profit_under_an_age_writedown() -> None:
     # The done-when point as written, on a shipped scenario with an age write-down and its cap
     # switched off (age-writedown-cap.yaml, absolute: null): stocking 1.5 × deeper (every
     # base-stock part) lowers lifetime appraisal profit. Paired by replication (common random
     # numbers); the 95 % t interval of the differences must lie below zero.
     #
-    # Why the effect is small (means of 30 paired replications, seed 2026): deeper base stock
-    # buys the spares *earlier*, not more. The four parts with a last buy top up to a quantile
-    # of their remaining claims net of the stock on hand, and the month-by-month `level: auto`
-    # of the others falls with demand, so only about 20 more spares are bought over the life
-    # (ssd, memory, fan, wifi), exactly those left at the end. The extra stock's cost goes:
-    # consumed at a lower book value (spare-parts cost −161,900 yuan), the difference through
-    # the age write-down (+162,100), all of it carried out with the parts consumed or scrapped
-    # (the rule charges it back), the leftovers written off at end of life (+2,340, scrap
-    # income +60), and faster service (late penalties −1,050). Appraisal profit counts every
-    # one of those lines, so over the lifetime it moves exactly as profit: −1,465 ± 158
-    # (standard error). The old rule added the age write-down back, and over-stocking *raised*
-    # appraisal profit by about 160,000 yuan.
+    # Why the effect is small (scripts/overstock_costs.py: 30 paired replications): deeper base
+    # stock buys the spares *earlier*, not more. The four parts with a last buy top up to a
+    # quantile of their remaining claims net of the stock on hand, and the month-by-month
+    # `level: auto` of the others falls with demand, so only about 20 more spares are bought
+    # over the life (ssd, memory, fan, wifi), exactly those left at the end. The extra stock's
+    # cost goes: consumed at a lower book value (spare-parts cost −161,900 yuan), the difference
+    # through the age write-down (+162,100), all of it carried out with the parts consumed or
+    # scrapped (the rule charges it back), the leftovers written off at end of life (+2,340,
+    # scrap income +60); against it, faster service (late penalties −1,050) and 515 less taxes
+    # and surcharges. Appraisal profit counts every one of those lines, so over the lifetime it
+    # moves exactly as profit: −912 ± 158 (standard error). The old rule added the age
+    # write-down back, and over-stocking *raised* appraisal profit by about 160,000 yuan.
     #
-    # Size: the differences' standard deviation is ~900-1,100 yuan (the penalties saved vary),
-    # so 16 replications give a standard error of ~250 and a 95 % half-width of ~530, about a
-    # third of the effect (replications 0-15: −1,298 ± 525).
+    # Size: the differences' standard deviation is ~870-1,000 yuan (the penalties saved vary),
+    # so 24 replications give a standard error of ~190 and a 95 % half-width of ~390, under half
+    # the effect (replications 0-23: −905, interval [−1,290, −520]).
     off = ["accounting.book_value_cap.absolute=null"]
     base = load_scenario(SCENARIOS / "age-writedown-cap.yaml", overrides=off)
     assert base.accounting.age_writedown_months == 36
@@ -100,7 +100,7 @@ def test_overstocking_lowers_lifetime_appraisal_profit_under_an_age_writedown() 
     ]
     deeper = load_scenario(SCENARIOS / "age-writedown-cap.yaml", overrides=[*off, *deep])
     shallow, rich, old_gap = [], [], []
-    for r in range(16):
+    for r in range(24):
         a, b = (account(_log(sc, r), sc, unit_price(sc)).kpis for sc in (base, deeper))
         shallow.append(a["lifetime_performance_profit"])
         rich.append(b["lifetime_performance_profit"])

@@ -44,7 +44,27 @@ def test_a_credit_left_at_the_horizon_end_is_refunded_then() -> None:
     assert returns.credit.tolist() == pytest.approx([13.0, 13.0])
     assert returns.refunded.tolist() == pytest.approx([0.0, 13.0])
     assert not returns.paid.any()
-    assert not returns.surcharges.any()
+    # the refund is deducted from the surcharges' base (财税 2018 No. 80): 12 % × (0 − 13) = −1.56
+    assert returns.surcharges.tolist() == pytest.approx([0.0, -1.56])
+
+
+def test_surcharges_follow_the_vat_paid_net_of_refunds_not_the_months_of_purchase() -> None:
+    # The same output (100 a month); the input bought in month 1 or, more of it, in month 3.
+    # Early (30): x = 70, 100, 100 → due 70, 100, 100; nothing refunded; 12 % × 270 = 32.4.
+    # Late, with a credit at the end: input 0, 0, 130 → x = 100, 100, −30 → due 100, 100, 0 and
+    # a credit of 30 refunded in month 3; surcharges 12, 12, then 12 % × (0 − 30) = −3.6: the
+    # future surcharge saving that the horizon convention brings forward with the refund. VAT paid
+    # net = 200 − 30 = 170 = Σ output − Σ input, surcharges 12 % × 170 = 20.4 in all.
+    output = np.array([100.0, 100.0, 100.0])
+    early = settle(output, np.array([30.0, 0.0, 0.0]), TAX)
+    late = settle(output, np.array([0.0, 0.0, 130.0]), TAX)
+    assert early.surcharges.sum() == pytest.approx(32.4)
+    assert late.refunded.sum() == pytest.approx(30.0)
+    assert late.surcharges.tolist() == pytest.approx([12.0, 12.0, -3.6])
+    for returns, inputs in ((early, 30.0), (late, 130.0)):
+        net_paid = returns.paid.sum() - returns.refunded.sum()
+        assert net_paid == pytest.approx(output.sum() - inputs)
+        assert returns.surcharges.sum() == pytest.approx(0.12 * net_paid)
 
 
 def vat_scenario(expenses=None, **pricing):
@@ -194,7 +214,8 @@ parameters:
 
 def test_shipped_baseline_vat_is_output_less_input_over_its_life() -> None:
     # Over a run that settles everything, VAT paid less the credit refunded at the end = Σ output
-    # − Σ input, output is 13 % of revenue, and the surcharges are 12 % of the VAT due (= paid).
+    # − Σ input, output is 13 % of revenue, and the surcharges are 12 % of the VAT paid net of the
+    # refund (the refund is deducted from their base).
     spec = load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides=[
         "product.units_per_month=500", "product.sales_months=12",
         "product.warranty_months=12"])  # fmt: skip
@@ -205,8 +226,7 @@ def test_shipped_baseline_vat_is_output_less_input_over_its_life() -> None:
     assert m["revenue"].sum() == pytest.approx(5600.0 * log.units_sold.sum())
     assert m["vat_paid"].sum() == pytest.approx(m["output_vat"].sum() - m["input_vat"].sum())
     assert m["output_vat"].sum() == pytest.approx(0.13 * m["revenue"].sum())
-    paid = next(e.amount for e in books.ledger.entries if e.memo == "VAT paid")
-    assert m["taxes_and_surcharges"].sum() == pytest.approx(0.12 * paid.sum())
+    assert m["taxes_and_surcharges"].sum() == pytest.approx(0.12 * m["vat_paid"].sum())
     assert m["cash_end"].min() >= -1e-6
 
 

@@ -21,6 +21,11 @@
   last month.
 - Surcharges = ``tax.surcharge_rate`` × d_m: an expense of month m (城建税 7 %, 教育费附加 3 %,
   地方教育附加 2 % of the VAT paid), paid with the VAT and deductible for income tax when booked.
+  A refunded credit is deducted from their base (财政部 税务总局公告2018年第80号: 允许从城市维护
+  建设税、教育费附加和地方教育附加的计税依据中扣除退还的增值税税额), so the last month's base is
+  d_m − the refund (negative when the refund exceeds d_m: the future surcharge saving the
+  horizon convention brings forward with the refund) and lifetime surcharges are exactly
+  the rate × the VAT paid net of refunds, whatever the months in which spares were bought.
 
 VAT depends on units sold and spares bought only, so it is the same under every spares
 treatment: cash timing moves, the NPV of cash stays identical across treatments (tested).
@@ -64,12 +69,13 @@ def settle(output_vat: FloatArray, input_vat: FloatArray, tax: Tax) -> VatReturn
     credit = np.maximum.accumulate(np.maximum(cumulative, 0.0)) - cumulative
     due = output_vat - input_vat + credit - np.r_[0.0, credit[:-1]]
     due = np.maximum(due, 0.0)  # exact arithmetic gives ≥ 0; this removes −1e-9 rounding
-    surcharges = tax.surcharge_rate * due
+    refunded = _at_end(float(credit[-1]), len(due))
+    surcharges = tax.surcharge_rate * (due - refunded)
     return VatReturns(
         due=due,
         credit=credit,
         paid=_month_after(due),
-        refunded=_at_end(float(credit[-1]), len(due)),
+        refunded=refunded,
         surcharges=surcharges,
         surcharges_paid=_month_after(surcharges),
     )

@@ -44,7 +44,9 @@ class PartTerms:
 
 
 def follow_positions(log: EventLog) -> Followed:
-    """Sort the log's claims by position (one stable sort: claims are already by part and day)."""
+    """Sort the log's claims by part and position, each position's in day order (the log holds
+    them by part and day, so its row order breaks ties; keys stay far below 2⁶³ within the
+    schema's bounds)."""
     c = log.claims
     rows = np.flatnonzero(c.takes_part & (c.sale_month >= 1))
     key = c.part[rows] * (int(c.position.max(initial=0)) + 1) + c.position[rows]
