@@ -69,8 +69,9 @@ def simulation_key(scenario: Scenario, price: float) -> str:
     The event log depends on the fleet, parts, lives, stocking, service and quality; it does not
     read the name, the descriptions, the Chinese title, the accounting section, the suppliers'
     money terms or the service's and screening's costs and penalties (applied when booking:
-    docs/design.md, "book" is a pure function of the log), so policies that differ only there share their logs. A
-    supplier's ``recovery_rate`` is kept: the simulation draws which chargebacks it accepts.
+    docs/design.md, "book" is a pure function of the log), so policies that differ only there
+    share their logs. A supplier's ``recovery_rate`` is kept: the simulation draws which
+    chargebacks it accepts.
     """
     neutral_suppliers = {
         n: Supplier(recovery_rate=s.recovery_rate) for n, s in scenario.suppliers.items()
