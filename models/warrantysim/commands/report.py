@@ -8,6 +8,7 @@ replication. Always writes a self-contained HTML page (opens with no network); o
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from warrantysim.commands import UsageError
@@ -18,19 +19,38 @@ _TABLES = ("kpis.parquet", "monthly.parquet", "annual.parquet")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="results dirs")
-    parser.add_argument("--out", type=Path, default=Path("report.html"), help="HTML file")
-    parser.add_argument("--pdf", type=Path, metavar="FILE", help="also print a PDF")
-    parser.add_argument("--xlsx", type=Path, metavar="FILE", help="also write an Excel workbook")
-    parser.add_argument("--png", type=Path, metavar="DIR", help="also write PNG and SVG charts")
     parser.add_argument(
-        "--lang", choices=[x.value for x in Lang], default=Lang.EN.value, help="label language"
+        "results", nargs="+", type=Path, metavar="RESULTS", help="results dirs (BASE first)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("report.html"), help="HTML file (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--pdf", type=Path, metavar="FILE", help="also print an A4 PDF (default: none)"
+    )
+    parser.add_argument(
+        "--xlsx", type=Path, metavar="FILE", help="also write an Excel workbook (default: none)"
+    )
+    parser.add_argument(
+        "--png", type=Path, metavar="DIR", help="also write PNG and SVG charts (default: none)"
+    )
+    add_language_arguments(parser)
+
+
+def add_language_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|zh`` and ``--unit yuan|wan``: the words and the money unit of the output."""
+    parser.add_argument(
+        "--lang",
+        choices=[x.value for x in Lang],
+        default=Lang.EN.value,
+        help="language of labels and policy names (zh: the scenarios' title_zh; "
+        "default: %(default)s)",
     )
     parser.add_argument(
         "--unit",
         choices=[u.value for u in MoneyUnit],
         default=MoneyUnit.YUAN.value,
-        help="amounts in yuan or 万元",
+        help="amounts in yuan or 万元 (wan = 10,000 yuan; default: %(default)s)",
     )
 
 
@@ -54,8 +74,13 @@ def run(args: argparse.Namespace) -> int:
         pdf_path=args.pdf,
         xlsx_path=args.xlsx,
         png_dir=args.png,
+        progress=_stderr,
     )
     for path in [files.html, files.pdf, files.xlsx, *files.images]:
         if path is not None:
             print(path)
     return 0
+
+
+def _stderr(line: str) -> None:
+    print(f"report: {line}", file=sys.stderr, flush=True)
