@@ -313,9 +313,11 @@ def test_the_cap_is_drawn_as_steps_in_the_book_value_svg(runs, report_en):
     heights = {float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", line)}
     monthly = pd.read_parquet(runs[2] / "monthly.parquet")
     caps = monthly.groupby("fiscal_year")["book_value_cap_limit"].mean().dropna()
-    assert len(caps) >= 2 and len(heights) == caps.nunique()  # a level per fiscal year's cap
+    assert len(caps) >= 2
+    assert len(heights) == caps.nunique()  # a level per fiscal year's cap
     first_cap = re.search(r"Book value \(CNY\): ([\d.]+)", line)
-    assert first_cap and float(first_cap.group(1)) == pytest.approx(caps.iloc[0], rel=1e-9)
+    assert first_cap is not None
+    assert float(first_cap.group(1)) == pytest.approx(caps.iloc[0], rel=1e-9)
 
 
 def _visible_text(html_text: str) -> tuple[list[str], str]:
@@ -359,7 +361,8 @@ def test_the_chinese_report_has_no_english_policy_names_or_row_labels(report_zh)
         assert policy not in text, policy
         for chart in (report_zh / "png").glob("*.svg"):
             assert f"{policy}<" not in chart.read_text(encoding="utf-8"), (chart.name, policy)
-    assert "现状" in text and "供应商索赔" in text  # the scenarios' title_zh
+    assert "现状" in text  # the scenarios' title_zh
+    assert "供应商索赔" in text
     assert "2027年" in text  # fiscal years from simulation.start
 
 

@@ -85,7 +85,9 @@ def _policy_color(
     # ``domain``: every policy of the comparison, so a policy keeps its colour in a chart
     # that leaves the base out.
     scale = alt.Scale(domain=list(domain)) if domain is not None else alt.Undefined
-    return alt.Color("policy:N", title=labels("policy"), sort=list(order), legend=legend, scale=scale)
+    return alt.Color(
+        "policy:N", title=labels("policy"), sort=list(order), legend=legend, scale=scale
+    )
 
 
 def _order(frame: pd.DataFrame) -> list[str]:
@@ -134,9 +136,7 @@ def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) ->
     return (area + line).properties(width=2 * WIDTH, height=HEIGHT, title=title)
 
 
-def cumulative_difference(
-    summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS
-) -> alt.LayerChart:
+def cumulative_difference(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
     """Cumulative profit minus the base's per policy, paired by replication, with its 5–95 %
     band and a zero line: the band the level chart cannot show (it is a few pixels there)."""
     order = _order(summary)

@@ -50,8 +50,9 @@ def decide(comparison: PolicyResults, kpi: str = DECISION_KPI) -> Decision | Non
     diffs = tables.paired_differences(c.kpis, c.base, [kpi])
     if diffs.empty:
         return None
-    best = diffs.loc[diffs["difference"].idxmax()]
-    wins = tables.win_share(c.kpis, c.base, kpi).set_index(tables.POLICY).loc[str(best["policy"])]
+    best = diffs.sort_values("difference", ascending=False).iloc[0]
+    shares = tables.win_share(c.kpis, c.base, kpi)
+    wins = shares[shares[tables.POLICY] == str(best["policy"])].iloc[0]
     return Decision(
         verdict=_verdict(float(best["lo"]), diffs["hi"].max(), _largest_gap(c, kpi)),
         kpi=kpi,

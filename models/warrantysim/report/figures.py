@@ -136,14 +136,16 @@ class PolicyResults:
         derive = {"income_statement": cas.income_statement, "balance_sheet": cas.balance_sheet}
         if name not in derive:
             return None
-        parts = [
-            derive[name](rows.reset_index(drop=True)).assign(
-                **{tables.POLICY: policy, REPLICATION: replication}
+        parts = []
+        groups = self.monthly.groupby([tables.POLICY, REPLICATION], observed=True, sort=True)
+        for key, rows in groups:
+            policy, replication = key
+            table = derive[name](rows.reset_index(drop=True))
+            parts.append(
+                table.assign(policy=str(policy), replication=str(replication)).astype(
+                    {REPLICATION: int}
+                )
             )
-            for (policy, replication), rows in self.monthly.groupby(
-                [tables.POLICY, REPLICATION], observed=True, sort=True
-            )
-        ]
         out = pd.concat(parts, ignore_index=True)
         out[tables.POLICY] = pd.Categorical(out[tables.POLICY], self.policies, ordered=True)
         return out
@@ -212,7 +214,7 @@ def figures(comparison: PolicyResults, labels: Labels = DEFAULT_LABELS) -> dict[
     c = comparison
     by_year = [tables.POLICY, "fiscal_year"]
     profit_kinds = ["profit", "performance_profit"]
-    out = {
+    out: dict[str, Any] = {
         "annual_profit": charts.annual_profit(
             tables.long_mean_ci(c.annual, by_year, profit_kinds), labels
         ),

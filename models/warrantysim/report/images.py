@@ -39,8 +39,14 @@ def write_images(specs: Mapping[str, dict[str, Any]], folder: Path, labels: Labe
     written = []
     for name, spec in specs.items():
         png_path, svg_path = folder / f"{name}.png", folder / f"{name}.svg"
-        data = png(spec, labels)
-        write_atomic(png_path, lambda temp, data=data: temp.write_bytes(data))
+        _write_bytes(png_path, png(spec, labels))
         write_text_atomic(svg_path, svg(spec, labels))
         written += [png_path, svg_path]
     return written
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    def write(temp: Path) -> None:
+        temp.write_bytes(data)
+
+    write_atomic(path, write)

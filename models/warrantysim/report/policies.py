@@ -27,7 +27,7 @@ class PolicyInfo:
 
     @classmethod
     def from_scenario(cls, data: Mapping[str, Any], fallback_name: str = "") -> PolicyInfo:
-        """From a resolved scenario's mapping (``scenario.yaml``, or ``model_dump(mode="json")``)."""
+        """From a resolved scenario's mapping (``scenario.yaml``, ``model_dump(mode="json")``)."""
         return cls(
             name=str(data.get("name") or fallback_name),
             description=str(data.get("description") or ""),

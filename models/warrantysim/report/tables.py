@@ -155,7 +155,8 @@ def cumulative_difference(monthly: pd.DataFrame, base: str) -> pd.DataFrame:
         index=[REPLICATION, "month"], columns=POLICY, values="cumulative", observed=True
     )
     others = [p for p in wide.columns if p != base]
-    diff = wide[others].sub(wide[base], axis=0).stack().rename("difference").reset_index()
+    long = wide[others].sub(wide[base], axis=0).reset_index()
+    diff = long.melt([REPLICATION, "month"], var_name=POLICY, value_name="difference")
     out = band(diff, [POLICY, "month"], "difference")
     # The base stays a category (with no rows) so charts give each policy its usual colour.
     every = [str(p) for p in wide.columns]
@@ -163,9 +164,7 @@ def cumulative_difference(monthly: pd.DataFrame, base: str) -> pd.DataFrame:
     return out
 
 
-def paired_by_year(
-    annual: pd.DataFrame, base: str, lines: Sequence[str]
-) -> pd.DataFrame:
+def paired_by_year(annual: pd.DataFrame, base: str, lines: Sequence[str]) -> pd.DataFrame:
     """Each policy's annual line minus the base's, paired by replication, per fiscal year, with
     its 95 % t-interval: columns ``policy``, ``line``, ``fiscal_year``, ``difference``, ``lo``,
     ``hi``."""

@@ -123,10 +123,9 @@ def number_format(metric: str, labels: Labels) -> str:
 
 def _write_kpis(sheet: Worksheet, c: PolicyResults, labels: Labels) -> None:
     """A row per KPI; per policy its mean and 95 % CI (two header rows: policy, statistic)."""
-    kpis = [k for k in HEADLINE_KPIS if k in c.kpis] + sorted(
-        k for k in c.kpis.select_dtypes("number") if k not in HEADLINE_KPIS and unit_of(k)
-        and unit_of(k) is not Unit.INDEX
-    )  # fmt: skip
+    numeric = [str(k) for k in c.kpis.select_dtypes("number").columns]
+    others = sorted(k for k in numeric if k not in HEADLINE_KPIS and _reported(k))
+    kpis = [k for k in HEADLINE_KPIS if k in numeric] + others
     means = tables.long_mean_ci(c.kpis, [tables.POLICY], kpis).set_index(["metric", "policy"])
     stats = (("mean", labels("mean")), ("lo", labels("ci_low")), ("hi", labels("ci_high")))
     _append(sheet, [labels("kpi"), *[p for p in c.policies for _ in stats]])
@@ -135,6 +134,12 @@ def _write_kpis(sheet: Worksheet, c: PolicyResults, labels: Labels) -> None:
         values = [means.loc[(kpi, p), s] for p in c.policies for s, _ in stats]
         _append_numbers(sheet, _kpi_label(kpi, labels), values, kpi, labels)
     _finish(sheet, "B3", 34)
+
+
+def _reported(column: str) -> bool:
+    """A KPI column with a unit, not a key (replication, seed)."""
+    unit = unit_of(column)
+    return unit is not None and unit is not Unit.INDEX
 
 
 def _kpi_label(kpi: str, labels: Labels) -> str:
@@ -187,7 +192,9 @@ def _write_annual(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None
     columns = [str(c) for c in frame.columns]
     _append(sheet, columns)
     for row in frame.itertuples(index=False):
-        _append(sheet, [cell_value(_plain(v), k, labels) for k, v in zip(columns, row, strict=True)])
+        _append(
+            sheet, [cell_value(_plain(v), k, labels) for k, v in zip(columns, row, strict=True)]
+        )
     for i, key in enumerate(columns, start=1):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
             cell.number_format = number_format(key, labels)
