@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from warrantysim.commands import UsageError
-from warrantysim.report.i18n import Lang, MoneyUnit
+from warrantysim.commands.display import add_language_arguments, labels_of
 
 HELP = "write an HTML/PDF/Excel report comparing results directories"
 _TABLES = ("kpis.parquet", "monthly.parquet", "annual.parquet")
@@ -37,32 +37,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_language_arguments(parser)
 
 
-def add_language_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--lang en|zh`` and ``--unit yuan|wan``: the words and the money unit of the output."""
-    parser.add_argument(
-        "--lang",
-        choices=[x.value for x in Lang],
-        default=Lang.EN.value,
-        help="language of labels and policy names (zh: the scenarios' title_zh; "
-        "default: %(default)s)",
-    )
-    parser.add_argument(
-        "--unit",
-        choices=[u.value for u in MoneyUnit],
-        default=MoneyUnit.YUAN.value,
-        help="amounts in yuan or 万元 (wan = 10,000 yuan; default: %(default)s)",
-    )
-
-
 def run(args: argparse.Namespace) -> int:
-    from warrantysim.report import Labels, write_report
+    from warrantysim.report import write_report
     from warrantysim.report.load import DamagedResults, read_comparison
 
     for folder in args.results:
         missing = [t for t in _TABLES if not (folder / t).is_file()]
         if missing:
             raise UsageError(f"{folder} is not a results directory (missing {', '.join(missing)})")
-    labels = Labels(Lang(args.lang), MoneyUnit(args.unit))
+    labels = labels_of(args)
     try:
         comparison = read_comparison(args.results)
     except DamagedResults as error:

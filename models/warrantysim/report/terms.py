@@ -35,6 +35,7 @@ EN: dict[str, str] = {
     "profit_after_tax": "Profit after tax",
     "cash_flow_line": "Cash flow",
     "interest_expense": "Interest expense",
+    "claims_per_unit": "Claims per unit",
     "income_tax_current": "Current income tax",
     "income_tax_deferred": "Deferred income tax",
     "adopt": "Adopt {policy}: it raises the {kpi} by {diff} {unit} (95% CI {lo} to {hi}) "
@@ -47,6 +48,7 @@ EN: dict[str, str] = {
     "same": "No policy changes the {kpi} against {base}: it is the same in every paired "
     "replication, as the policies differ only in accounting, which moves profit between years, "
     "not cash ({policy}: {diff} {unit}).",
+    "compare_head": "{n} replications per scenario, common random numbers; base: {base}",
     "runs": "{n} replications per policy with common random numbers, seed {seed}",
     "yes": "yes",
     "no": "no",
@@ -122,6 +124,7 @@ ZH: dict[str, str] = {
     "profit_after_tax": "税后利润",
     "cash_flow_line": "现金流量",
     "interest_expense": "利息费用",
+    "claims_per_unit": "每台索赔次数",
     "income_tax_current": "当期所得税",
     "income_tax_deferred": "递延所得税",
     "adopt": "建议采用{policy}:与{base}相比,{kpi}增加{diff}{unit}(95%置信区间{lo}至{hi}),"
@@ -133,6 +136,7 @@ ZH: dict[str, str] = {
     "增加重复次数可缩小区间。",
     "same": "没有政策改变{kpi}:各次配对重复中与{base}完全相同,因为各政策只在会计处理上不同,"
     "会计处理只在年度之间移动利润,不改变现金({policy}:{diff}{unit})。",
+    "compare_head": "每个情景{n}次重复,共同随机数;基准:{base}",
     "runs": "每个政策{n}次重复,共同随机数,种子{seed}",
     "yes": "是",
     "no": "否",
