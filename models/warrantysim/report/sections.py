@@ -19,6 +19,8 @@ from warrantysim.report.i18n import Labels
 
 FIRST_PAGE_KPIS = 6
 """Headline KPIs on the first page (the comparison section below has them all)."""
+FIRST_PAGE_CHANGES = 10
+"""Changed settings listed on the first page (the appendix lists them all)."""
 VARIANCE_LINES = (
     "revenue",
     "cost_of_sales",
@@ -62,7 +64,11 @@ def _drivers(c: PolicyResults, labels: Labels) -> str:
     out = heading(2, labels("drivers")) + table(settings)
     changes = assumptions.changes_table(c, labels)
     if not changes.empty:
-        out += heading(3, labels("changes")) + table(changes.set_index(labels("policy")))
+        shown = changes.head(FIRST_PAGE_CHANGES).set_index(labels("policy"))
+        out += heading(3, labels("changes")) + table(shown)
+        if len(changes) > FIRST_PAGE_CHANGES:
+            more = labels("more_in_appendix").format(n=len(changes) - FIRST_PAGE_CHANGES)
+            out += f"<p class='desc'>{e(more)}</p>"
     return out
 
 

@@ -49,6 +49,7 @@ EN: dict[str, str] = {
     "replication, as the policies differ only in accounting, which moves profit between years, "
     "not cash ({policy}: {diff} {unit}).",
     "compare_head": "{n} replications per scenario, common random numbers; base: {base}",
+    "more_in_appendix": "... and {n} more changed settings in the appendix",
     "runs": "{n} replications per policy with common random numbers, seed {seed}",
     "yes": "yes",
     "no": "no",
@@ -137,6 +138,7 @@ ZH: dict[str, str] = {
     "same": "没有政策改变{kpi}:各次配对重复中与{base}完全相同,因为各政策只在会计处理上不同,"
     "会计处理只在年度之间移动利润,不改变现金({policy}:{diff}{unit})。",
     "compare_head": "每个情景{n}次重复,共同随机数;基准:{base}",
+    "more_in_appendix": "……另有{n}项改动见附录",
     "runs": "每个政策{n}次重复,共同随机数,种子{seed}",
     "yes": "是",
     "no": "否",
