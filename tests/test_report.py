@@ -385,7 +385,10 @@ def test_the_first_page_decides_from_the_paired_npv_of_cash(runs, report_en):
     assert best in decision
     sign = -1.0 if "Keep status-quo" in decision else 1.0
     assert labels.amount(sign * diffs[best].mean) in decision
-    assert f"{wins} of 3 paired replications" in decision
+    if np.abs(kpis[best]["npv_cash"].to_numpy() - base).max() < 0.01:  # accounting only
+        assert f"the best, {best}, gives the same in every paired replication" in decision
+    else:
+        assert f"{wins} of 3 paired replications" in decision
     assert "FY 2027" in html_text  # calendar fiscal years from simulation.start
     for heading in ("Key numbers", "Assumptions that drive these numbers"):
         assert heading in first

@@ -3,8 +3,9 @@
 The decision KPI is the first headline KPI, the NPV of cash after tax (``headline.py``: value
 is cash; accounting treatments move profit between years, not cash). The best policy is the one
 with the highest mean paired difference; it is adopted when its 95 % interval lies above zero,
-the base is kept when every policy's interval lies below zero, and otherwise the sentence says
-the runs cannot tell (and that more replications would).
+the base is kept when every policy's interval lies below zero; when the best policy equals the
+base in every replication (accounting alone moves no cash) the sentence says so, and otherwise
+it says the runs cannot tell (and that more replications would).
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def decide(comparison: PolicyResults, kpi: str = DECISION_KPI) -> Decision | Non
     shares = tables.win_share(c.kpis, c.base, kpi)
     wins = shares[shares[tables.POLICY] == str(best["policy"])].iloc[0]
     return Decision(
-        verdict=_verdict(float(best["lo"]), diffs["hi"].max(), _largest_gap(c, kpi)),
+        verdict=_verdict(
+            float(best["lo"]), diffs["hi"].max(), _largest_gap(c, kpi, str(best["policy"]))
+        ),
         kpi=kpi,
         base=c.base,
         policy=str(best["policy"]),
@@ -70,9 +73,10 @@ SAME_WITHIN_YUAN = 0.01
 """A fen: differences below it are rounding in the books, not a policy's effect."""
 
 
-def _largest_gap(c: PolicyResults, kpi: str) -> float:
+def _largest_gap(c: PolicyResults, kpi: str, policy: str) -> float:
+    """The largest |policy − base| over the paired replications."""
     wide = c.kpis.pivot(index=tables.REPLICATION, columns=tables.POLICY, values=kpi)
-    return float(wide.sub(wide[c.base], axis=0).abs().max().max())
+    return float((wide[policy] - wide[c.base]).abs().max())
 
 
 def _verdict(best_low: float, highest_high: float, largest_gap: float) -> Verdict:

@@ -32,6 +32,8 @@ th:first-child, td:first-child {{ text-align: left; }}
 .desc {{ color: #555; }}
 .decision {{ font-size: 1.1em; font-weight: bold; max-width: 50em; }}
 .first-page {{ page-break-after: always; }}
+.first-page table {{ font-size: 0.72em; }}
+.first-page td {{ min-width: 7em; }}
 .appendix {{ page-break-before: always; }}
 h3, h4 {{ page-break-after: avoid; }}
 @media print {{ .chart svg {{ max-width: 100%; height: auto; }} body {{ margin: 0; }} }}

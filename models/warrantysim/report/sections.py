@@ -43,12 +43,21 @@ def first_page(c: PolicyResults, labels: Labels) -> str:
         heading(2, labels("decision")),
         f"<p class='decision'>{e(said)}</p><p class='desc'>{e(runs)}</p>",
         heading(2, labels("key_numbers")),
-        table(kpi_table(c, labels, kpis)),
+        table(_by_policy(kpi_table(c, labels, kpis), labels)),
     ]
     if len(c.policies) > 1:
-        parts += [heading(2, labels("key_differences")), table(difference_table(c, labels, kpis))]
+        differences = _by_policy(difference_table(c, labels, kpis), labels)
+        parts += [heading(2, labels("key_differences")), table(differences)]
     parts.append(_drivers(c, labels))
     return "<section class='first-page'>" + "\n".join(parts) + "</section>"
+
+
+def _by_policy(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """A row per policy, a column per KPI: the first page's shape, which any number of policies
+    fits (a column per policy would run off an A4 page beyond four)."""
+    out = frame.T
+    out.index.name, out.columns.name = labels("policy"), None
+    return out
 
 
 def _base_setting(c: PolicyResults, section: str, key: str) -> object:
@@ -61,7 +70,8 @@ def _drivers(c: PolicyResults, labels: Labels) -> str:
     settings = assumptions.settings_table(c, labels, assumptions.DRIVERS)
     if settings.empty:
         return ""
-    out = heading(2, labels("drivers")) + table(settings)
+    # The base's values; what each policy changes follows (the appendix has every column).
+    out = heading(2, labels("drivers")) + table(settings[[c.base]])
     changes = assumptions.changes_table(c, labels)
     if not changes.empty:
         shown = changes.head(FIRST_PAGE_CHANGES).set_index(labels("policy"))

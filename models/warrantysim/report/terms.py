@@ -45,9 +45,9 @@ EN: dict[str, str] = {
     "unclear": "No policy is clearly better than {base} on the {kpi}: the best, {policy}, "
     "differs by {diff} {unit} (95% CI {lo} to {hi}) and does better in {wins} of {n} paired "
     "replications ({share}); more replications would narrow the interval.",
-    "same": "No policy changes the {kpi} against {base}: it is the same in every paired "
-    "replication, as the policies differ only in accounting, which moves profit between years, "
-    "not cash ({policy}: {diff} {unit}).",
+    "same": "No policy raises the {kpi} above {base}: the best, {policy}, gives the same in "
+    "every paired replication ({diff} {unit}), as accounting moves profit between years, not "
+    "cash.",
     "compare_head": "{n} replications per scenario, common random numbers; base: {base}",
     "more_in_appendix": "... and {n} more changed settings in the appendix",
     "runs": "{n} replications per policy with common random numbers, seed {seed}",
@@ -135,8 +135,8 @@ ZH: dict[str, str] = {
     "unclear": "没有政策在{kpi}上明显优于{base}:最好的{policy}相差{diff}{unit}"
     "(95%置信区间{lo}至{hi}),在{n}次配对重复中有{wins}次更优({share});"
     "增加重复次数可缩小区间。",
-    "same": "没有政策改变{kpi}:各次配对重复中与{base}完全相同,因为各政策只在会计处理上不同,"
-    "会计处理只在年度之间移动利润,不改变现金({policy}:{diff}{unit})。",
+    "same": "没有政策使{kpi}高于{base}:最好的{policy}在各次配对重复中与之完全相同"
+    "({diff}{unit}),因为会计处理只在年度之间移动利润,不改变现金。",
     "compare_head": "每个情景{n}次重复,共同随机数;基准:{base}",
     "more_in_appendix": "……另有{n}项改动见附录",
     "runs": "每个政策{n}次重复,共同随机数,种子{seed}",
