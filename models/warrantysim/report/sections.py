@@ -19,8 +19,8 @@ from warrantysim.report.i18n import Labels
 
 FIRST_PAGE_KPIS = 6
 """Headline KPIs on the first page (the comparison section below has them all)."""
-FIRST_PAGE_CHANGES = 10
-"""Changed settings listed on the first page (the appendix lists them all)."""
+FIRST_PAGE_CHANGES = 4
+"""Changed settings listed on the first page per policy (the appendix lists them all)."""
 VARIANCE_LINES = (
     "revenue",
     "cost_of_sales",
@@ -74,10 +74,10 @@ def _drivers(c: PolicyResults, labels: Labels) -> str:
     out = heading(2, labels("drivers")) + table(settings[[c.base]])
     changes = assumptions.changes_table(c, labels)
     if not changes.empty:
-        shown = changes.head(FIRST_PAGE_CHANGES).set_index(labels("policy"))
-        out += heading(3, labels("changes")) + table(shown)
-        if len(changes) > FIRST_PAGE_CHANGES:
-            more = labels("more_in_appendix").format(n=len(changes) - FIRST_PAGE_CHANGES)
+        first = changes.groupby(labels("policy"), sort=False).head(FIRST_PAGE_CHANGES)
+        out += heading(3, labels("changes")) + table(first.set_index(labels("policy")))
+        if len(changes) > len(first):
+            more = labels("more_in_appendix").format(n=len(changes) - len(first))
             out += f"<p class='desc'>{e(more)}</p>"
     return out
 
