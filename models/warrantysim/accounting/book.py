@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from warrantysim.accounting import operations as ops
+from warrantysim.accounting.accrual import Settled, accrual_per_unit, settle
 from warrantysim.accounting.cap import CapRule
 from warrantysim.accounting.chart import Account as A
 from warrantysim.accounting.financing import Borrowing, credit_line
@@ -34,7 +35,6 @@ from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from
 from warrantysim.accounting.payables import Payables, payables
 from warrantysim.accounting.periods import IntArray, year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
-from warrantysim.accounting.provision import review
 from warrantysim.accounting.receivables import credit_loss
 from warrantysim.accounting.tax import IncomeTax, income_tax
 from warrantysim.scenario import Scenario, SparesTreatment
@@ -62,12 +62,6 @@ def _check_log(log: EventLog) -> None:
         raise ValueError(
             f"units_sold has {len(log.units_sold)} months, the horizon {log.horizon_months}"
         )
-
-
-def accrual_per_unit(scenario: Scenario) -> float:
-    """The provision charged per unit sold; ``auto`` is the model's own expected warranty cost."""
-    accrual = scenario.accounting.accrual_per_unit
-    return expected_warranty_cost_per_unit(scenario) if accrual == "auto" else float(accrual)
 
 
 def _book_sales(
@@ -132,12 +126,16 @@ def _book_spares(
         at_cost = value_stock(units, log.horizon_months, None, None, scenario.ends_at_horizon)
         held = _cost_held(at_cost)
         return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing) | held
-    valuation = _valuation(log, scenario, received, price)
+    units = _units(log, received)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
-        estimate = _book_accrual(entries, log, scenario, valuation)
+        valuation, settled = settle(
+            log, scenario, lambda reviews: _valuation(log, scenario, units, price, reviews)
+        )
+        estimate = _book_accrual(entries, scenario, settled)
         _book_stock(entries, valuation, on_credit, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
         carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
     else:
+        valuation = _valuation(log, scenario, units, price, None)
         _book_stock(entries, valuation, on_credit, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
         carried = valuation.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
@@ -272,14 +270,10 @@ def _book_stock(
     )
 
 
-def _book_accrual(
-    entries: list[Entry], log: EventLog, scenario: Scenario, v: Valuation
-) -> FloatArray:
+def _book_accrual(entries: list[Entry], scenario: Scenario, settled: Settled) -> FloatArray:
     """The accrual, the reviews and the end-of-life release; returns the reviews' estimates."""
-    accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
+    accrued, drawn, reviewed = settled.accrued, settled.drawn, settled.reviewed
     post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
-    drawn = v.issued_value + ops.labour_logistics(log, scenario) + v.age_writedown
-    reviewed = review(log, scenario, accrued, drawn, _allowance_held(v))
     post(entries, "provision review: top-up", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION,
          reviewed.top_up)  # fmt: skip
     post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
@@ -287,7 +281,7 @@ def _book_accrual(
     left = (accrued + reviewed.top_up - reviewed.release - drawn).sum()
     if not scenario.ends_at_horizon:  # a continuing business still owes its units' claims
         return reviewed.estimate
-    at_end = np.zeros(log.horizon_months)
+    at_end = np.zeros(len(accrued))
     at_end[-1] = abs(left)
     if left >= 0:
         post(entries, "provision released at end of life", A.WARRANTY_PROVISION,
@@ -296,14 +290,6 @@ def _book_accrual(
         post(entries, "provision shortfall at end of life", A.WARRANTY_ACCRUAL,
              A.WARRANTY_PROVISION, at_end)  # fmt: skip
     return reviewed.estimate
-
-
-def _allowance_held(v: Valuation) -> FloatArray:
-    """Accumulated write-downs on the stock held at each month end."""
-    issued_allowance = v.issued_cost - v.issued_value
-    return np.cumsum(
-        v.age_writedown + v.cap_writedown - v.cap_writedown_reversed - issued_allowance
-    )
 
 
 def _units(log: EventLog, received: Layers) -> StockUnits:
@@ -317,16 +303,25 @@ def _units(log: EventLog, received: Layers) -> StockUnits:
     )
 
 
-def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
-    units = _units(log, received)
+def _valuation(
+    log: EventLog,
+    scenario: Scenario,
+    units: StockUnits,
+    price: float,
+    review_expense: FloatArray | None,
+) -> Valuation:
+    """The stock valued; ``review_expense``: the provision reviews' net expense by month, part
+    of the cap's cost of sales under the accrual treatment (:mod:`.accrual`)."""
     policy = scenario.accounting
-    cap = _cap_rule(log, scenario, price)
+    cap = _cap_rule(log, scenario, price, review_expense)
     return value_stock(
         units, log.horizon_months, policy.age_writedown_months, cap, scenario.ends_at_horizon
     )
 
 
-def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None:
+def _cap_rule(
+    log: EventLog, scenario: Scenario, price: float, review_expense: FloatArray | None
+) -> CapRule | None:
     policy = scenario.accounting
     cap = policy.book_value_cap
     points = (cap.absolute, cap.share_of_trailing_cost_of_sales, cap.share_of_planned_cost_of_sales,
@@ -342,8 +337,9 @@ def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None
     base = ops.product_cost(log, scenario)
     if capitalise:
         base = base + ops.labour_logistics(log, scenario)
-    else:
+    else:  # the warranty expense: accruals, and the reviews' top-ups less releases
         base = base + log.units_sold * accrual_per_unit(scenario)
+        base = base if review_expense is None else base + review_expense
     return CapRule(
         absolute=cap.absolute,
         share=cap.share_of_trailing_cost_of_sales,
