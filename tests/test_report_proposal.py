@@ -164,3 +164,14 @@ def test_write_down_panels_only_for_policies_that_write_down() -> None:
     )
     shown = tables.writedowns_by_kind(annual)
     assert set(shown["policy"]) == {"some"}
+
+
+def test_chinese_titles_do_not_split_the_workbench_log_cache() -> None:
+    # title_zh / description_zh are words, never read by the simulation: two policies that
+    # differ only there (and in accounting) share their event logs.
+    from warrantysim.workbench.engine import simulation_key
+
+    a = load_scenario(SCENARIOS / "status-quo.yaml")
+    b = load_scenario(SCENARIOS / "expense-on-purchase.yaml")
+    assert a.title_zh != b.title_zh
+    assert simulation_key(a, 5600.0) == simulation_key(b, 5600.0)
