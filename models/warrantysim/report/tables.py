@@ -180,12 +180,22 @@ def paired_by_year(annual: pd.DataFrame, base: str, lines: Sequence[str]) -> pd.
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
+WIN_RELATIVE = 1e-9
+"""Differences below this share of the base's value are rounding, not a policy's effect."""
+
+
 def win_share(kpis: pd.DataFrame, base: str, metric: str) -> pd.DataFrame:
     """Per policy other than ``base``: in how many paired replications its ``metric`` is higher
-    than the base's (``wins``), of ``n``, and the share."""
+    than the base's (``wins``), of ``n``, and the share. Higher means by more than float noise
+    (:data:`WIN_RELATIVE` of the base's value): sums taken in another order are no win."""
     wide = kpis.pivot(index=REPLICATION, columns=POLICY, values=metric)
+    noise = WIN_RELATIVE * wide[base].abs()
     rows = [
-        {POLICY: str(p), "wins": int((wide[p] > wide[base]).sum()), "n": int(wide[p].notna().sum())}
+        {
+            POLICY: str(p),
+            "wins": int((wide[p] - wide[base] > noise).sum()),
+            "n": int(wide[p].notna().sum()),
+        }
         for p in wide.columns
         if p != base
     ]
