@@ -15,9 +15,11 @@
 # # Policy proposal
 #
 # For finance: the chosen policies simulated with common random numbers and enough replications
-# for tight intervals (replications are added until the precision target is met), their annual
-# statements side by side, and the report (HTML, and on request
-# PDF, Excel and PNG/SVG charts) written to `OUT_DIR`. Run it with papermill to change the
+# for tight intervals (replications are added until the precision target is met); the decision
+# in one sentence, the key numbers with intervals, the CAS statements per policy, the variance
+# against the base by year, the assumptions, and the report (HTML, and on request
+# PDF, Excel and PNG/SVG charts) written to `OUT_DIR`. `LANG = "zh"` names the policies by
+# their scenarios' `title_zh`. Run it with papermill to change the
 # parameters, e.g.
 # `papermill policy-proposal.ipynb out.ipynb -p REPLICATIONS 50 -p LANG zh`.
 
@@ -39,12 +41,21 @@ PNG = True
 # %%
 from pathlib import Path
 
-import pandas as pd
-
 from warrantysim import experiments as ex
 from warrantysim.charts import render_offline_in_notebooks
-from warrantysim.report import Labels, Lang, MoneyUnit, PolicyResults, tables, write_report
+from warrantysim.report import (
+    Labels,
+    Lang,
+    MoneyUnit,
+    PolicyResults,
+    assumptions,
+    sections,
+    tables,
+    write_report,
+)
+from warrantysim.report.decision import decide, sentence
 from warrantysim.report.figures import figures
+from warrantysim.report.policies import PolicyInfo
 from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.progress import WidgetProgress
@@ -63,34 +74,57 @@ result = ex.compare(
     executor=EXECUTOR,
     progress=WidgetProgress(),
 )
-comparison = PolicyResults.from_experiment(result, {s.name: s.description for s in scenarios})
+infos = {s.name: PolicyInfo.from_scenario(s.model_dump(mode="json")) for s in scenarios}
+comparison = PolicyResults.from_experiment(result, infos=infos)
 print(
     f"{result.replications} replications per policy; precision met: "
     f"{all(p.met for p in result.precision)}"
 )
-labels = Labels(Lang(LANG), MoneyUnit(MONEY_UNIT))
+labels = Labels(Lang(LANG), MoneyUnit(MONEY_UNIT)).with_start(comparison.start)
+shown, warnings = comparison.localised(labels)  # names from title_zh in Chinese
+for warning in warnings:
+    print("warning:", warning)
 
 # %% [markdown]
-# ## Difference from the base policy (paired by replication, 95 % CI)
+# ## The decision (paired NPV of cash against the base)
 
 # %%
-comparison.differences().set_index(["kpi", "policy"]).round(2)
+decision = decide(shown)
+print(sentence(decision, labels) if decision else "one policy: nothing to decide")
 
 # %% [markdown]
-# ## Annual statements, mean over replications (yuan)
+# ## Key numbers and the difference from the base (paired by replication, 95 % CI)
 
 # %%
-statements = pd.concat(
-    {
-        p: tables.annual_statement(comparison.annual, p, tables.STATEMENT_LINES)
-        for p in comparison.policies
-    },
-    axis=1,
-)
-statements.round(0)
+display(sections.kpi_table(shown, labels))  # noqa: F821 (IPython's display)
+sections.difference_table(shown, labels)
+
+# %% [markdown]
+# ## Statements per policy (CAS layout: 利润表, 资产负债表), mean over replications
 
 # %%
-charts = figures(comparison, labels)
+for name in ("income_statement", "balance_sheet"):
+    statement = shown.statement(name)
+    for policy in shown.policies:
+        print(labels(name), policy)
+        display(tables.cas_statement(statement, policy).round(0))  # noqa: F821
+
+# %% [markdown]
+# ## Variance against the base by year (paired, 95 % CI, yuan)
+
+# %%
+variance = tables.paired_by_year(shown.annual, shown.base, sections.VARIANCE_LINES)
+variance.set_index(["policy", "line", "fiscal_year"])[["difference", "lo", "hi"]].round(0)
+
+# %% [markdown]
+# ## Assumptions (from the scenarios)
+
+# %%
+display(assumptions.settings_table(shown, labels))  # noqa: F821
+assumptions.changes_table(shown, labels)
+
+# %%
+charts = figures(shown, labels)
 for chart in charts.values():
     display(chart)  # noqa: F821 (IPython's display)
 

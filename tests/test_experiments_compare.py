@@ -128,4 +128,5 @@ kpis: [fill_rate]
     assert "2 design points x 2 replications; 4 runs" in printed
     rows = [line.split() for line in printed.splitlines()[2:4]]
     assert [row[:2] for row in rows] == [["0", "1"], ["1", "20"]]
-    assert float(rows[0][2]) < float(rows[1][2])  # more SSDs in stock, higher fill rate
+    # Shares print as percentages ("93.31% ± 1.20%"): more SSDs in stock, higher fill rate.
+    assert float(rows[0][2].rstrip("%")) < float(rows[1][2].rstrip("%"))

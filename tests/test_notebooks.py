@@ -72,7 +72,11 @@ def test_policy_proposal_notebook_writes_the_report(tmp_path):
     assert "supplier-chargeback" in html
     assert "chartsRendered" in html
     assert (out / "statements.xlsx").stat().st_size > 0
-    assert len(_svg_outputs(nb)) == 5  # the report's five charts, shown in the notebook too
+    charts = html.count('<div class="chart" id="chart-')
+    assert len(_svg_outputs(nb)) == charts  # the report's charts, shown in the notebook too
+    text = _text(nb)
+    assert "NPV of cash flows" in text  # the decision sentence
+    assert "营业收入" in text  # the CAS income statement
 
 
 @pytest.mark.slow

@@ -22,13 +22,13 @@ NAMES = ["=1+2", "annual", f"{LONG}-1", f"{LONG}-2", "what? [draft]:v2*"]
 
 
 def test_sheet_names_are_valid_and_unique() -> None:
-    names = statement_sheet_names([*NAMES, "ANNUAL", "History", "''", "Charts"])
+    names = statement_sheet_names([*NAMES, "ANNUAL", "History", "''", "Charts", "kpis", "利润表"])
     assert len(set(n.casefold() for n in names.values())) == len(names)
     for name in names.values():
         assert 1 <= len(name) <= 31
         assert not set(name) & set("[]:*?/\\")
         assert not name.startswith("'")
-        assert name.casefold() not in {ANNUAL_SHEET, CHARTS_SHEET, "history"}
+        assert name.casefold() not in {ANNUAL_SHEET, CHARTS_SHEET, "history", "kpis", "利润表"}
     assert names["=1+2"] == "=1+2"  # a sheet name is never evaluated; only cells could be
 
 
@@ -66,7 +66,11 @@ def test_no_cell_is_a_formula_and_names_stay_text(workbook: Path) -> None:
 def test_every_policy_has_its_sheet_and_the_data_sheets_are_intact(workbook: Path) -> None:
     book = load_workbook(workbook)
     assert book.sheetnames[-2:] == [ANNUAL_SHEET, CHARTS_SHEET]
-    assert len(book.sheetnames) == len(NAMES) + 2
+    # KPIs, differences, the three CAS statements, a sheet per policy, annual, charts.
+    assert book.sheetnames[:5] == [
+        "KPIs", "differences", "Income statement", "Balance sheet", "Cash-flow statement"
+    ]  # fmt: skip
+    assert len(book.sheetnames) == 5 + len(NAMES) + 2
     annual = book[ANNUAL_SHEET]
     assert [c.value for c in annual[1]][:1] != ["line"], "a statement took the data sheet"
     policy_column = [c.value for c in annual[1]].index("policy")

@@ -20,6 +20,9 @@ from warrantysim.report.tables import CAP_COLUMN as CAP
 WIDTH = 320
 HEIGHT = 200
 _BAND_OPACITY = 0.2
+_STRONG_BAND = 0.35
+CAP_LAYER = "cap"
+"""The book-value chart's cap layer; Vega draws its marks in ``<g class="... cap_marks">``."""
 
 
 def _money(frame: pd.DataFrame, labels: Labels, columns: Sequence[str]) -> pd.DataFrame:
@@ -50,10 +53,41 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].astype(str) for c in cats})
 
 
-def _policy_color(labels: Labels, order: Sequence[str]) -> alt.Color:
+def _month_axis(frame: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame, alt.X]:
+    """The x axis of a monthly chart, ending at the horizon (the last month): months 1..H, or
+    their calendar months from ``simulation.start`` (month 1 is January)."""
+    first, last = int(frame["month"].min()), int(frame["month"].max())
+    if labels.start is None:
+        scale = alt.Scale(domain=[first, last], nice=False)
+        return frame, alt.X("month:Q", title=labels("month"), scale=scale)
+    start = pd.Period(labels.start, freq="M")
+    dates = [(start + (int(m) - 1)).to_timestamp() for m in frame["month"]]
+    ends = [(start + (m - 1)).to_timestamp().isoformat() for m in (first, last)]
+    axis = alt.Axis(format="%Y-%m", labelAngle=0)
+    scale = alt.Scale(domain=ends, nice=False)
+    return frame.assign(date=dates), alt.X("date:T", title=labels("month"), axis=axis, scale=scale)
+
+
+def _year_axis(frame: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame, alt.X]:
+    """The x axis of an annual chart: "Year k", or the calendar year with a start."""
+    years = sorted(int(y) for y in frame["fiscal_year"].unique())
+    names = [labels.year(y) for y in years]
+    shown = frame.assign(fiscal_year=frame["fiscal_year"].map(dict(zip(years, names, strict=True))))
+    axis = alt.Axis(labelAngle=0)
+    return shown, alt.X("fiscal_year:O", title=labels("fiscal_year"), sort=names, axis=axis)
+
+
+def _policy_color(
+    labels: Labels, order: Sequence[str], domain: Sequence[str] | None = None
+) -> alt.Color:
     # Opaque legend symbols: a band layer would otherwise lend them its faint opacity.
-    legend = alt.Legend(symbolOpacity=1.0)
-    return alt.Color("policy:N", title=labels("policy"), sort=list(order), legend=legend)
+    legend = alt.Legend(symbolOpacity=1.0, values=list(order))
+    # ``domain``: every policy of the comparison, so a policy keeps its colour in a chart
+    # that leaves the base out.
+    scale = alt.Scale(domain=list(domain)) if domain is not None else alt.Undefined
+    return alt.Color(
+        "policy:N", title=labels("policy"), sort=list(order), legend=legend, scale=scale
+    )
 
 
 def _order(frame: pd.DataFrame) -> list[str]:
@@ -80,10 +114,8 @@ def _metrics(data: pd.DataFrame) -> list[str]:
 
 
 def _annual_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[str]) -> alt.Chart:
-    base = alt.Chart(data).encode(
-        x=alt.X("fiscal_year:O", title=labels("fiscal_year"), axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("policy:N", sort=order),
-    )
+    data, x = _year_axis(data, labels)
+    base = alt.Chart(data).encode(x=x, xOffset=alt.XOffset("policy:N", sort=order))
     bars = base.mark_bar().encode(
         y=alt.Y("mean:Q", title=labels.money_axis(metric)),
         color=_policy_color(labels, order),
@@ -96,30 +128,43 @@ def _annual_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[s
 def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
     """Mean cumulative profit per policy over months, with the 5–95 % replication band."""
     order = _order(summary)
-    data = _plain(_money(summary, labels, ["mean", "lo", "hi"]))
-    base = alt.Chart(data).encode(
-        x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
-    )
+    data, x = _month_axis(_plain(_money(summary, labels, ["mean", "lo", "hi"])), labels)
+    base = alt.Chart(data).encode(x=x, color=_policy_color(labels, order))
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("profit")))
     title = labels("cumulative_profit")
     return (area + line).properties(width=2 * WIDTH, height=HEIGHT, title=title)
 
 
+def cumulative_difference(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+    """Cumulative profit minus the base's per policy, paired by replication, with its 5–95 %
+    band and a zero line: the band the level chart cannot show (it is a few pixels there)."""
+    order = _order(summary)
+    every = [str(c) for c in summary["policy"].cat.categories]
+    data, x = _month_axis(_plain(_money(summary, labels, ["mean", "lo", "hi"])), labels)
+    base = alt.Chart(data).encode(x=x, color=_policy_color(labels, order, every))
+    area = base.mark_area(opacity=_STRONG_BAND).encode(y="lo:Q", y2="hi:Q")
+    line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("difference")))
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="gray").encode(y="zero:Q")
+    title = labels("cumulative_difference")
+    return (area + line + zero).properties(width=2 * WIDTH, height=HEIGHT, title=title)
+
+
 def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.TopLevelMixin:
     """Mean month-end spares book value per policy, with its cap (dashed) where there is one."""
     order = _order(summary)
-    data = _plain(_money(summary, labels, ["mean", "lo", "hi", CAP]))
-    base = alt.Chart(data).encode(
-        x=alt.X("month:Q", title=labels("month")), color=_policy_color(labels, order)
-    )
+    data, x = _month_axis(_plain(_money(summary, labels, ["mean", "lo", "hi", CAP])), labels)
+    base = alt.Chart(data).encode(x=x, color=_policy_color(labels, order))
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("book_value_axis")))
     layers = [area, line]
     if CAP in data and data[CAP].notna().any():
+        # Steps: a fiscal year's cap holds for its months (tables.book_value_over_time); the
+        # layer is named so its marks are findable in the SVG (class "cap_marks").
         tooltip = [alt.Tooltip(f"{CAP}:Q", title=labels("cap"))]
-        cap = base.mark_line(strokeDash=[6, 4]).encode(y=f"{CAP}:Q", tooltip=tooltip)
-        layers.append(cap)
+        cap = base.mark_line(strokeDash=[6, 3], strokeWidth=2.5, interpolate="step-after")
+        y = alt.Y(f"{CAP}:Q", title=labels.money_axis("book_value_axis"))  # one shared axis
+        layers.append(cap.encode(y=y, tooltip=tooltip).properties(name=CAP_LAYER))
     title = labels("book_value")
     return alt.layer(*layers).properties(width=2 * WIDTH, height=HEIGHT, title=title)
 
@@ -128,12 +173,12 @@ def writedowns(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.Ch
     """Stacked mean write-downs per fiscal year and kind, a panel per policy."""
     order = _order(summary)
     data = _plain(_money(summary, labels, ["amount"]))
-    data = data.assign(kind=data["kind"].map(labels))
+    data, x = _year_axis(data.assign(kind=data["kind"].map(labels)), labels)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("fiscal_year:O", title=labels("fiscal_year"), axis=alt.Axis(labelAngle=0)),
+            x=x,
             y=alt.Y("sum(amount):Q", title=labels.money_axis("writedowns")),
             color=alt.Color("kind:N", title=labels("writedown_kind")),
             column=alt.Column("policy:N", sort=order, title=labels("policy")),

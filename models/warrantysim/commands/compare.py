@@ -11,6 +11,16 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from warrantysim.commands import UsageError, add_scenario_arguments, load_from_args, positive_int
+from warrantysim.commands.display import (
+    add_language_arguments,
+    interval,
+    kpi_name,
+    labels_of,
+    pad,
+    policy_names,
+    units_note,
+    value,
+)
 from warrantysim.commands.experiment_options import (
     add_run_arguments,
     fmt,
@@ -20,6 +30,7 @@ from warrantysim.commands.experiment_options import (
 
 if TYPE_CHECKING:
     from warrantysim.experiments.compare import Comparison
+    from warrantysim.report.i18n import Labels
 
 HELP = "compare scenarios (BASE first) with common random numbers and paired 95 % intervals"
 
@@ -55,6 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="KPIs to print, comma-separated, or 'all' (default: the main ones)",
     )
+    add_language_arguments(parser)
     add_run_arguments(parser)
 
 
@@ -74,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
         max_replications=args.max_replications,
         options=run_options(args),
     )
-    print_comparison(result, kpi_list(args.kpis, kpi_columns(result.kpis)))
+    labels = labels_of(args)
+    names = policy_names(result.scenarios, {s.name: s.title_zh for s in scenarios}, labels)
+    print_comparison(result, kpi_list(args.kpis, kpi_columns(result.kpis)), labels, names)
     if args.out is not None:
         _write_summary(result, args.out)
     return 0
@@ -96,16 +110,24 @@ def parse_precision(items: list[str]) -> dict[str, float]:
     return targets
 
 
-def print_comparison(result: Comparison, kpis: list[str]) -> None:
+def print_comparison(
+    result: Comparison,
+    kpis: list[str],
+    labels: Labels | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
+    from warrantysim.report.i18n import Labels
+
+    labels = labels or Labels()
+    names = names or {s: s for s in result.scenarios}
     summary = result.summary
-    print(
-        f"{result.replications} replications per scenario, common random numbers; "
-        f"base: {result.base}"
-    )
+    head = labels("compare_head").format(n=result.replications, base=names[result.base])
+    print(head)
     for kpi in kpis:
-        print(f"\n{kpi}")
+        print(f"\n{kpi_name(kpi, labels)}")
         for row in summary[summary["kpi"] == kpi].to_dict(orient="records"):
-            print(_line(row, result.base))
+            print(_line(row, result.base, kpi, labels, names))
+    print(f"\n{units_note(labels, plus_minus=True)}")
     for status in result.precision:
         verdict = "met" if status.met else "NOT met (raise --max-replications)"
         print(
@@ -114,11 +136,18 @@ def print_comparison(result: Comparison, kpis: list[str]) -> None:
         )
 
 
-def _line(row: dict[Hashable, Any], base: str) -> str:
-    line = f"  {row['scenario']:<28} {fmt(row['mean']):>16} ± {fmt(row['mean_half_width']):<12}"
+def _line(
+    row: dict[Hashable, Any], base: str, kpi: str, labels: Labels, names: dict[str, str]
+) -> str:
+    name = names.get(str(row["scenario"]), str(row["scenario"]))
+    shown = interval(row["mean"], row["mean_half_width"], kpi, labels)
+    line = f"  {pad(name, 28)} {shown:>28}"
     if row["scenario"] != base:
-        low, high = fmt(row["difference_low"]), fmt(row["difference_high"])
-        line += f" diff {fmt(row['difference']):>14} [{low}, {high}]"
+        low, high = (
+            value(row["difference_low"], kpi, labels),
+            value(row["difference_high"], kpi, labels),
+        )
+        line += f"  diff {value(row['difference'], kpi, labels):>14} [{low}, {high}]"
     return line
 
 

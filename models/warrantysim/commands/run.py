@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import time
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from warrantysim.commands import (
     non_negative_int,
     positive_int,
 )
+from warrantysim.commands.display import add_language_arguments, labels_of
 from warrantysim.commands.experiment_options import add_limit_arguments, limits
 from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.scenario import dump_scenario, scenario_hash
@@ -40,6 +40,7 @@ from warrantysim.scenario import dump_scenario, scenario_hash
 if TYPE_CHECKING:
     import pandas as pd
 
+    from warrantysim.report.i18n import Labels
     from warrantysim.scenario import Scenario
 
 HELP = "simulate a scenario and write KPIs, monthly and annual tables as Parquet"
@@ -61,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--nevada", type=Path, metavar="DIR",
         help="also write replication 0's claims as DIR/nevada-<part>.csv (calibrate's format)",
     )  # fmt: skip
+    add_language_arguments(parser)
     add_limit_arguments(parser)
 
 
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
     if args.nevada is not None:
         _write_nevada(args.nevada, scenario)
-    print(summary_table(results.kpis))
+    print(summary_table(results.kpis, labels_of(args)))
     return 0
 
 
@@ -127,28 +129,31 @@ def manifest(scenario: Scenario, args: argparse.Namespace, wall_seconds: float) 
     }
 
 
-def summary_table(kpis: pd.DataFrame) -> str:
-    """Mean and Student-t 95 % interval across replications (a row per replication)."""
+def summary_table(kpis: pd.DataFrame, labels: Labels | None = None) -> str:
+    """Mean and Student-t 95 % interval across replications (a row per replication), money in
+    ``labels``' unit and shares as percentages."""
+    from warrantysim.commands.display import kpi_name, pad, units_note, value, width
+    from warrantysim.report.i18n import Labels
     from warrantysim.stats import summary_table
 
+    labels = labels or Labels()
     columns = _summary_columns(kpis)
     summary = summary_table(kpis[columns].astype(float))
-    width = max([len(c) for c in columns] + [3])
-    lines = [f"{'KPI':<{width}}  {'mean':>16}  {'95% CI':>35}"]
+    names = {c: kpi_name(c, labels) for c in columns}
+    name_width = max([width(n) for n in names.values()] + [3])
+    head = pad(labels("kpi"), name_width)
+    lines = [f"{head}  {pad(labels('mean'), 16, right=True)}  {pad(labels('ci'), 35, right=True)}"]
     for column, row in summary.iterrows():
-        low, high = row["ci_low"], row["ci_high"]
-        ci = "n/a (1 replication)" if len(kpis) < 2 else f"[{_num(low)}, {_num(high)}]"
-        lines.append(f"{column:<{width}}  {_num(row['mean']):>16}  {ci:>35}")
-    return "\n".join(lines)
+        kpi = str(column)
+        low, high = (value(row[k], kpi, labels) for k in ("ci_low", "ci_high"))
+        ci = "n/a (1 replication)" if len(kpis) < 2 else f"[{low}, {high}]"
+        lines.append(
+            f"{pad(names[kpi], name_width)}  {value(row['mean'], kpi, labels):>16}  {ci:>35}"
+        )
+    return "\n".join([*lines, units_note(labels)])
 
 
 def _summary_columns(kpis: pd.DataFrame) -> list[str]:
     numeric = [c for c in kpis.select_dtypes("number").columns if c not in ("replication", "seed")]
     chosen = [c for c in ("claims", "claims_per_unit", *HEADLINE_KPIS) if c in numeric]
     return chosen or numeric[:8]
-
-
-def _num(value: float) -> str:
-    if math.isnan(value):
-        return "nan"
-    return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.0f}"

@@ -14,6 +14,7 @@ from warrantysim.commands.experiment_options import (
     add_run_arguments,
     run_options,
 )
+from warrantysim.commands.sweep import add_replications_argument
 
 HELP = "Sobol or Morris sensitivity of chosen KPIs to scenario parameters (SALib)"
 
@@ -23,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "spec", metavar="SPEC", help="sensitivity spec YAML (see scenarios/README.md)"
     )
     add_set_argument(parser, help="override a value of the spec's scenario (repeatable)")
+    add_replications_argument(parser)
     add_run_arguments(parser)
 
 
@@ -31,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from warrantysim.experiments.spec import load_sensitivity_spec
 
     spec = load_sensitivity_spec(args.spec)
+    if args.replications is not None:
+        spec = spec.model_copy(update={"replications": args.replications})
     result = sensitivity(spec, run_options(args), args.set)
     print(f"{spec.method.value}: {len(result.design)} design points, {len(result.kpis)} runs")
     print(result.indices.to_string(index=False, float_format=lambda x: f"{x:.3f}"))

@@ -1,6 +1,7 @@
 """Run a sweep spec: a grid, random or Latin-hypercube design over dotted scenario paths, R
 replications per point with common random numbers across points. Prints each point's mean of
-the spec's KPIs; with --out every run is stored in Parquet chunks (resumable with --resume).
+the spec's KPIs with its 95 % half-width (money in --unit, shares as percentages); with --out
+every run is stored in Parquet chunks (resumable with --resume).
 """
 
 from __future__ import annotations
@@ -8,16 +9,24 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from warrantysim.commands import add_set_argument
+from warrantysim.commands import add_set_argument, positive_int
+from warrantysim.commands.display import (
+    add_language_arguments,
+    interval,
+    kpi_name,
+    labels_of,
+    units_note,
+)
 from warrantysim.commands.experiment_options import (
     add_run_arguments,
-    fmt,
     kpi_list,
     run_options,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from warrantysim.report.i18n import Labels
 
 HELP = "run a sweep spec (grid / random / Latin hypercube) with R replications per point"
 MAX_ROWS_PRINTED = 30
@@ -32,7 +41,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="KPIs to print (default: the spec's kpis, else the main ones)",
     )
+    add_replications_argument(parser)
+    add_language_arguments(parser)
     add_run_arguments(parser)
+
+
+def add_replications_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--replications",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="replications per design point (default: the spec's replications)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,12 +64,14 @@ def run(args: argparse.Namespace) -> int:
     spec = load_sweep_spec(args.spec)
     if args.kpis not in (None, "all"):  # checked before the first run, like the spec's
         spec = spec.model_copy(update={"kpis": _names(args.kpis)})
+    if args.replications is not None:
+        spec = spec.model_copy(update={"replications": args.replications})
     result = sweep(spec, run_options(args), args.set)
     available = [k for k in kpi_columns(result.kpis) if k not in result.design.columns]
     kpis = kpi_list(args.kpis or (",".join(spec.kpis) or None), available)
     points, replications = len(result.design), result.kpis["replication"].nunique()
     print(f"{points} design points x {replications} replications; {len(result.kpis)} runs")
-    print_table(result.summary(kpis), list(spec.parameters), kpis)
+    print_table(result.summary(kpis), list(spec.parameters), kpis, labels_of(args))
     if args.out is not None:
         print(f"\nresults: {args.out} (load with warrantysim.experiments.load_results)")
     return 0
@@ -58,10 +81,23 @@ def _names(text: str) -> list[str]:
     return [k.strip() for k in text.split(",") if k.strip()]
 
 
-def print_table(summary: pd.DataFrame, parameters: list[str], kpis: list[str]) -> None:
-    columns = ["point", *parameters, *kpis]
-    shown = summary[columns].head(MAX_ROWS_PRINTED)
-    text = shown.to_string(index=False, formatters={k: fmt for k in kpis})
-    print(text)
+def print_table(
+    summary: pd.DataFrame, parameters: list[str], kpis: list[str], labels: Labels | None = None
+) -> None:
+    """A row per point: its parameter values and each KPI's mean ± 95 % half-width."""
+    from warrantysim.report.i18n import Labels
+
+    labels = labels or Labels()
+    shown = summary.head(MAX_ROWS_PRINTED)
+    cells = {
+        kpi_name(k, labels): [
+            interval(m, h, k, labels)
+            for m, h in zip(shown[k], shown[f"{k}_half_width"], strict=True)
+        ]
+        for k in kpis
+    }
+    table = shown[["point", *parameters]].assign(**cells)
+    print(table.to_string(index=False))
     if len(summary) > MAX_ROWS_PRINTED:
         print(f"... {len(summary) - MAX_ROWS_PRINTED} more points")
+    print(units_note(labels, plus_minus=True))

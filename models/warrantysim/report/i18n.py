@@ -7,8 +7,11 @@ finance reports use; the conversion is display only, the model's numbers stay in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from warrantysim.report import terms
 
 
 class Lang(StrEnum):
@@ -24,6 +27,15 @@ class MoneyUnit(StrEnum):
     @property
     def divisor(self) -> float:
         return 1e4 if self is MoneyUnit.WAN else 1.0
+
+    @property
+    def decimals(self) -> int:
+        """Decimals an amount is shown and stored with: whole yuan, or 万元 to 100 yuan."""
+        return 2 if self is MoneyUnit.WAN else 0
+
+    def shown(self, yuan: float) -> float:
+        """``yuan`` in this unit, rounded to its precision (what a cell or a table shows)."""
+        return round(yuan / self.divisor, self.decimals) + 0.0  # + 0.0: no "-0.00"
 
 
 _EN: dict[str, str] = {
@@ -170,17 +182,54 @@ _UNIT_NAME = {
 }
 
 
+_EN.update(terms.EN)
+_ZH.update(terms.ZH)
+
+
 @dataclass(frozen=True)
 class Labels:
-    """What to call things, and in which unit to show money."""
+    """What to call things, in which unit to show money, and from which calendar month.
+
+    ``start`` (``simulation.start``, ``YYYY-01``) names fiscal years by their calendar year and
+    months by their date; without it they are "Year 1", "Month 7".
+    """
 
     lang: Lang = Lang.EN
     money_unit: MoneyUnit = MoneyUnit.YUAN
+    start: str | None = None
 
     def __call__(self, key: str) -> str:
         """The label of ``key``; an unknown key (a ledger line, say) is shown as itself, tidied."""
-        table = _ZH if self.lang is Lang.ZH else _EN
-        return table.get(key, _EN.get(key, key.replace("_", " ").capitalize()))
+        if self.lang is Lang.ZH:
+            # A key in Chinese (a CAS line) is its own label.
+            return _ZH.get(key, key if not key.isascii() else self._english(key))
+        return self._english(key)
+
+    @staticmethod
+    def _english(key: str) -> str:
+        return _EN.get(key, key.replace("_", " ").capitalize())
+
+    def knows(self, key: str) -> bool:
+        """Whether ``key`` has a label in this language (not a fallback)."""
+        return key in (_ZH if self.lang is Lang.ZH else _EN)
+
+    def with_start(self, start: str | None) -> Labels:
+        return replace(self, start=start)
+
+    @property
+    def start_year(self) -> int | None:
+        return int(self.start[:4]) if self.start else None
+
+    def year(self, fiscal_year: int) -> str:
+        """Fiscal year k as a heading: ``FY 2027`` / ``2027年`` with a start, else ``Year k``."""
+        first = self.start_year
+        if first is None:
+            return self("year_n").format(n=int(fiscal_year))
+        # Month 1 is January, so fiscal year k ends in calendar year first + k - 1.
+        return self("fy").format(year=first + int(fiscal_year) - 1)
+
+    def percent(self, share: float, digits: int = 1) -> str:
+        return self("not_available") if not math.isfinite(share) else f"{100 * share:.{digits}f}%"
 
     @property
     def money(self) -> str:
@@ -192,9 +241,9 @@ class Labels:
 
     def amount(self, yuan: float) -> str:
         """A money figure as text in the chosen unit, thousands separated."""
-        value = yuan / self.money_unit.divisor
-        digits = 1 if self.money_unit is MoneyUnit.WAN else 0
-        return f"{value:,.{digits}f}"
+        if not math.isfinite(yuan):
+            return self("not_available")
+        return f"{self.money_unit.shown(yuan):,.{self.money_unit.decimals}f}"
 
 
 DEFAULT_LABELS = Labels()

@@ -8,6 +8,7 @@ from typing import Any
 
 import vl_convert as vlc
 
+from warrantysim.atomic import write_atomic, write_text_atomic
 from warrantysim.report.html import CJK_FONT
 from warrantysim.report.i18n import Labels, Lang
 
@@ -38,7 +39,14 @@ def write_images(specs: Mapping[str, dict[str, Any]], folder: Path, labels: Labe
     written = []
     for name, spec in specs.items():
         png_path, svg_path = folder / f"{name}.png", folder / f"{name}.svg"
-        png_path.write_bytes(png(spec, labels))
-        svg_path.write_text(svg(spec, labels), encoding="utf-8")
+        _write_bytes(png_path, png(spec, labels))
+        write_text_atomic(svg_path, svg(spec, labels))
         written += [png_path, svg_path]
     return written
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    def write(temp: Path) -> None:
+        temp.write_bytes(data)
+
+    write_atomic(path, write)

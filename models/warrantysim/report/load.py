@@ -10,18 +10,24 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from warrantysim.report.figures import PolicyResults
+from warrantysim.report.figures import STATEMENT_TABLES, PolicyResults
+from warrantysim.report.policies import PolicyInfo
 
 
 @dataclass(frozen=True)
 class ResultsDir:
-    """One policy's results: the three tables and the resolved scenario's name and description."""
+    """One policy's results: the three tables, the CAS statements (empty frames in a folder
+    written before them) and the resolved scenario's names and settings."""
 
     name: str
     description: str
     kpis: pd.DataFrame
     monthly: pd.DataFrame
     annual: pd.DataFrame
+    info: PolicyInfo
+    income_statement: pd.DataFrame
+    balance_sheet: pd.DataFrame
+    cash_flow: pd.DataFrame
 
 
 class DamagedResults(ValueError):
@@ -36,14 +42,21 @@ def read_results(path: Path) -> ResultsDir:
     """
     path = Path(path)
     _refuse_damaged(path)
-    meta = _scenario_meta(path / "scenario.yaml")
+    info = PolicyInfo.from_scenario(_scenario_meta(path / "scenario.yaml"), path.name)
+    statements = {name: _optional_table(path / f"{name}.parquet") for name in STATEMENT_TABLES}
     return ResultsDir(
-        name=str(meta.get("name") or path.name),
-        description=str(meta.get("description") or ""),
+        name=info.name,
+        description=info.description,
         kpis=pd.read_parquet(path / "kpis.parquet"),
         monthly=pd.read_parquet(path / "monthly.parquet"),
         annual=pd.read_parquet(path / "annual.parquet"),
+        info=info,
+        **statements,
     )
+
+
+def _optional_table(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path) if path.is_file() else pd.DataFrame()
 
 
 def _refuse_damaged(path: Path) -> None:
@@ -76,6 +89,7 @@ def read_comparison(paths: Sequence[Path]) -> PolicyResults:
     return PolicyResults.of(
         dict(zip(names, found, strict=True)),
         {n: r.description for n, r in zip(names, found, strict=True)},
+        {n: r.info for n, r in zip(names, found, strict=True)},
     )
 
 

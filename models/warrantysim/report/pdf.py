@@ -51,6 +51,6 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
             html_path.resolve().as_uri(),
         ]
         subprocess.run(command, check=True, capture_output=True, timeout=_TIMEOUT_S)
-    if not pdf_path.exists():
+    if not pdf_path.exists() or pdf_path.stat().st_size == 0:
         raise RuntimeError(f"Chromium did not write {pdf_path}")
     return pdf_path

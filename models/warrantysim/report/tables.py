@@ -88,7 +88,11 @@ def writedowns_by_kind(annual: pd.DataFrame) -> pd.DataFrame:
     means = annual.groupby([POLICY, "fiscal_year"], observed=True)[kinds].mean().reset_index()
     out = means.melt([POLICY, "fiscal_year"], kinds, var_name="kind", value_name="amount")
     # Ledger sign conventions differ between expense lines; a chart of losses shows magnitudes.
-    return out.assign(amount=out["amount"].abs())
+    out = out.assign(amount=out["amount"].abs())
+    # A panel per policy that writes something down, a colour per kind that occurs.
+    some = out.groupby(POLICY, observed=True)["amount"].transform("sum") > 0
+    kinds_seen = out.groupby("kind")["amount"].transform("sum") > 0
+    return out[some & kinds_seen].reset_index(drop=True)
 
 
 def paired_differences(
@@ -123,12 +127,80 @@ def _diff_row(metric: str, policy: str, base: pd.Series, other: pd.Series) -> di
 
 
 def book_value_over_time(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Mean month-end spares book value per policy and month, with the cap where known."""
+    """Mean month-end spares book value per policy and month, with the cap where known.
+
+    The ledger records the cap at the year end that tests it (NaN in the other months); here
+    each month of a fiscal year carries the cap its year end applies, so it draws as steps.
+    A year that ends after the horizon has no cap.
+    """
     out = band(monthly, [POLICY, "month"], "spares_book_value_end")
     if CAP_COLUMN in monthly:
         cap = monthly.groupby([POLICY, "month"], observed=True)[CAP_COLUMN].mean()
-        out = out.merge(cap.reset_index(), on=[POLICY, "month"], how="left")
+        years = monthly.groupby([POLICY, "month"], observed=True)["fiscal_year"].first()
+        frame = pd.DataFrame({CAP_COLUMN: cap, "fiscal_year": years}).reset_index()
+        by_year = frame.groupby([POLICY, "fiscal_year"], observed=True)[CAP_COLUMN]
+        frame[CAP_COLUMN] = by_year.transform("mean")
+        out = out.merge(frame.drop(columns="fiscal_year"), on=[POLICY, "month"], how="left")
     return out
+
+
+def cumulative_difference(monthly: pd.DataFrame, base: str) -> pd.DataFrame:
+    """Per policy other than ``base`` and month: the cumulative profit minus the base's, paired
+    by replication, its mean and 5–95 % band (where the policies part, which the level hides)."""
+    ordered = monthly.sort_values([POLICY, REPLICATION, "month"])
+    cum = ordered.assign(
+        cumulative=ordered.groupby([POLICY, REPLICATION], observed=True)["profit"].cumsum()
+    )
+    wide = cum.pivot_table(
+        index=[REPLICATION, "month"], columns=POLICY, values="cumulative", observed=True
+    )
+    others = [p for p in wide.columns if p != base]
+    long = wide[others].sub(wide[base], axis=0).reset_index()
+    diff = long.melt([REPLICATION, "month"], var_name=POLICY, value_name="difference")
+    out = band(diff, [POLICY, "month"], "difference")
+    # The base stays a category (with no rows) so charts give each policy its usual colour.
+    every = [str(p) for p in wide.columns]
+    out[POLICY] = pd.Categorical(out[POLICY].astype(str), every, ordered=True)
+    return out
+
+
+def paired_by_year(annual: pd.DataFrame, base: str, lines: Sequence[str]) -> pd.DataFrame:
+    """Each policy's annual line minus the base's, paired by replication, per fiscal year, with
+    its 95 % t-interval: columns ``policy``, ``line``, ``fiscal_year``, ``difference``, ``lo``,
+    ``hi``."""
+    rows = []
+    for line in (x for x in lines if x in annual):
+        wide = annual.pivot_table(
+            index=[REPLICATION, "fiscal_year"], columns=POLICY, values=line, observed=True
+        )
+        for policy in (p for p in wide.columns if p != base):
+            diff = (wide[policy] - wide[base]).rename("d").reset_index()
+            stats = mean_ci(diff.assign(policy=policy), [POLICY, "fiscal_year"], "d")
+            rows.append(stats.assign(line=line).rename(columns={"mean": "difference"}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+WIN_RELATIVE = 1e-9
+"""Differences below this share of the base's value are rounding, not a policy's effect."""
+
+
+def win_share(kpis: pd.DataFrame, base: str, metric: str) -> pd.DataFrame:
+    """Per policy other than ``base``: in how many paired replications its ``metric`` is higher
+    than the base's (``wins``), of ``n``, and the share. Higher means by more than float noise
+    (:data:`WIN_RELATIVE` of the base's value): sums taken in another order are no win."""
+    wide = kpis.pivot(index=REPLICATION, columns=POLICY, values=metric)
+    noise = WIN_RELATIVE * wide[base].abs()
+    rows = [
+        {
+            POLICY: str(p),
+            "wins": int((wide[p] - wide[base] > noise).sum()),
+            "n": int(wide[p].notna().sum()),
+        }
+        for p in wide.columns
+        if p != base
+    ]
+    out = pd.DataFrame(rows, columns=[POLICY, "wins", "n"])
+    return out.assign(share=out["wins"] / out["n"].where(out["n"] > 0))
 
 
 def annual_statement(
@@ -141,3 +213,15 @@ def annual_statement(
     numeric = [c for c in lines if pd.api.types.is_numeric_dtype(annual[c])]
     rows = annual[annual[POLICY] == policy]
     return rows.groupby("fiscal_year")[numeric].mean().T
+
+
+STATEMENT_KEYS = ("period", "number", "fiscal_year", REPLICATION, POLICY)
+"""Columns of a CAS statement table that are keys, not lines (``accounting/cas.py``)."""
+
+
+def cas_statement(statement: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """A policy's mean CAS statement by fiscal year: rows are its lines (in the table's order),
+    columns fiscal years."""
+    lines = [c for c in statement if c not in STATEMENT_KEYS]
+    rows = statement[(statement[POLICY] == policy) & (statement["period"] == "year")]
+    return rows.groupby("fiscal_year")[lines].mean().T

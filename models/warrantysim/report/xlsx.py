@@ -1,7 +1,10 @@
-"""The Excel workbook: each policy's mean annual statement, the replication data, chart images.
+"""The Excel workbook: KPIs, paired differences, the CAS statements, each policy's annual
+statement, every row of the annual table, and the chart images.
 
-Numbers are written as numbers in yuan (finance formats them as it likes); the ``annual`` sheet
-holds every row of ``annual.parquet`` of every policy so totals can be re-derived in Excel.
+Amounts are in the report's unit (yuan or 万元), rounded to its precision
+(:meth:`MoneyUnit.shown`) and formatted (thousands separated; shares as percentages), so a cell
+shows what the HTML report shows and holds no float noise. Each sheet's header rows are frozen.
+The ``annual`` sheet keeps the column keys of ``annual.parquet`` so totals can be re-derived.
 
 Names come from users (folder and scenario names), so text is always written as a text cell
 (``=1+2`` stays the text ``=1+2``, never a live formula) without the control characters XML
@@ -12,6 +15,7 @@ sheets.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -21,25 +25,43 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.drawing.image import Image
-from openpyxl.utils.dataframe import dataframe_to_rows
 from openpyxl.worksheet.worksheet import Worksheet
 
+from warrantysim.accounting.units import Unit, is_money, unit_of
+from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.report import tables
-from warrantysim.report.figures import PolicyResults
-from warrantysim.report.i18n import Labels
+from warrantysim.report.decision import DECISION_KPI
+from warrantysim.report.figures import STATEMENT_TABLES, PolicyResults
+from warrantysim.report.i18n import Labels, Lang, MoneyUnit
+from warrantysim.report.terms import EN, ZH
 
 ANNUAL_SHEET = "annual"
 CHARTS_SHEET = "charts"
+KPI_SHEET = {Lang.EN: "KPIs", Lang.ZH: "指标"}
+DIFFERENCE_SHEET = {Lang.EN: "differences", Lang.ZH: "与基准之差"}
 _ROWS_PER_IMAGE = 32
 _MAX_SHEET_NAME = 31  # Excel's limit
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")  # Excel refuses these characters
-_RESERVED = ("history",)  # Excel keeps this name for itself
+_RESERVED = (
+    "history",  # Excel keeps this name for itself
+    *KPI_SHEET.values(),
+    *DIFFERENCE_SHEET.values(),
+    *(words[name] for words in (EN, ZH) for name in STATEMENT_TABLES),
+)
+SHARE_FORMAT = "0.00%"
+OTHER_FORMAT = "#,##0.000"
+_OTHER_DECIMALS = 6
+
+
+def money_format(unit: MoneyUnit) -> str:
+    return "#,##0" if unit.decimals == 0 else "#,##0." + "0" * unit.decimals
 
 
 def statement_sheet_names(policies: Sequence[str]) -> dict[str, str]:
     """A valid sheet name per policy: Excel's characters and length, unique whatever the case,
-    never a data sheet's (``annual``, ``charts``); clashes get ``~2``, ``~3`` at the end."""
-    taken = {ANNUAL_SHEET, CHARTS_SHEET, *_RESERVED}
+    never a data sheet's (``annual``, ``charts``, the KPI, difference and statement sheets);
+    clashes get ``~2``, ``~3`` at the end."""
+    taken = {n.casefold() for n in (ANNUAL_SHEET, CHARTS_SHEET, *_RESERVED)}
     names = {}
     for policy in policies:
         base = _NOT_IN_SHEET_NAMES.sub("_", policy).strip("'").strip() or "policy"
@@ -56,31 +78,147 @@ def statement_sheet_names(policies: Sequence[str]) -> dict[str, str]:
 def write_workbook(
     comparison: PolicyResults, path: Path, pngs: Mapping[str, bytes], labels: Labels
 ) -> Path:
+    c = comparison
     book = Workbook()
     first = book.active
     assert first is not None
     book.remove(first)
-    sheet_names = statement_sheet_names(list(comparison.policies))
-    for policy in comparison.policies:
-        statement = tables.annual_statement(comparison.annual, policy)
+    _write_kpis(book.create_sheet(KPI_SHEET[labels.lang]), c, labels)
+    if len(c.policies) > 1:
+        _write_differences(book.create_sheet(DIFFERENCE_SHEET[labels.lang]), c, labels)
+    for name in STATEMENT_TABLES:
+        statement = c.statement(name)
+        if statement is not None:
+            _write_cas(book.create_sheet(labels(name)), statement, c.policies, labels)
+    sheet_names = statement_sheet_names(list(c.policies))
+    for policy in c.policies:
+        statement = tables.annual_statement(c.annual, policy)
         _write_statement(book.create_sheet(sheet_names[policy]), statement, labels)
-    _write_frame(book.create_sheet(ANNUAL_SHEET), comparison.annual.astype({"policy": str}))
+    _write_annual(book.create_sheet(ANNUAL_SHEET), c.annual.astype({"policy": str}), labels)
     _write_images(book.create_sheet(CHARTS_SHEET), pngs)
     book.save(path)
     return path
 
 
+def cell_value(value: object, metric: str, labels: Labels) -> object:
+    """What a cell holds: money in the unit, rounded to its precision; other numbers rounded
+    to 6 decimals (float noise off); NaN as an empty cell."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    if not math.isfinite(value):
+        return None
+    if is_money(metric):
+        return labels.money_unit.shown(float(value))
+    return round(float(value), _OTHER_DECIMALS) + 0.0 if isinstance(value, float) else value
+
+
+def number_format(metric: str, labels: Labels) -> str:
+    if is_money(metric):
+        return money_format(labels.money_unit)
+    if unit_of(metric) is Unit.SHARE:
+        return SHARE_FORMAT
+    unit = unit_of(metric)
+    return "#,##0" if unit in (Unit.COUNT, Unit.INDEX) else OTHER_FORMAT
+
+
+def _write_kpis(sheet: Worksheet, c: PolicyResults, labels: Labels) -> None:
+    """A row per KPI; per policy its mean and 95 % CI (two header rows: policy, statistic)."""
+    numeric = [str(k) for k in c.kpis.select_dtypes("number").columns]
+    others = sorted(k for k in numeric if k not in HEADLINE_KPIS and _reported(k))
+    kpis = [k for k in HEADLINE_KPIS if k in numeric] + others
+    means = tables.long_mean_ci(c.kpis, [tables.POLICY], kpis).set_index(["metric", "policy"])
+    stats = (("mean", labels("mean")), ("lo", labels("ci_low")), ("hi", labels("ci_high")))
+    _append(sheet, [labels("kpi"), *[p for p in c.policies for _ in stats]])
+    _append(sheet, ["", *[name for _ in c.policies for _, name in stats]])
+    for kpi in kpis:
+        values = [means.loc[(kpi, p), s] for p in c.policies for s, _ in stats]
+        _append_numbers(sheet, _kpi_label(kpi, labels), values, kpi, labels)
+    _finish(sheet, "B3", 34)
+
+
+def _reported(column: str) -> bool:
+    """A KPI column with a unit, not a key (replication, seed)."""
+    unit = unit_of(column)
+    return unit is not None and unit is not Unit.INDEX
+
+
+def _kpi_label(kpi: str, labels: Labels) -> str:
+    return labels(kpi) + (f" ({labels.money})" if is_money(kpi) else "")
+
+
+def _write_differences(sheet: Worksheet, c: PolicyResults, labels: Labels) -> None:
+    """A row per KPI and policy: the paired difference from the base and its 95 % CI, and for
+    the decision KPI how many paired replications the policy wins."""
+    heads = ["difference", "ci_low", "ci_high"]
+    _append(sheet, [labels("kpi"), labels("policy"), *map(labels, heads), labels("wins")])
+    wins = tables.win_share(c.kpis, c.base, DECISION_KPI).set_index(tables.POLICY)["share"]
+    for r in c.differences().to_dict("records"):
+        kpi, policy = str(r["kpi"]), str(r["policy"])
+        share = float(wins[policy]) if kpi == DECISION_KPI else None
+        values = [cell_value(r[k], kpi, labels) for k in ("difference", "lo", "hi")]
+        _append(sheet, [_kpi_label(kpi, labels), policy, *values, share])
+        for cell in sheet[sheet.max_row][2:5]:
+            cell.number_format = number_format(kpi, labels)
+        sheet.cell(row=sheet.max_row, column=6).number_format = SHARE_FORMAT
+    _finish(sheet, "C2", 34)
+
+
+def _write_cas(
+    sheet: Worksheet, statement: pd.DataFrame, policies: Sequence[str], labels: Labels
+) -> None:
+    """A CAS statement: a row per line, a column per policy and fiscal year (two header rows)."""
+    means = {p: tables.cas_statement(statement, p) for p in policies}
+    years = [(p, y) for p in policies for y in means[p].columns]
+    _append(sheet, [f"{labels('line')} ({labels.money})", *[p for p, _ in years]])
+    _append(sheet, ["", *[labels.year(int(y)) for _, y in years]])
+    for line in means[policies[0]].index:
+        values = [labels.money_unit.shown(float(means[p].loc[line, y])) for p, y in years]
+        _append(sheet, [labels(str(line)), *values])
+        for cell in sheet[sheet.max_row][1:]:
+            cell.number_format = money_format(labels.money_unit)
+    _finish(sheet, "B3", 40)
+
+
 def _write_statement(sheet: Worksheet, statement: pd.DataFrame, labels: Labels) -> None:
-    """Rows: ledger lines (key in column A, label in B); columns: fiscal years, in yuan."""
-    _append(sheet, ["line", labels("line"), *[f"FY{y}" for y in statement.columns]])
+    """Rows: ledger lines (labelled); columns: fiscal years; amounts in the unit."""
+    _append(sheet, [labels("line"), *[labels.year(int(y)) for y in statement.columns]])
     for line, row in statement.iterrows():
-        _append(sheet, [str(line), labels(str(line)), *[float(v) for v in row]])
-    sheet.column_dimensions["B"].width = 28
+        _append_numbers(sheet, labels(str(line)), list(row), str(line), labels)
+    _finish(sheet, "B2", 34)
 
 
-def _write_frame(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    for row in dataframe_to_rows(frame, index=False, header=True):
-        _append(sheet, row)
+def _write_annual(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None:
+    """Every row of the annual table, money in the unit; the header keeps the column keys."""
+    columns = [str(c) for c in frame.columns]
+    _append(sheet, columns)
+    for row in frame.itertuples(index=False):
+        _append(
+            sheet, [cell_value(_plain(v), k, labels) for k, v in zip(columns, row, strict=True)]
+        )
+    for i, key in enumerate(columns, start=1):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+            cell.number_format = number_format(key, labels)
+    _finish(sheet, "A2", None)
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers (openpyxl writes those)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def _append_numbers(
+    sheet: Worksheet, label: str, values: Iterable[Any], metric: str, labels: Labels
+) -> None:
+    _append(sheet, [label, *[cell_value(_plain(v), metric, labels) for v in values]])
+    for cell in sheet[sheet.max_row][1:]:
+        cell.number_format = number_format(metric, labels)
+
+
+def _finish(sheet: Worksheet, freeze: str, first_width: float | None) -> None:
+    sheet.freeze_panes = freeze
+    if first_width is not None:
+        sheet.column_dimensions["A"].width = first_width
 
 
 def _append(sheet: Worksheet, values: Iterable[Any]) -> None:

@@ -81,9 +81,22 @@ class Engine(StrEnum):
     """Window arithmetic: fixed lead times, unlimited repair capacity, no no-fault-found."""
 
 
+def _january(text: str | None) -> str | None:
+    """``YYYY-01``: month 1 is January (``accounting/periods.py``), and China's fiscal year
+    (会计年度) is the calendar year, so a run that starts in another month has no calendar."""
+    if text is None:
+        return None
+    year, _, month = str(text).partition("-")
+    if not (len(year) == 4 and year.isdigit() and month == "01"):
+        raise ValueError(f"expected YYYY-01 (runs start in January), got {text!r}")
+    return str(text)
+
+
 class Simulation(_Model):
     horizon_months: Months | None = None
     """Months simulated; ``None`` = sales_months + warranty_months."""
+    start: Annotated[str | None, AfterValidator(_january)] = None
+    """Calendar month of month 1 (``2027-01``), for labels only; ``None``: "Year 1, 2, ..."."""
     replications: Annotated[int, Field(ge=1, le=1_000_000)] = 20
     seed: Annotated[int, Field(ge=0, le=MAX_INT64)] = 2026
     engine: Engine = Engine.AUTO
@@ -545,6 +558,10 @@ class OpeningBalance(_Model):
 class Scenario(_Model):
     name: Name
     description: str = ""
+    title_zh: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    """The policy's name in Chinese reports (``--lang zh``); ``None``: ``name``, with a warning."""
+    description_zh: str | None = None
+    """``description`` in Chinese; ``None``: the English one."""
     simulation: Simulation = Field(default_factory=Simulation)
     product: Product
     pricing: Pricing

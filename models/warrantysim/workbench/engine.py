@@ -67,10 +67,11 @@ def simulation_key(scenario: Scenario, price: float) -> str:
     """A hash of what the simulation reads, and nothing else.
 
     The event log depends on the fleet, parts, lives, stocking, service and quality; it does not
-    read the name, the description, the accounting section, the suppliers' money terms or the
-    service's and screening's costs and penalties (applied when booking: docs/design.md, "book"
-    is a pure function of the log), so policies that differ only there share their logs. A
-    supplier's ``recovery_rate`` is kept: the simulation draws which chargebacks it accepts.
+    read the name, the descriptions, the Chinese title, the accounting section, the suppliers'
+    money terms or the service's and screening's costs and penalties (applied when booking:
+    docs/design.md, "book" is a pure function of the log), so policies that differ only there
+    share their logs. A supplier's ``recovery_rate`` is kept: the simulation draws which
+    chargebacks it accepts.
     """
     neutral_suppliers = {
         n: Supplier(recovery_rate=s.recovery_rate) for n, s in scenario.suppliers.items()
@@ -87,6 +88,8 @@ def simulation_key(scenario: Scenario, price: float) -> str:
         update={
             "name": "",
             "description": "",
+            "title_zh": None,
+            "description_zh": None,
             "accounting": Accounting(),
             "suppliers": neutral_suppliers,
             "service": service,

@@ -43,8 +43,11 @@ class ChartsView:
         self.widget = w.VBox(list(self.charts.values()))
 
     def show(self, comparison: PolicyResults, labels: Labels) -> None:
-        for name, chart in figures(comparison, labels).items():
-            self.charts[name].chart = chart
+        drawn = figures(comparison, labels)
+        for name, view in self.charts.items():
+            # A figure a comparison does not have (no write-downs, a single policy) is emptied,
+            # never left showing the previous comparison's.
+            view.chart = drawn.get(name, _placeholder())
 
 
 class DifferenceView:

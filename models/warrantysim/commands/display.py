@@ -1,0 +1,97 @@
+"""How the command line shows numbers: the report's words and money unit (``--lang``, ``--unit``).
+
+``run``, ``compare``, ``sweep`` and ``report`` take the same two options. Money is printed in
+yuan or 万元 to the unit's precision, shares (fill rate, warranty cost / revenue) as
+percentages, other values with four significant digits; in Chinese, KPI and policy names are
+the report's (``title_zh``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Mapping, Sequence
+
+from warrantysim.accounting.units import Unit, is_money, unit_of
+from warrantysim.report.i18n import Labels, Lang, MoneyUnit
+
+
+def add_language_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|zh`` and ``--unit yuan|wan``: the words and the money unit of the output."""
+    parser.add_argument(
+        "--lang",
+        choices=[x.value for x in Lang],
+        default=Lang.EN.value,
+        help="language of labels and policy names (zh: the scenarios' title_zh; "
+        "default: %(default)s)",
+    )
+    parser.add_argument(
+        "--unit",
+        choices=[u.value for u in MoneyUnit],
+        default=MoneyUnit.YUAN.value,
+        help="amounts in yuan or 万元 (wan = 10,000 yuan; default: %(default)s)",
+    )
+
+
+def labels_of(args: argparse.Namespace) -> Labels:
+    return Labels(Lang(args.lang), MoneyUnit(args.unit))
+
+
+def kpi_name(kpi: str, labels: Labels) -> str:
+    """English: the KPI's key (what ``--kpis`` takes); Chinese: its label."""
+    return labels(kpi) if labels.lang is Lang.ZH else kpi
+
+
+def value(number: float, kpi: str, labels: Labels) -> str:
+    """A KPI value: money in the unit, a share as a percentage, else 4 significant digits."""
+    if not math.isfinite(number):
+        return "n/a" if math.isnan(number) else ("inf" if number > 0 else "-inf")
+    if is_money(kpi):
+        return labels.amount(number)
+    if unit_of(kpi) is Unit.SHARE:
+        return labels.percent(number, 2)
+    return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+
+
+def interval(mean: float, half_width: float, kpi: str, labels: Labels) -> str:
+    """``mean ± half-width``, or the mean alone when there is no interval (one replication)."""
+    if not math.isfinite(half_width):
+        return value(mean, kpi, labels)
+    return f"{value(mean, kpi, labels)} ± {value(half_width, kpi, labels)}"
+
+
+def units_note(labels: Labels, plus_minus: bool = False) -> str:
+    """The line under a table saying what its numbers are in."""
+    if labels.lang is Lang.ZH:
+        note = f"金额单位:{labels.money};比例以百分比表示"
+        return note + (";± 为95%置信区间半宽" if plus_minus else "")
+    note = f"amounts in {labels.money}; shares in %"
+    return note + ("; ± is the 95% CI half-width" if plus_minus else "")
+
+
+def width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters (and full-width signs) take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def pad(text: str, columns: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns."""
+    space = " " * max(columns - width(text), 0)
+    return space + text if right else text + space
+
+
+def policy_names(
+    names: Sequence[str], titles_zh: Mapping[str, str | None], labels: Labels
+) -> dict[str, str]:
+    """Each scenario's shown name: its ``title_zh`` in Chinese (the name, with a warning on
+    stderr, where it has none)."""
+    if labels.lang is not Lang.ZH:
+        return {n: n for n in names}
+    shown = {}
+    for name in names:
+        title = titles_zh.get(name)
+        if title is None:
+            print(f"warning: {name}: no title_zh; shown by its name", file=sys.stderr)
+        shown[name] = title or name
+    return shown
