@@ -42,6 +42,7 @@ from warrantysim.workbench.layout import (
     STALE_CLASS,
     DashboardWidgets,
 )
+from warrantysim.workbench.pool import WarmPool
 from warrantysim.workbench.urlstate import (
     PageState,
     apply_changes,
@@ -68,6 +69,7 @@ class Dashboard(DashboardWidgets):
         labels: Labels = WORKBENCH_LABELS,
         sources: Mapping[str, Path] | None = None,
         folders: Sequence[Path] | None = None,
+        pool: WarmPool | None = None,
     ) -> None:
         self.labels = labels
         self.folders = list(folders) if folders is not None else readable_folders()
@@ -75,13 +77,18 @@ class Dashboard(DashboardWidgets):
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.sources = dict(sources or {})
         """Each policy's scenario file (what "save as scenario" extends)."""
-        self.cache = ResultsCache()
+        self.cache = ResultsCache(pool=pool)
+        """Booked replications; with ``pool``, computed in its warm worker processes."""
         self.comparison: PolicyResults | None = None
         self.busy = False
         self.replications_used = replications
         self._build_widgets(list(scenarios), list(selected), replications, seed)
         self.background: Background[PolicyResults] = Background(
-            self._done, self._failed, self._set_busy, self._progress
+            self._done,
+            self._failed,
+            self._set_busy,
+            self._progress,
+            pool.supersede if pool is not None else lambda generation: None,
         )
 
     # -- widgets -------------------------------------------------------------------------------
