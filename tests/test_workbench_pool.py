@@ -117,3 +117,26 @@ def test_charts_with_new_data_only_are_updated_in_place(scenarios):
     )
     assert live.in_place == 1
     assert live.widget.spec is not spec
+
+
+@pytest.mark.slow  # vl-convert draws 12 images and the report
+def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_path):
+    from warrantysim.workbench.dashboard import Dashboard
+
+    board = Dashboard(scenarios, list(scenarios)[:2], replications=2, seed=SEED)
+    board.export_root = tmp_path
+    with pytest.raises(ValueError, match="no full answer yet"):
+        board.export_charts()
+    board.update(board.compute())
+    files = board.export_charts()
+    names = {p.stem for p in files}
+    assert names == {"lifetime_profit_difference", *board.charts.charts}
+    for path in files:
+        head = path.read_bytes()[:8]
+        assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head
+    report = board.make_report()
+    assert report.parent != files[0].parent  # each export in its own folder
+    text = report.read_text(encoding="utf-8")
+    assert all(policy in text for policy in board.comparison.policies)
+    board._export_clicked(lambda: [report])
+    assert f"href='warrantysim/exports/{report.parent.name}/report.html'" in board.exported.value

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +28,9 @@ from warrantysim.sim.key import simulation_key
 from warrantysim.sim.model import run_replication
 from warrantysim.workbench.caches import LOG_BYTES, ByteBoundCache, log_bytes
 
+TRACE_ENV = "WARRANTYSIM_TRACE_REPLICATIONS"
+"""Set (to anything): each request's start and each replication a worker completes are
+written to stderr, that is the app's log (the cancel test counts them)."""
 PRELOAD = ["warrantysim.api", "warrantysim.workbench.pool"]
 """Imported once by the fork server; every worker forks from it with the model loaded."""
 
@@ -48,7 +53,15 @@ _worker: _Worker | None = None
 
 def _start_worker(generation: Any, log_bytes_max: int) -> None:
     global _worker
+    # The kernel's interrupt (SIGINT to its process group) is not for the workers: they end
+    # with the kernel, when their task queue closes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(generation, ByteBoundCache(log_bytes_max, log_bytes))
+
+
+def _trace(message: str) -> None:
+    if os.environ.get(TRACE_ENV):
+        print(f"warrantysim: {message}", file=sys.__stderr__, flush=True)  # not the page
 
 
 @lru_cache(maxsize=32)
@@ -74,7 +87,9 @@ def _replication(
     if log is None:
         log = run_replication(scenario, seed, r, price=prepared.price, plan=prepared.plan)
         _worker.logs.put(key, log)
-    return tables_from_log(log, scenario, prepared.price)
+    tables = tables_from_log(log, scenario, prepared.price)
+    _trace(f"generation {generation} replication {r} done")
+    return tables
 
 
 class WarmPool:
@@ -117,6 +132,7 @@ class WarmPool:
         """Tasks of requests older than ``generation`` are skipped from now on."""
         with self._generation.get_lock():
             self._generation.value = max(self._generation.value, generation)
+        _trace(f"generation {generation} begins")
 
     def pids(self) -> list[int]:
         processes = [p for e in self._executors for p in (e._processes or {}).values()]
