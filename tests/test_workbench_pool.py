@@ -96,7 +96,7 @@ def test_charts_with_new_data_only_are_updated_in_place(scenarios):
 
     policies = {n: Policy.of(s) for n, s in scenarios.items()}
     cache = ResultsCache()
-    live = LiveChart()
+    live = LiveChart(in_place=True)
     before = compare_streamed(policies, 2, SEED, cache, _job())
     live.show(figures(before, WORKBENCH_LABELS)["cumulative_profit"])
     spec = live.widget.spec
