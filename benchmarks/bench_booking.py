@@ -5,8 +5,10 @@
 
 For each scenario, after one warm-up replication (lazy imports, caches): the whole of
 ``warrantysim.api.run_one`` minus its once-per-scenario ``prepare`` (price and stock plan), split
-into the physical simulation (``run_replication``) and the booking (``accounting.account``: journal,
-statements, finance KPIs); the rest of ``run_one`` is the physical tables and their merge. Wall and
+into the physical simulation (``run_replication``) and the booking (``accounting.account``: journal
+with payables, VAT, the credit line and income tax, statements, finance KPIs; and since issue 11
+the CAS statements, ``cas_statements()``); the rest of ``run_one`` is the physical tables and
+their merge. Wall and
 CPU seconds, median with min–max. Prints figures only.
 """
 
@@ -45,7 +47,7 @@ def one_replication(scenario: Scenario, replication: int) -> dict[str, float]:
         )
     )
     _, tables_wall, tables_cpu = timed(lambda: tables_from_log(log, scenario, prepared.price))
-    _, book_wall, book_cpu = timed(lambda: account(log, scenario, prepared.price))
+    _, book_wall, book_cpu = timed(lambda: account(log, scenario, prepared.price).cas_statements())
     return {
         "sim_wall": sim_wall,
         "sim_cpu": sim_cpu,

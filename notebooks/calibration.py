@@ -22,7 +22,6 @@
 # model generated with an early-defect problem planted on the battery (see its README).
 
 # %% tags=["parameters"]
-# ruff: noqa: E402  (a notebook: imports below this cell; bare expressions display)
 DATA = "../scenarios/data/nevada-battery.csv"
 PART = "battery"
 BASE = "../scenarios/status-quo.yaml"

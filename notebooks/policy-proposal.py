@@ -22,7 +22,6 @@
 # `papermill policy-proposal.ipynb out.ipynb -p REPLICATIONS 50 -p LANG zh`.
 
 # %% tags=["parameters"]
-# ruff: noqa: E402, B018  (a notebook: imports below this cell; bare expressions display)
 POLICIES = ["status-quo", "expense-on-purchase", "age-writedown-cap", "supplier-chargeback"]
 REPLICATIONS = 20  # to start with; more are added until PRECISION is met
 PRECISION = {"lifetime_profit": 0.002}  # 95 % half-width of each difference / |base mean|

@@ -21,7 +21,6 @@
 # policy has the higher mean KPI at each point of the two-parameter grid.
 
 # %% tags=["parameters"]
-# ruff: noqa: E402  (a notebook: imports below this cell; bare expressions display)
 POLICIES = ["status-quo", "supplier-chargeback"]
 SWEEP_SPEC = None  # None: scenarios/experiments/sweep-example.yaml
 SENSITIVITY_SPEC = None  # None: scenarios/experiments/sensitivity-example.yaml

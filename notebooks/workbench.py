@@ -22,7 +22,6 @@
 # the same random numbers, so differences are the policies' doing. Money is in 万元 (10k CNY).
 
 # %% tags=["parameters"]
-# ruff: noqa: E402, B018  (a notebook: imports below this cell; bare expressions display)
 POLICIES = ["status-quo", "expense-on-purchase", "supplier-chargeback"]
 REPLICATIONS = 5
 SEED = 2026

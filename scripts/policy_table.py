@@ -38,6 +38,8 @@ DIFFERENCE = ("difference", "difference_low", "difference_high")
 COLUMNS = {  # KPI: (heading, divisor, decimals)
     "npv_cash": ("NPV of cash after tax", MILLION, 1),
     "lifetime_tax_paid": ("cash tax", MILLION, 1),
+    "lifetime_vat_paid": ("VAT paid", MILLION, 1),
+    "lifetime_taxes_and_surcharges": ("税金及附加", MILLION, 2),
     "lifetime_profit_after_tax": ("lifetime profit after tax", MILLION, 1),
     "effective_tax_rate": ("effective tax rate %", 0.01, 1),
     "peak_deferred_tax_asset": ("peak deferred tax asset", MILLION, 2),

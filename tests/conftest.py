@@ -43,6 +43,31 @@ def cli() -> Cli:
     return run_cli
 
 
+@pytest.fixture
+def cli_here(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """``cli_here(*args, cwd=...)``: like ``cli``, but ``warrantysim.cli.main`` in this process.
+
+    No process start (about 2 s each); what a user sees is the same, since ``main`` is what the
+    installed command runs. Keep at least one real-process case per error source (``cli``).
+    """
+    from warrantysim.cli import main
+
+    def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        try:
+            status = main([str(arg) for arg in args])
+        except SystemExit as stop:  # argparse's own errors end the process
+            status = stop.code if isinstance(stop.code, int) else 2
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(
+            ["warrantysim", *map(str, args)], status, out.out, out.err
+        )
+
+    return run
+
+
 SLOW_MODULES = {
     "test_notebooks.py": "notebooks run in a kernel",
     "test_app_browser.py": "browser against the served app",
@@ -87,6 +112,21 @@ SLOW_TESTS = {
     "test_sobol_study_end_to_end_from_the_cli",
     "test_replicate_on_processes_equals_simulate",
     "test_the_report_tables_load_without_the_exporters",
+    "test_a_fifo_is_refused_as_a_spec",
+    # measured over ~1.7 s each (serial, --durations) when the fast subset passed a minute
+    "test_saved_scenario_reproduces_the_edited_policy_through_run",
+    "test_run_journal_writes_the_postings_to_parquet",
+    "test_same_seed_same_results",
+    "test_edited_policy_is_marked_and_reset_restores_it",
+    "test_dashboard_shows_cards_first_and_the_difference_spread",
+    "test_moving_a_lever_recomputes_that_policy",
+    "test_update_shows_what_the_api_gives",
+    "test_a_scenario_file_of_the_working_folder_can_join_the_comparison",
+    "test_round_trip_holds_for_any_valid_values",
+    "test_mixture_matches_reliability_on_likelihood_and_cdf",
+    "test_fitted_scenario_runs_and_compares_with_the_status_quo",
+    "test_every_scenario_gets_the_same_seed_per_replication",
+    "test_resume_recomputes_exactly_the_damaged_chunk",
 }
 
 

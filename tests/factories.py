@@ -7,7 +7,7 @@ into the defaults' section, anything else replaces it. Two sets of defaults:
   months, warranty 12 months, no demand noise;
 - ``BOOKS`` (``books_scenario(...)``): one part ``widget`` costing 10 and nothing else costing
   anything unless a test says so, for hand-checked accounting.
-Both leave income tax out (``tax.rate: 0``) unless a test sets it.
+Both leave income tax and VAT out (``tax.rate: 0``, ``tax.vat_rate: 0``) unless a test sets them.
 
 ``make_log`` builds exactly the event log a test describes; ``random_log`` builds a physically
 consistent one (every spare issued was received before, leftovers are scrapped at the end) from
@@ -78,7 +78,7 @@ SIM: dict[str, Any] = {
                 "warranty_months": 12, "demand_noise": "none"},
     "pricing": {"price": 5600.0, "reference_price": 5600.0},
     "simulation": {"replications": 1, "seed": 1},
-    "tax": {"rate": 0.0},  # tests of income tax set it; the rest check the books before tax
+    "tax": {"rate": 0.0, "vat_rate": 0.0},  # tests of tax set them; the rest check books before tax
 }  # fmt: skip
 BOOKS: dict[str, Any] = {
     "name": "books",
@@ -88,7 +88,7 @@ BOOKS: dict[str, Any] = {
     "sales_terms": {"receivable_days": 0.0, "bad_debt_rate": 0.0},
     "service": {"repair_days": 0.0, "target_days": 5.0},
     "simulation": {"replications": 1, "seed": 1, "horizon_months": 24},
-    "tax": {"rate": 0.0},
+    "tax": {"rate": 0.0, "vat_rate": 0.0},
 }  # fmt: skip
 
 
@@ -192,7 +192,8 @@ def make_log(
         defects_screened_out=zeros,
         claims=Claims(part, cl[:, 1], cl[:, 2], fault, np.ones(n_claims, np.int64),
                       np.zeros(n_claims, bool), np.zeros(n_claims, bool), cl[:, 2],
-                      cl[:, 2] + repair_days, accepted),
+                      cl[:, 2] + repair_days, accepted, np.arange(n_claims, dtype=np.int64),
+                      np.zeros(n_claims)),
         returns=Returns(part, cl[:, 2], back, np.minimum(cl[:, 2] + refurbish_days, horizon_day)),
         purchases=Purchases(buy[:, 0].astype(np.int64), buy[:, 1], buy[:, 1],
                             buy[:, 2].astype(np.int64), buy[:, 3].astype(np.int64)),

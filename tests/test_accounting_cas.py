@@ -29,6 +29,12 @@ def test_statements_balance_and_reconcile_on_a_shipped_scenario(path: Path) -> N
     months = income["period"] == "month"
     assert np.allclose(income.loc[months, "净利润"], monthly["profit_after_tax"], atol=tolerance)
     assert np.allclose(sheet["资产总计"], sheet["负债和所有者权益总计"], atol=tolerance)
+    provision = sheet["预计负债（流动部分）"] + sheet["预计负债（非流动部分）"]
+    assert np.allclose(provision.iloc[: len(monthly)], monthly["warranty_provision_end"])
+    assert (sheet["预计负债（流动部分）"] >= -tolerance).all()
+    assert (sheet["预计负债（非流动部分）"] >= -tolerance).all()
+    # every shipped scenario sells at a margin over its components, so it pays VAT and surcharges
+    assert income.loc[months, "税金及附加"].sum() > 0.0
     change = monthly["cash_end"].diff().fillna(monthly["cash_end"])
     assert np.allclose(cash.loc[months, "现金及现金等价物净增加额"], change, atol=tolerance)
     assert np.allclose(

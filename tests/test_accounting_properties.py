@@ -65,6 +65,8 @@ def check_balanced(log: EventLog, scenario: Scenario, price: float) -> float:
         - monthly["chargeback_receivable_end"] - monthly["spares_book_value_end"]
         + monthly["warranty_provision_end"] + monthly["payables_end"] + monthly["borrowing_end"]
         - monthly["deferred_tax_asset_end"] + monthly["income_tax_payable_end"]
+        + monthly["vat_payable_end"] - monthly["vat_credit_end"]
+        + monthly["surcharges_payable_end"]
     )  # fmt: skip
     assert np.allclose(monthly["cash_end"], cash, rtol=0, atol=1e-9 * scale)
     assert np.allclose(monthly["cash_end"].diff().fillna(monthly["cash_end"]), monthly["cash_flow"])

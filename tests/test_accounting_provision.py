@@ -116,7 +116,8 @@ def test_year_end_estimates_match_later_claims_on_the_shipped_absorb_cost() -> N
     # The same check on absorb-cost (the baseline's ten parts, 36 months of sales): each claim
     # valued at its part's expected cost per claim on both sides (spare mix with refurbishment,
     # labour, logistics), so what is tested is the expected number of claims still to come on the
-    # cohorts sold, from the renewal function at their ages. No write-down: the estimate is the
+    # units sold, from the renewal equation at each position's age and claims so far
+    # (test_provision_conditioning.py checks the terms). No write-down: the estimate is the
     # remaining cost itself. 6 replications; |mean gap| within 4 standard errors.
     sc = load_scenario(SCENARIOS / "absorb-cost.yaml")
     service = sc.service.labour_cost_per_repair + sc.service.logistics_cost_per_repair

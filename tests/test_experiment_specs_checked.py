@@ -6,11 +6,11 @@ changes no number (description, KPI list) does not stop a resume.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from factories import Cli, Writer
 from warrantysim import experiments as ex
 from warrantysim.experiments.store import ResultsStore, Table
 
@@ -32,11 +32,6 @@ parameters:
 """
 
 
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "warrantysim.cli", *map(str, args)],
-                          capture_output=True, text=True, check=False, timeout=300)  # fmt: skip
-
-
 def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1
@@ -44,46 +39,46 @@ def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     return done.stderr.strip()
 
 
-def write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize("command", ["sweep", "sensitivity"])
-def test_an_unknown_kpi_is_refused_before_any_run(tmp_path: Path, command: str) -> None:
+def test_an_unknown_kpi_is_refused_before_any_run(
+    tmp_path: Path, command: str, write: Writer, cli_here: Cli
+) -> None:
     text = SWEEP.replace("kpis: [fill_rate]", "kpis: [fill_rate, lifetime_proft]")
     if command == "sensitivity":
         text = text.replace("kind: sweep", "kind: sensitivity\nmethod: morris\nn: 2")
         text = text.replace("{values: [2, 4]}", "{range: [2, 8], integer: true}")
     out = tmp_path / "out"
-    error = one_line_error(cli(command, write(tmp_path, text), "--out", out, "--executor",
-                               "serial", "--progress", "quiet"))  # fmt: skip
+    spec = write("spec.yaml", text)
+    error = one_line_error(cli_here(command, spec, "--out", out, "--executor", "serial",
+                                    "--progress", "quiet"))  # fmt: skip
     assert f"{tmp_path / 'spec.yaml'}: kpis: unknown lifetime_proft; the KPIs: " in error
     assert "fill_rate" in error.split("the KPIs:")[1]  # the list of what there is
     assert not ResultsStore(out).exists()
     assert not list(out.glob("chunks/*"))
 
 
-def test_kpis_given_on_the_command_line_are_checked_up_front(tmp_path: Path) -> None:
+def test_kpis_given_on_the_command_line_are_checked_up_front(
+    tmp_path: Path, write: Writer, cli_here: Cli
+) -> None:
     out = tmp_path / "out"
-    error = one_line_error(cli("sweep", write(tmp_path, SWEEP), "--kpis", "fill_rat", "--out",
-                               out, "--executor", "serial", "--progress", "quiet"))  # fmt: skip
+    spec = write("spec.yaml", SWEEP)
+    error = one_line_error(cli_here("sweep", spec, "--kpis", "fill_rat", "--out", out,
+                                    "--executor", "serial", "--progress", "quiet"))  # fmt: skip
     assert "fill_rat" in error
     assert not ResultsStore(out).exists()
 
 
-def test_description_and_kpis_do_not_stop_a_resume(tmp_path: Path) -> None:
+def test_description_and_kpis_do_not_stop_a_resume(tmp_path: Path, write: Writer) -> None:
     out = tmp_path / "out"
     options = {"out": out, "executor": "serial", "progress": "quiet", "tables": (Table.KPIS,)}
-    first = ex.sweep(write(tmp_path, SWEEP), **options)
+    first = ex.sweep(write("spec.yaml", SWEEP), **options)
     log = ResultsStore(out).runlog()
     edited = SWEEP.replace("first try", "the final one").replace("[fill_rate]", "[claims]")
-    again = ex.sweep(write(tmp_path, edited), resume=True, **options)
+    again = ex.sweep(write("spec.yaml", edited), resume=True, **options)
     assert ResultsStore(out).runlog() == log, "nothing recomputed"
     assert again.kpis.equals(first.kpis)
     with pytest.raises(ex.StoreError, match="different experiment"):  # a number-changing edit
-        ex.sweep(write(tmp_path, edited.replace("seed: 5", "seed: 6")), resume=True, **options)
+        ex.sweep(write("spec.yaml", edited.replace("seed: 5", "seed: 6")), resume=True, **options)
 
 
 @pytest.mark.parametrize(
@@ -103,18 +98,22 @@ def test_description_and_kpis_do_not_stop_a_resume(tmp_path: Path) -> None:
     ids=["duplicate-key", "bad-yaml", "huge-grid", "infinite-range", "unknown-key"],
 )  # fmt: skip
 def test_spec_problems_are_one_line_naming_the_file(
-    tmp_path: Path, text: str, expected: str
+    text: str, expected: str, write: Writer, cli_here: Cli
 ) -> None:
-    spec = write(tmp_path, text)
-    error = one_line_error(cli("sweep", spec, "--executor", "serial", "--progress", "quiet"))
+    spec = write("spec.yaml", text)
+    error = one_line_error(cli_here("sweep", spec, "--executor", "serial", "--progress", "quiet"))
     assert error.startswith(f"warrantysim sweep: error: {spec}: ")
     assert expected in error
 
 
-def test_a_fifo_or_device_is_refused_as_a_spec(tmp_path: Path) -> None:
+def test_a_fifo_is_refused_as_a_spec(tmp_path: Path, cli: Cli) -> None:
+    """Through the installed command, in a real process: reading a FIFO would block for ever."""
     import os
 
     fifo = tmp_path / "spec.yaml"
-    os.mkfifo(fifo)  # reading it would block for ever
+    os.mkfifo(fifo)
     assert "is a FIFO, not a regular file" in one_line_error(cli("sweep", fifo))
-    assert "is a device or socket" in one_line_error(cli("sensitivity", "/dev/zero"))
+
+
+def test_a_device_is_refused_as_a_spec(cli_here: Cli) -> None:
+    assert "is a device or socket" in one_line_error(cli_here("sensitivity", "/dev/zero"))

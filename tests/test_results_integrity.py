@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from factories import BASELINE, small_sweep_spec
+from factories import BASELINE, Cli, small_sweep_spec
 from warrantysim import experiments as ex
 from warrantysim.cli import main
 from warrantysim.experiments.store import ResultsStore, StoreError, Table
@@ -129,14 +128,11 @@ def test_a_chunk_deleted_with_its_record_is_found_by_the_run_log(
         ex.load_results(out)
 
 
-def test_a_corrupt_manifest_is_one_line(reference: Path, tmp_path: Path) -> None:
+def test_a_corrupt_manifest_is_one_line(reference: Path, tmp_path: Path, cli_here: Cli) -> None:
     out = damaged_copy(reference, tmp_path, "deleted", Table.ANNUAL)
     (out / "manifest.json").write_text('{"kind": "sweep", "chunks": [', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "warrantysim.cli", "sweep", str(reference / "sweep.yaml"),
-         "--out", str(out), "--resume", "--executor", "serial", "--progress", "quiet"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    done = cli_here("sweep", reference / "sweep.yaml", "--out", out, "--resume",
+                    "--executor", "serial", "--progress", "quiet")  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr

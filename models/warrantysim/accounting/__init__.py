@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from warrantysim.accounting.book import accrual_per_unit, book
+from warrantysim.accounting.accrual import accrual_per_unit
+from warrantysim.accounting.book import book
 from warrantysim.accounting.cas import balance_sheet, cash_flow_statement, income_statement
 from warrantysim.accounting.chart import Account
 from warrantysim.accounting.kpis import finance_kpis

@@ -19,24 +19,30 @@ horizon's end what is left of it is released. Cap write-downs and the end-of-lif
 the P&L under every treatment that holds stock (and the age write-down under ``capitalise``), so
 the lifetime total of spare cost is the same under all three: the cost of everything that entered
 stock.
+
+After the operations come VAT (:mod:`.vat`), the period costs (销售费用, 管理费用) and then the
+credit line and income tax, solved together (:mod:`.financing_and_tax`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from warrantysim.accounting import operations as ops
+from warrantysim.accounting.accrual import Settled, accrual_per_unit, settle
 from warrantysim.accounting.cap import CapRule
 from warrantysim.accounting.chart import Account as A
-from warrantysim.accounting.financing import Borrowing, credit_line
+from warrantysim.accounting.financing_and_tax import book_financing_and_tax
 from warrantysim.accounting.inventory import Layers, StockUnits, Valuation, stock_units, value_stock
 from warrantysim.accounting.ledger import Entry, FloatArray, Ledger, ledger_from_entries, post
 from warrantysim.accounting.payables import Payables, payables
 from warrantysim.accounting.periods import IntArray, year_end_indices
 from warrantysim.accounting.pricing import expected_warranty_cost_per_unit, product_unit_cost
-from warrantysim.accounting.provision import review
+from warrantysim.accounting.provision_split import provision_current_portion
 from warrantysim.accounting.receivables import credit_loss
-from warrantysim.accounting.tax import IncomeTax, income_tax
+from warrantysim.accounting.vat import book_vat
 from warrantysim.scenario import Scenario, SparesTreatment
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.sales import history_units, planned_units
@@ -47,11 +53,14 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     _check_log(log)
     entries: list[Entry] = []
     owed = payables(log, scenario)
-    _book_sales(entries, log, scenario, price, owed)
+    output_vat = _book_sales(entries, log, scenario, price, owed)
     _book_service(entries, log, scenario, owed)
     extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit)
-    extras |= _book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
-    return ledger_from_entries(entries, log.horizon_months, price, extras)
+    extras |= book_vat(entries, log, scenario, output_vat, owed)
+    _book_period_costs(entries, log, scenario)
+    extras |= book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
+    ledger = ledger_from_entries(entries, log.horizon_months, price, extras)
+    return replace(ledger, extras=extras | provision_current_portion(log, scenario, ledger))
 
 
 def _check_log(log: EventLog) -> None:
@@ -64,17 +73,15 @@ def _check_log(log: EventLog) -> None:
         )
 
 
-def accrual_per_unit(scenario: Scenario) -> float:
-    """The provision charged per unit sold; ``auto`` is the model's own expected warranty cost."""
-    accrual = scenario.accounting.accrual_per_unit
-    return expected_warranty_cost_per_unit(scenario) if accrual == "auto" else float(accrual)
-
-
 def _book_sales(
     entries: list[Entry], log: EventLog, scenario: Scenario, price: float, owed: Payables
-) -> None:
+) -> FloatArray:
+    """Revenue net of VAT, the receivable with its output VAT (returned), product cost."""
     sale = ops.sales(log, scenario, price)
-    post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, sale.recognised)
+    revenue = ops.revenue(log, scenario, price)
+    post(entries, "units sold", A.TRADE_RECEIVABLES, A.REVENUE, revenue)
+    post(entries, "output VAT on sales", A.TRADE_RECEIVABLES, A.VAT_PAYABLE,
+         sale.recognised - revenue)  # fmt: skip
     post(entries, "customers pay", A.CASH, A.TRADE_RECEIVABLES, sale.collected)
     loss = credit_loss(sale, scenario.sales_terms.bad_debt_rate)
     post(entries, "expected credit loss", A.BAD_DEBT, A.BAD_DEBT_ALLOWANCE, loss)
@@ -86,6 +93,16 @@ def _book_sales(
          owed.components_on_credit)  # fmt: skip
     post(entries, "suppliers paid", A.ACCOUNTS_PAYABLE, A.CASH, owed.paid)
     post(entries, "screening", A.SCREENING_COST, A.CASH, ops.screening_cost(log, scenario))
+    return sale.recognised - revenue
+
+
+def _book_period_costs(entries: list[Entry], log: EventLog, scenario: Scenario) -> None:
+    """销售费用 per unit sold and 管理费用 per month, paid when incurred (scenarios/README.md)."""
+    costs = scenario.expenses
+    selling = np.asarray(log.units_sold * costs.selling_expense_per_unit, dtype=np.float64)
+    post(entries, "selling expenses", A.SELLING_EXPENSES, A.CASH, selling)
+    post(entries, "administrative expenses", A.ADMINISTRATIVE_EXPENSES, A.CASH,
+         np.full(log.horizon_months, costs.administrative_expense_per_month))  # fmt: skip
 
 
 def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario, owed: Payables) -> None:
@@ -132,12 +149,16 @@ def _book_spares(
         at_cost = value_stock(units, log.horizon_months, None, None, scenario.ends_at_horizon)
         held = _cost_held(at_cost)
         return _extras(nothing, nothing * np.nan, nothing, nothing * np.nan, nothing) | held
-    valuation = _valuation(log, scenario, received, price)
+    units = _units(log, received)
     if treatment is SparesTreatment.ACCRUE_PER_UNIT:
-        estimate = _book_accrual(entries, log, scenario, valuation)
+        valuation, settled = settle(
+            log, scenario, lambda reviews: _valuation(log, scenario, units, price, reviews)
+        )
+        estimate = _book_accrual(entries, scenario, settled)
         _book_stock(entries, valuation, on_credit, A.WARRANTY_PROVISION, A.WARRANTY_PROVISION)
         carried = np.zeros(log.horizon_months)  # its age write-down never reached the P&L
     else:
+        valuation = _valuation(log, scenario, units, price, None)
         _book_stock(entries, valuation, on_credit, A.SPARE_PARTS_COST, A.AGE_WRITEDOWN)
         carried = valuation.age_writedown_carried_out
         estimate = np.full(log.horizon_months, np.nan)
@@ -152,74 +173,6 @@ def _cost_held(v: Valuation) -> dict[str, FloatArray]:
     """The cost of the spares held at each month end: their tax base."""
     held = np.cumsum(v.receipts - v.issued_cost - v.leftover_cost)
     return {"spares_cost_held": np.asarray(held, dtype=np.float64)}
-
-
-def _book_financing_and_tax(
-    entries: list[Entry], log: EventLog, scenario: Scenario, spares_cost_held: FloatArray
-) -> dict[str, FloatArray]:
-    """The credit line and income tax on every entry booked so far.
-
-    They depend on each other (tax paid is cash the line may have to lend; interest is
-    deductible), each month only on earlier months, so a fixed point is reached by iterating:
-    each round changes interest by about rate/12 × tax rate of the last change. Every input is
-    the same under the three spares treatments, so the tax paid and the loan are too.
-    """
-    horizon = log.horizon_months
-    booked = ledger_from_entries(entries, horizon, 0.0, {})
-    cash_before = booked.movement(A.CASH)
-    differences = _temporary_differences(booked, spares_cost_held)
-    loan = credit_line(cash_before, scenario.financing)
-    for _ in range(50):
-        tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
-        again = credit_line(cash_before - tax.paid, scenario.financing)
-        converged = np.abs(again.interest - loan.interest).max(initial=0.0) < 1e-7
-        loan = again
-        if converged:
-            break
-    tax = income_tax(booked.profit() - loan.interest, differences, scenario.tax)
-    _post_loan(entries, loan)
-    _post_tax(entries, tax)
-    return {
-        "taxable_profit": tax.taxable_profit,
-        "temporary_differences_end": tax.temporary_differences,
-        "unused_tax_losses_end": tax.unused_losses,
-        "expired_tax_losses": tax.expired_losses,
-        "deferred_tax_unrecognised_end": tax.deferred_tax_unrecognised,
-    }
-
-
-def _temporary_differences(booked: Ledger, spares_cost_held: FloatArray) -> FloatArray:
-    """Deductible temporary differences at month ends: spares (tax base = cost held, less the
-    carrying amount), the warranty provision and the bad-debt allowance (:mod:`.tax`)."""
-    carrying = booked.balance(A.SPARES_INVENTORY) + booked.balance(A.SPARES_WRITEDOWNS)
-    spares = spares_cost_held - carrying
-    provision = -booked.balance(A.WARRANTY_PROVISION)
-    allowance = -booked.balance(A.BAD_DEBT_ALLOWANCE)
-    return np.asarray(spares + provision + allowance, dtype=np.float64)
-
-
-def _post_loan(entries: list[Entry], loan: Borrowing) -> None:
-    post(entries, "credit line drawn", A.CASH, A.SHORT_TERM_BORROWING, loan.drawn)
-    post(entries, "credit line repaid", A.SHORT_TERM_BORROWING, A.CASH, loan.repaid)
-    post(entries, "interest paid", A.INTEREST_EXPENSE, A.CASH, loan.interest)
-
-
-def _post_tax(entries: list[Entry], tax: IncomeTax) -> None:
-    def split(amount: FloatArray) -> tuple[FloatArray, FloatArray]:
-        return np.maximum(amount, 0.0), np.maximum(-amount, 0.0)
-
-    charge, credit = split(tax.current)  # year to date: a loss after a profit gives some back
-    post(entries, "current income tax", A.INCOME_TAX_CURRENT, A.INCOME_TAX_PAYABLE, charge)
-    post(entries, "current income tax reversed", A.INCOME_TAX_PAYABLE, A.INCOME_TAX_CURRENT,
-         credit)  # fmt: skip
-    paid, refunded = split(tax.paid)
-    post(entries, "income tax paid", A.INCOME_TAX_PAYABLE, A.CASH, paid)
-    post(entries, "income tax refunded", A.CASH, A.INCOME_TAX_PAYABLE, refunded)
-    grown, fallen = split(np.diff(tax.deferred_tax_asset, prepend=0.0))
-    post(entries, "deferred tax asset recognised", A.DEFERRED_TAX_ASSET, A.INCOME_TAX_DEFERRED,
-         grown)  # fmt: skip
-    post(entries, "deferred tax asset reversed", A.INCOME_TAX_DEFERRED, A.DEFERRED_TAX_ASSET,
-         fallen)  # fmt: skip
 
 
 def _extras(
@@ -272,14 +225,10 @@ def _book_stock(
     )
 
 
-def _book_accrual(
-    entries: list[Entry], log: EventLog, scenario: Scenario, v: Valuation
-) -> FloatArray:
+def _book_accrual(entries: list[Entry], scenario: Scenario, settled: Settled) -> FloatArray:
     """The accrual, the reviews and the end-of-life release; returns the reviews' estimates."""
-    accrued = np.asarray(log.units_sold * accrual_per_unit(scenario), dtype=np.float64)
+    accrued, drawn, reviewed = settled.accrued, settled.drawn, settled.reviewed
     post(entries, "warranty accrual", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION, accrued)
-    drawn = v.issued_value + ops.labour_logistics(log, scenario) + v.age_writedown
-    reviewed = review(log, scenario, accrued, drawn, _allowance_held(v))
     post(entries, "provision review: top-up", A.WARRANTY_ACCRUAL, A.WARRANTY_PROVISION,
          reviewed.top_up)  # fmt: skip
     post(entries, "provision review: release", A.WARRANTY_PROVISION, A.PROVISION_RELEASE,
@@ -287,7 +236,7 @@ def _book_accrual(
     left = (accrued + reviewed.top_up - reviewed.release - drawn).sum()
     if not scenario.ends_at_horizon:  # a continuing business still owes its units' claims
         return reviewed.estimate
-    at_end = np.zeros(log.horizon_months)
+    at_end = np.zeros(len(accrued))
     at_end[-1] = abs(left)
     if left >= 0:
         post(entries, "provision released at end of life", A.WARRANTY_PROVISION,
@@ -296,14 +245,6 @@ def _book_accrual(
         post(entries, "provision shortfall at end of life", A.WARRANTY_ACCRUAL,
              A.WARRANTY_PROVISION, at_end)  # fmt: skip
     return reviewed.estimate
-
-
-def _allowance_held(v: Valuation) -> FloatArray:
-    """Accumulated write-downs on the stock held at each month end."""
-    issued_allowance = v.issued_cost - v.issued_value
-    return np.cumsum(
-        v.age_writedown + v.cap_writedown - v.cap_writedown_reversed - issued_allowance
-    )
 
 
 def _units(log: EventLog, received: Layers) -> StockUnits:
@@ -317,16 +258,25 @@ def _units(log: EventLog, received: Layers) -> StockUnits:
     )
 
 
-def _valuation(log: EventLog, scenario: Scenario, received: Layers, price: float) -> Valuation:
-    units = _units(log, received)
+def _valuation(
+    log: EventLog,
+    scenario: Scenario,
+    units: StockUnits,
+    price: float,
+    review_expense: FloatArray | None,
+) -> Valuation:
+    """The stock valued; ``review_expense``: the provision reviews' net expense by month, part
+    of the cap's cost of sales under the accrual treatment (:mod:`.accrual`)."""
     policy = scenario.accounting
-    cap = _cap_rule(log, scenario, price)
+    cap = _cap_rule(log, scenario, price, review_expense)
     return value_stock(
         units, log.horizon_months, policy.age_writedown_months, cap, scenario.ends_at_horizon
     )
 
 
-def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None:
+def _cap_rule(
+    log: EventLog, scenario: Scenario, price: float, review_expense: FloatArray | None
+) -> CapRule | None:
     policy = scenario.accounting
     cap = policy.book_value_cap
     points = (cap.absolute, cap.share_of_trailing_cost_of_sales, cap.share_of_planned_cost_of_sales,
@@ -342,8 +292,9 @@ def _cap_rule(log: EventLog, scenario: Scenario, price: float) -> CapRule | None
     base = ops.product_cost(log, scenario)
     if capitalise:
         base = base + ops.labour_logistics(log, scenario)
-    else:
+    else:  # the warranty expense: accruals, and the reviews' top-ups less releases
         base = base + log.units_sold * accrual_per_unit(scenario)
+        base = base if review_expense is None else base + review_expense
     return CapRule(
         absolute=cap.absolute,
         share=cap.share_of_trailing_cost_of_sales,

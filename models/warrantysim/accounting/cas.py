@@ -2,14 +2,19 @@
 
 Each is a table with a row per month (``period`` "month", ``number`` the month) and a row per
 fiscal year (``period`` "year", ``number`` the fiscal year; flows summed, balances at the year
-end), one column per statement line in Chinese. Lines the model has nothing for (销售费用,
-管理费用, 税金及附加 until VAT is modelled) are left out rather than shown as zeros.
+end), one column per statement line in Chinese. Revenue and costs are net of VAT; 税金及附加
+are the surcharges on the VAT paid (:mod:`.vat`); 销售费用 and 管理费用 come from the scenario's
+``expenses`` (0 unless stated: the warranty's costs are in 营业成本, docs/design.md). On the
+balance sheet a VAT credit carried forward and income tax prepaid beyond the tax owed are
+其他流动资产 (财会〔2016〕22号), what is owed of them 应交税费; the provision is split into the
+part expected to be settled within 12 months (流动负债) and the rest (:mod:`.provision_split`).
 
 The cash-flow statement is by the direct method, classifying every journal entry that moves cash
 by the event it books; its 补充资料 reconciles net profit to the operating cash flow (the indirect
 method, CAS 31): 净利润 + impairments + 财务费用 − the increase in deferred tax assets − the
 increase in inventory before impairment − the increase in operating receivables before credit
-losses + the increase in operating payables (payables, taxes, the warranty provision).
+losses + the increase in operating payables (payables, taxes and VAT less a VAT credit, the warranty
+provision).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from warrantysim.accounting.ledger import FloatArray, Ledger
 OPERATING_IN = "销售商品、提供劳务收到的现金"
 OTHER_OPERATING_IN = "收到其他与经营活动有关的现金"
 OPERATING_OUT = "购买商品、接受劳务支付的现金"
+OTHER_OPERATING_OUT = "支付其他与经营活动有关的现金"
 TAXES_OUT = "支付的各项税费"
 BORROWED = "取得借款收到的现金"
 REPAID = "偿还债务支付的现金"
@@ -35,6 +41,11 @@ _DIRECT = {
     "scrap sold": OTHER_OPERATING_IN,
     "income tax paid": TAXES_OUT,
     "income tax refunded": TAXES_OUT,
+    "VAT paid": TAXES_OUT,
+    "VAT credit refunded": TAXES_OUT,
+    "surcharges paid": TAXES_OUT,
+    "selling expenses": OTHER_OPERATING_OUT,
+    "administrative expenses": OTHER_OPERATING_OUT,
     "credit line drawn": BORROWED,
     "credit line repaid": REPAID,
     "interest paid": INTEREST_OUT,
@@ -53,12 +64,19 @@ def income_statement(monthly: pd.DataFrame) -> pd.DataFrame:
     )  # fmt: skip
     cost = m["product_cost"] + m["screening_cost"] + warranty
     impairment = _impairment(m)
-    operating = m["revenue"] - cost - impairment - m["bad_debt"] - m["interest_expense"]
+    period_costs = (
+        m["taxes_and_surcharges"] + m["selling_expenses"] + m["administrative_expenses"]
+        + m["interest_expense"]
+    )  # fmt: skip
+    operating = m["revenue"] - cost - period_costs - impairment - m["bad_debt"]
     tax = m["income_tax_current"] + m["income_tax_deferred"]
     lines = {
         "营业收入": m["revenue"],
         "营业成本": cost,
         "其中：保修成本": warranty,
+        "税金及附加": m["taxes_and_surcharges"],
+        "销售费用": m["selling_expenses"],
+        "管理费用": m["administrative_expenses"],
         "财务费用": m["interest_expense"],
         "资产减值损失": impairment,
         "信用减值损失": m["bad_debt"],
@@ -75,18 +93,23 @@ def income_statement(monthly: pd.DataFrame) -> pd.DataFrame:
 def balance_sheet(monthly: pd.DataFrame) -> pd.DataFrame:
     """资产负债表 at month ends (CNY)."""
     m = monthly
+    income_tax = m["income_tax_payable_end"]
     assets = {
         "货币资金": m["cash_end"],
         "应收账款": m["receivables_end"] - m["bad_debt_allowance_end"],
         "其他应收款": m["chargeback_receivable_end"],
         "存货": m["spares_book_value_end"],
+        "其他流动资产": m["vat_credit_end"] + np.maximum(-income_tax, 0.0),
         "递延所得税资产": m["deferred_tax_asset_end"],
     }
     liabilities = {
         "短期借款": m["borrowing_end"],
         "应付账款": m["payables_end"],
-        "应交税费": m["income_tax_payable_end"],
-        "预计负债": m["warranty_provision_end"],
+        "应交税费": np.maximum(income_tax, 0.0)
+        + m["vat_payable_end"]
+        + m["surcharges_payable_end"],
+        "预计负债（流动部分）": m["warranty_provision_current_end"],
+        "预计负债（非流动部分）": m["warranty_provision_non_current_end"],
     }
     lines = {
         **assets,
@@ -116,7 +139,8 @@ def cash_flow_statement(ledger: Ledger, monthly: pd.DataFrame) -> pd.DataFrame:
 
 def _direct_lines(ledger: Ledger) -> dict[str, FloatArray]:
     horizon = ledger.horizon_months
-    names = (OPERATING_IN, OTHER_OPERATING_IN, OPERATING_OUT, TAXES_OUT, *_FINANCING)
+    names = (OPERATING_IN, OTHER_OPERATING_IN, OPERATING_OUT, TAXES_OUT, OTHER_OPERATING_OUT,
+             *_FINANCING)  # fmt: skip
     lines = {name: np.zeros(horizon) for name in names}
     for entry in ledger.entries:
         sign = (entry.debit is Account.CASH) - (entry.credit is Account.CASH)
@@ -134,7 +158,8 @@ def _reconciliation(m: pd.DataFrame) -> dict[str, pd.Series]:
     receivables = increase("receivables_end") - increase("bad_debt_allowance_end")
     payables = (
         increase("payables_end") + increase("income_tax_payable_end")
-        + increase("warranty_provision_end")
+        + increase("warranty_provision_end") + increase("vat_payable_end")
+        - increase("vat_credit_end") + increase("surcharges_payable_end")
     )  # fmt: skip
     lines = {
         "补充资料：净利润": m["profit_after_tax"],

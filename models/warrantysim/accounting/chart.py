@@ -55,6 +55,18 @@ class Account(IntEnum):
     # issue 10
     CAP_WRITEDOWN_REVERSAL = 29
     """存货跌价准备转回: cap write-downs a higher cap no longer requires (CAS 1 para 19)."""
+    # issue 11: VAT and the period costs
+    VAT_PAYABLE = 30
+    """应交税费—应交增值税: output less input VAT, paid the month after; negative: a credit
+    carried forward (留抵, shown under 其他流动资产)."""
+    SURCHARGES_PAYABLE = 31
+    """应交税费—城建税及教育费附加, paid with the VAT."""
+    TAXES_AND_SURCHARGES = 32
+    """税金及附加: the surcharges on the VAT paid (``accounting/vat.py``)."""
+    SELLING_EXPENSES = 33
+    """销售费用 (``expenses.selling_expense_per_unit``)."""
+    ADMINISTRATIVE_EXPENSES = 34
+    """管理费用 (``expenses.administrative_expense_per_month``)."""
 
     @property
     def column(self) -> str:
@@ -74,6 +86,8 @@ BALANCE_SHEET = (
     Account.BAD_DEBT_ALLOWANCE,
     Account.DEFERRED_TAX_ASSET,
     Account.INCOME_TAX_PAYABLE,
+    Account.VAT_PAYABLE,
+    Account.SURCHARGES_PAYABLE,
 )
 INCOME = (
     Account.REVENUE,
@@ -95,6 +109,9 @@ EXPENSES = (
     Account.CHARGEBACK_UNRECOVERED,
     Account.BAD_DEBT,
     Account.INTEREST_EXPENSE,
+    Account.TAXES_AND_SURCHARGES,
+    Account.SELLING_EXPENSES,
+    Account.ADMINISTRATIVE_EXPENSES,
 )
 TAXES = (Account.INCOME_TAX_CURRENT, Account.INCOME_TAX_DEFERRED)
 """所得税费用, current and deferred: below profit before tax, not a line appraisal may exclude."""

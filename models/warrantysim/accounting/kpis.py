@@ -20,6 +20,7 @@ TOTALS = (
     "profit_after_tax",
     "taxable_profit",
     "tax_paid",
+    "vat_paid",
     "warranty_cost",
     "net_warranty_cost",
     "age_writedown_carried_out",
@@ -82,16 +83,17 @@ def _npv(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
 
 def terminal_value(monthly: pd.DataFrame, rate: float) -> dict[str, float]:
     """The closing working capital, valued as what a continuing business is left with: spares at
-    book value, receivables net of their allowance and accepted chargebacks, less what is owed
-    to suppliers, the income tax owed and the provision still owed (0 for a run that ends: every
-    account is closed then), discounted from the horizon's end like its last cash flow. The NPV
-    of cash itself stays pure cash (after tax, the credit line's principal left out, as
-    ``npv_cash``), identical under every accounting treatment."""
+    book value, receivables net of their allowance and accepted chargebacks, a VAT credit, less
+    what is owed to suppliers, the income tax, VAT and surcharges owed and the provision still
+    owed (0 for a run that ends: every account is closed then), discounted from the horizon's
+    end like its last cash flow. The NPV of cash itself stays pure cash (after tax, the credit
+    line's principal left out, as ``npv_cash``), identical under every accounting treatment."""
     last = monthly.iloc[-1]
     closing = float(
         last["spares_book_value_end"] + last["receivables_end"] - last["bad_debt_allowance_end"]
         + last["chargeback_receivable_end"] - last["payables_end"]
         - last["income_tax_payable_end"] - last["warranty_provision_end"]
+        - last["vat_payable_end"] + last["vat_credit_end"] - last["surcharges_payable_end"]
     )  # fmt: skip
     factors = discount_factors(len(monthly), rate)
     discounted = closing * float(factors[-1])

@@ -16,10 +16,11 @@ Pricing of events (the contract is docs/design.md "Accounting"; choices made her
   (IAS 37 para 53 / CAS 13: only a virtually certain, 基本确定, reimbursement is recognised), a
   receivable of ``chargeback_share`` × spare cost paid ``payment_days`` later; a rejected claim is
   never income, so nothing is written off;
-- a unit sold earns the price, paid ``receivable_days`` after the sale, less ``bad_debt_rate``
-  written off on the due date against the allowance (:mod:`.receivables`); its product cost
-  (``pricing.product_unit_cost``) is paid when it is sold, except its suppliers' components,
-  paid on their terms (:mod:`.payables`); its screening cost is paid when it is sold.
+- a unit sold earns the price net of VAT, paid with its output VAT ``receivable_days`` after
+  the sale, less ``bad_debt_rate`` written off on the due date against the allowance
+  (:mod:`.receivables`); its product cost (``pricing.product_unit_cost``) is paid when it is
+  sold, except its suppliers' components, paid on their terms with their input VAT
+  (:mod:`.payables`, :mod:`.vat`); its screening cost is paid when it is sold.
   Screening's rejected parts are returned to the supplier at no cost;
 - scrap earns ``scrap_value_share`` × spare cost in cash.
 Amounts that fall due after the horizon are settled in its last month.
@@ -34,7 +35,7 @@ from numpy.typing import NDArray
 
 from warrantysim.accounting.inventory import Layers
 from warrantysim.accounting.periods import delayed, sum_by
-from warrantysim.accounting.pricing import product_unit_cost, spare_unit_cost
+from warrantysim.accounting.pricing import net_unit_price, product_unit_cost, spare_unit_cost
 from warrantysim.scenario import Part, Scenario
 from warrantysim.sim.eventlog import EventLog, PurchaseKind, month_of
 
@@ -84,11 +85,17 @@ def monthly(log: EventLog, days: FloatArray, amounts: FloatArray | float) -> Flo
     return sum_by(month_of(days, log.horizon_months), weights, log.horizon_months)
 
 
+def revenue(log: EventLog, scenario: Scenario, price: float) -> FloatArray:
+    """Revenue net of VAT (营业收入)."""
+    return np.asarray(log.units_sold * net_unit_price(scenario, price), dtype=np.float64)
+
+
 def sales(log: EventLog, scenario: Scenario, price: float) -> CashTerm:
-    revenue = np.asarray(log.units_sold * float(price), dtype=np.float64)
-    due = delayed(revenue, scenario.sales_terms.receivable_days)
+    """The receivable: revenue plus output VAT, owed ``receivable_days`` after the sale."""
+    gross = revenue(log, scenario, price) * (1.0 + scenario.tax.vat_rate)
+    due = delayed(gross, scenario.sales_terms.receivable_days)
     rate = scenario.sales_terms.bad_debt_rate
-    return CashTerm(revenue, due * (1.0 - rate), due * rate)
+    return CashTerm(gross, due * (1.0 - rate), due * rate)
 
 
 def product_cost(log: EventLog, scenario: Scenario) -> FloatArray:

@@ -31,11 +31,12 @@ class Payables:
     """Monthly movements of the trade payables (CNY; index 0 = month 1)."""
 
     spares_on_credit: FloatArray
-    """Spares received from suppliers, owed (Dr inventory or expense, Cr payables)."""
+    """Spares received from suppliers, owed net of VAT (Dr inventory or expense, Cr payables);
+    the input VAT on them is owed too (:mod:`.vat`)."""
     components_on_credit: FloatArray
     """Components of the units sold, owed (Dr product cost, Cr payables)."""
     paid: FloatArray
-    """Cash paid to suppliers (Dr payables, Cr cash)."""
+    """Cash paid to suppliers, VAT included (Dr payables, Cr cash)."""
     netted: FloatArray
     """Chargebacks set off against payables (Dr payables, Cr chargeback receivable)."""
     chargebacks_in_cash: FloatArray
@@ -52,7 +53,9 @@ def payables(log: EventLog, scenario: Scenario) -> Payables:
     ).reshape(len(names), log.horizon_months)
     days = [scenario.suppliers[name].payment_days for name in names]
     delays = [delayed(c, d) for c, d in zip(components, days, strict=True)]
-    due = spares_due + np.array(delays).reshape(len(names), log.horizon_months)
+    # what falls due includes the input VAT on the supplier's invoice (accounting/vat.py)
+    gross = 1.0 + scenario.tax.vat_rate
+    due = (spares_due + np.array(delays).reshape(len(names), log.horizon_months)) * gross
     refunds = _refunds(log, scenario, supplier_of, len(names))
     netting = np.array([scenario.suppliers[name].netting for name in names], dtype=bool)
     netted = np.where(netting[:, None], np.minimum(due, refunds[:-1]), 0.0)

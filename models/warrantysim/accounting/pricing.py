@@ -75,14 +75,26 @@ def expected_claims_per_unit_at(scenario: Scenario, part: Part, life_factor: flo
 
 
 def unit_price(scenario: Scenario) -> float:
-    """The selling price the policy sets; ``fixed`` takes ``pricing.price`` as it is."""
+    """The selling price the policy sets, on the basis ``pricing.price_includes_vat`` states;
+    ``fixed`` takes ``pricing.price`` as it is. Cost-plus marks up costs net of VAT, so its price
+    is net, made gross when prices are stated with VAT (demand compares it with
+    ``reference_price``, stated the same way)."""
     pricing = scenario.pricing
     if pricing.policy is PricingPolicy.FIXED:
         return pricing.price
     cost = product_unit_cost(scenario)
     if pricing.include_warranty_cost:
         cost += expected_warranty_cost_per_unit(scenario)
-    return cost * (1.0 + pricing.markup)
+    gross = 1.0 + scenario.tax.vat_rate if pricing.price_includes_vat else 1.0
+    return cost * (1.0 + pricing.markup) * gross
+
+
+def net_unit_price(scenario: Scenario, price: float) -> float:
+    """The revenue of one unit sold at ``price``: price / (1 + VAT rate) when the price includes
+    VAT (含税价 → 不含税收入), else the price itself (``accounting/vat.py``)."""
+    if scenario.pricing.price_includes_vat:
+        return price / (1.0 + scenario.tax.vat_rate)
+    return price
 
 
 def _uplift(scenario: Scenario, part: Part) -> float:

@@ -40,6 +40,9 @@ FLOW_COLUMNS = (
     "taxable_profit",
     "tax_paid",
     "expired_tax_losses",
+    "output_vat",
+    "input_vat",
+    "vat_paid",
 )
 BALANCE_COLUMNS = (
     "cash_end",
@@ -60,6 +63,11 @@ BALANCE_COLUMNS = (
     "retained_earnings_end",
     "book_value_cap_limit",
     "provision_estimate",
+    "vat_payable_end",
+    "vat_credit_end",
+    "surcharges_payable_end",
+    "warranty_provision_current_end",
+    "warranty_provision_non_current_end",
 )
 YEAR_COLUMNS = ("spares_book_value_average",)
 """Money columns only the annual statement has."""
@@ -119,6 +127,7 @@ def _derived_flows(ledger: Ledger, scenario: Scenario) -> dict[str, FloatArray]:
         "tax_paid": ledger.movement(Account.INCOME_TAX_PAYABLE)
         + ledger.movement(Account.INCOME_TAX_CURRENT),
         "expired_tax_losses": ledger.extras["expired_tax_losses"],
+        **{name: ledger.extras[name] for name in ("output_vat", "input_vat", "vat_paid")},
     }
 
 
@@ -156,6 +165,21 @@ def _balances(ledger: Ledger) -> dict[str, FloatArray]:
         "retained_earnings_end": np.cumsum(ledger.profit()),
         "book_value_cap_limit": ledger.extras["book_value_cap_limit"],
         "provision_estimate": ledger.extras["provision_estimate"],
+        **_vat_and_provision_balances(ledger),
+    }
+
+
+def _vat_and_provision_balances(ledger: Ledger) -> dict[str, FloatArray]:
+    """VAT owed or carried as a credit (留抵), surcharges owed, the provision's current part."""
+    vat = -ledger.balance(Account.VAT_PAYABLE)
+    provision = -ledger.balance(Account.WARRANTY_PROVISION)
+    current = ledger.extras["warranty_provision_current_end"]
+    return {
+        "vat_payable_end": np.maximum(vat, 0.0),
+        "vat_credit_end": np.maximum(-vat, 0.0),
+        "surcharges_payable_end": -ledger.balance(Account.SURCHARGES_PAYABLE),
+        "warranty_provision_current_end": current,
+        "warranty_provision_non_current_end": provision - current,
     }
 
 

@@ -221,6 +221,8 @@ class Pricing(_Model):
     include_warranty_cost: bool = False
     reference_price: PositiveAmount
     demand_elasticity: Annotated[float, Field(ge=0.0, le=20.0)] = 0.0
+    price_includes_vat: bool = False
+    """Whether ``price`` and ``reference_price`` include VAT (含税价); the books are net of it."""
 
 
 class SalesTerms(_Model):
@@ -486,6 +488,19 @@ class Tax(_Model):
     """5 years; 10 for a high-tech enterprise."""
     deferred_tax_forecast_years: Annotated[int, Field(ge=0, le=20)] = 5
     """Years of the run's own future profit that make a deferred tax asset probable."""
+    vat_rate: Share = 0.13
+    """增值税 on sales and on purchases of spares and product components (``accounting/vat.py``)."""
+    surcharge_rate: Share = 0.12
+    """税金及附加 as a share of the VAT paid (城建税 7 %, 教育费附加 3 %, 地方教育附加 2 %)."""
+
+
+class Expenses(_Model):
+    """销售费用 and 管理费用: period costs outside the warranty, none unless stated."""
+
+    selling_expense_per_unit: Amount = 0.0
+    """CNY per unit sold (channel, marketing), paid when the unit is sold."""
+    administrative_expense_per_month: Amount = 0.0
+    """CNY a month over the whole horizon (the office behind the product line), paid then."""
 
 
 class Financing(_Model):
@@ -511,6 +526,7 @@ class Scenario(_Model):
     accounting: Accounting = Field(default_factory=Accounting)
     financing: Financing = Field(default_factory=Financing)
     tax: Tax = Field(default_factory=Tax)
+    expenses: Expenses = Field(default_factory=Expenses)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

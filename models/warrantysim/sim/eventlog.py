@@ -67,6 +67,12 @@ class Claims:
     chargeback_accepted: BoolArray
     """A supplier-fault claim whose chargeback the supplier accepts (its own random stream,
     probability ``recovery_rate``); a rejected one is never income."""
+    position: IntArray
+    """The failed part position within its part's fleet (unit × qty_per_unit + slot; the units
+    sold before month 1 come after those sold in the horizon), so a position's claims can be
+    followed as one renewal process; −1 for a no-fault-found claim (no part failed)."""
+    sale_day: FloatArray
+    """The sale day of the claiming unit (negative for units sold before month 1)."""
 
     @property
     def wait_days(self) -> FloatArray:

@@ -45,6 +45,11 @@ class PartClaims:
     screened_out_by_month: NDArray[np.int64]
     chargeback_accepted: NDArray[np.bool_]
     """Supplier-fault claims whose chargeback the supplier accepts (probability recovery_rate)."""
+    position: NDArray[np.int64]
+    """The part position that failed: unit index × qty_per_unit + slot, in its fleet (the
+    provision review conditions each position on its own claims; −1: no part failed)."""
+    sale_day: NDArray[np.float64]
+    """The sale day of the unit that failed."""
 
 
 def make_fleet(units_by_month: NDArray[np.int64], streams: Streams, first_month: int = 0) -> Fleet:
@@ -85,6 +90,8 @@ def part_claims(scenario: Scenario, part: Part, fleet: Fleet, streams: Streams) 
         supplier_fault=fault,
         screened_out_by_month=np.bincount(screened_months, minlength=len(fleet.units_by_month)),
         chargeback_accepted=fault & accepts,
+        position=first.position[owners][keep][order],
+        sale_day=fleet.sale_day[claim_unit],
     )
 
 

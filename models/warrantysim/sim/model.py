@@ -56,7 +56,8 @@ def run_replication(
     if scenario.product.history_months:
         past = streams.history()
         old = make_fleet(history_units(scenario, price), past, -scenario.product.history_months)
-        claims = [with_history(c, part_claims(scenario, part, old, past))
+        claims = [with_history(c, part_claims(scenario, part, old, past),
+                               len(fleet.unit_month) * part.qty_per_unit)
                   for c, part in zip(claims, scenario.parts, strict=True)]  # fmt: skip
     nff = [no_fault_found_claims(scenario, p, c, streams) for p, c in enumerate(claims)]
     draws = [streams.refurbish(part.name).random(len(c.claim_day)) for part, c in
@@ -75,9 +76,10 @@ def run_replication(
     return replace(log, extras=extras) if extras else log
 
 
-def with_history(claims: PartClaims, history: PartClaims) -> PartClaims:
+def with_history(claims: PartClaims, history: PartClaims, positions: int) -> PartClaims:
     """The claims of the units sold in the horizon and, merged by day, those of the units sold
-    before month 1 that are still in warranty (their screening happened before: not counted)."""
+    before month 1 that are still in warranty (their screening happened before: not counted);
+    the history's positions are numbered after the horizon fleet's ``positions``."""
     order = np.argsort(np.concatenate([claims.claim_day, history.claim_day]), kind="stable")
 
     def merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -90,6 +92,8 @@ def with_history(claims: PartClaims, history: PartClaims) -> PartClaims:
         supplier_fault=merged(claims.supplier_fault, history.supplier_fault),
         screened_out_by_month=claims.screened_out_by_month,
         chargeback_accepted=merged(claims.chargeback_accepted, history.chargeback_accepted),
+        position=merged(claims.position, history.position + positions),
+        sale_day=merged(claims.sale_day, history.sale_day),
     )
 
 
@@ -110,13 +114,16 @@ def no_fault_found_claims(
     order = np.argsort(day[keep], kind="stable")
     none = np.zeros(len(order), dtype=bool)
     return PartClaims(day[keep][order], claims.sale_month[source][keep][order], none, none,
-                      np.zeros_like(claims.screened_out_by_month), none)  # fmt: skip
+                      np.zeros_like(claims.screened_out_by_month), none,
+                      np.full(len(order), -1, np.int64),
+                      claims.sale_day[source][keep][order])  # fmt: skip
 
 
 def _no_claims(months: int) -> PartClaims:
     empty = np.zeros(0)
     never = np.zeros(0, dtype=bool)
-    return PartClaims(empty, np.zeros(0, np.int64), never, never, np.zeros(months, np.int64), never)
+    none = np.zeros(0, np.int64)
+    return PartClaims(empty, none, never, never, np.zeros(months, np.int64), never, none, empty)
 
 
 def _run_fast(
@@ -201,6 +208,8 @@ def _claims(
             "chargeback_accepted": np.concatenate([c.chargeback_accepted, n.chargeback_accepted]),
             "sale_month": np.concatenate([c.sale_month, n.sale_month]),
             "early_defect": np.concatenate([c.early_defect, n.early_defect]),
+            "position": np.concatenate([c.position, n.position]),
+            "sale_day": np.concatenate([c.sale_day, n.sale_day]),
             "no_fault_found": nff_flag,
             "repair_start_day": np.concatenate([o.repairs.start_day, o.nff_repairs.start_day]),
             "repair_done_day": np.concatenate([o.repairs.done_day, o.nff_repairs.done_day]),
