@@ -1,12 +1,19 @@
-"""How fast the served workbench answers a lever change, measured in a real browser.
+"""How fast the served workbench answers, measured in a real browser.
 
-Starts ``warrantysim app`` (Voila) on a free port, opens it in Debian's chromium through
-Playwright, waits for the first full answer, then moves the edited policy's stocking lever
-(a physical lever: the policy is re-simulated, not just re-booked) several times and measures,
-from the key press that commits the value:
+Starts ``warrantysim app`` (Voila, one kernel preheated) on a free port, waits until the
+preheated kernel is ready, opens the page in Debian's chromium through Playwright, then moves
+the edited policy's stocking lever (a physical lever: the policy is re-simulated, not just
+re-booked) several times. It prints three figures:
 
-- first numbers: the first card's value changes (a partial answer from the first replication);
-- full answer: the status line says "Up to date" again (every replication in).
+- page opened -> first chart: from ``goto`` to the first chart drawn as SVG;
+- first numbers: from the key press that commits a lever value to the first card's value
+  changing (a partial answer from the first replication round);
+- full answer: from that key press to the status line saying "Up to date" (every replication
+  in, every chart redrawn);
+
+with, for each lever change, the CPU seconds the page's kernel and its worker processes spent
+(user + system, from /proc), and the load average before and after: on a shared machine wall
+times stretch, CPU seconds much less.
 
 Run: ``.venv/bin/python benchmarks/bench_app.py [--changes 5]``; figures go in README.md.
 """
@@ -23,19 +30,36 @@ from pathlib import Path
 
 from warrantysim.report.pdf import OFFLINE_FLAGS
 from warrantysim.workbench import app
+from warrantysim.workbench.urlstate import PREHEATED_LINE
 
 CHROMIUM = "/usr/bin/chromium"
 CARD = "td[data-card][data-kpi='lifetime_profit']"
+TIMEOUT_MS = 300_000
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 
-def _goto_when_up(page, url: str) -> None:
-    for _ in range(240):
-        try:
-            page.goto(url, timeout=120_000)
-            return
-        except Exception:  # connection refused while Voila starts
-            time.sleep(0.5)
-    page.goto(url, timeout=120_000)
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _tree_cpu_s(root: int) -> float:
+    """User + system CPU seconds of ``root``'s live descendants (the kernels and workers)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = _stat(int(entry.name))
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree, grown = {root}, True
+    while grown:
+        children = {p for p, parent in parents.items() if parent in tree} - tree
+        grown = bool(children)
+        tree |= children
+    return sum(ticks.get(p, 0) for p in tree - {root}) / TICKS_PER_S
 
 
 def _card_value(page) -> str | None:
@@ -53,40 +77,62 @@ def _set_stocking(page, value: float) -> None:
     page.keyboard.press("Enter")
 
 
-def measure(url: str, values: list[float]) -> list[tuple[float, float, float]]:
+def _change(page, value: float) -> tuple[float, float]:
+    """Seconds to the first numbers and to the full answer after setting stocking to value."""
+    before = _card_value(page)
+    start = time.perf_counter()
+    _set_stocking(page, value)
+    page.wait_for_function(
+        f'old => {{ const c = document.querySelector("{CARD}");'
+        " return c && c.dataset.value !== old; }",
+        arg=before,
+        timeout=TIMEOUT_MS,
+        polling=20,
+    )
+    first = time.perf_counter() - start
+    # The card changed, so the newer request is running: "Up to date" now means its answer.
+    page.wait_for_function(
+        "document.querySelector('.ws-ready') !== null", timeout=TIMEOUT_MS, polling=20
+    )
+    return first, time.perf_counter() - start
+
+
+def measure(
+    url: str, server_pid: int, values: list[float]
+) -> tuple[float, list[tuple[float, ...]]]:
     from playwright.sync_api import sync_playwright
 
-    out = []
+    rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=list(OFFLINE_FLAGS))
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         opened = time.perf_counter()
-        _goto_when_up(page, url)
-        page.wait_for_selector(CARD, timeout=300_000)
-        first_card_s = time.perf_counter() - opened
-        page.wait_for_selector(".ws-ready", timeout=300_000)
-        print(f"page opened -> first card {first_card_s:.1f} s", flush=True)
+        page.goto(url, timeout=TIMEOUT_MS)
+        page.wait_for_selector(".vega-embed > svg", timeout=TIMEOUT_MS)
+        first_chart_s = time.perf_counter() - opened
+        print(f"page opened -> first chart {first_chart_s:.1f} s", flush=True)
+        page.wait_for_selector(".ws-ready", timeout=TIMEOUT_MS)
         for value in values:
-            before = _card_value(page)
-            start = time.perf_counter()
-            _set_stocking(page, value)
-            page.wait_for_function(
-                f'old => {{ const c = document.querySelector("{CARD}");'
-                " return c && c.dataset.value !== old; }",
-                arg=before,
-                timeout=300_000,
-                polling=20,
-            )
-            first = time.perf_counter() - start
-            page.wait_for_selector(".ws-ready", timeout=300_000, state="attached")
-            page.wait_for_function("document.querySelector('.ws-ready') !== null", polling=20)
-            full = time.perf_counter() - start
-            out.append((value, first, full))
+            cpu_before = _tree_cpu_s(server_pid)
+            first, full = _change(page, value)
+            cpu = _tree_cpu_s(server_pid) - cpu_before
+            rows.append((value, first, full, cpu))
             print(
-                f"stocking x{value:.2f}: first numbers {first:.2f} s, full {full:.2f} s", flush=True
+                f"stocking x{value:.2f}: first numbers {first:.2f} s, full {full:.2f} s, "
+                f"CPU {cpu:.2f} s (kernels and workers)",
+                flush=True,
             )
         browser.close()
-    return out
+    return first_chart_s, rows
+
+
+def _wait_preheated(log: Path, process) -> float:
+    started = time.perf_counter()
+    while PREHEATED_LINE.encode() not in log.read_bytes():
+        if process.poll() is not None:
+            raise SystemExit(f"the app stopped; its log: {log}")
+        time.sleep(0.2)
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -94,17 +140,25 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=5)
     args = parser.parse_args()
     values = [0.5 + 0.1 * i for i in range(args.changes)]
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     port = app.free_port()
+    access = app.Access()
     with tempfile.TemporaryDirectory() as folder:
-        process = app.start(port, folder=Path(folder), new_session=True)
+        log = Path(folder) / "app.log"
+        with log.open("wb") as out:
+            process = app.start(port, folder=Path(folder), access=access, new_session=True, log=out)
         try:
-            rows = measure(f"http://127.0.0.1:{port}/", values)
+            print(f"server start -> kernel preheated {_wait_preheated(log, process):.1f} s")
+            first_chart_s, rows = measure(access.url(port), process.pid, values)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-    firsts, fulls = [r[1] for r in rows], [r[2] for r in rows]
+            process.wait(timeout=60)
+    firsts, fulls, cpus = ([r[i] for r in rows] for i in (1, 2, 3))
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    print(f"page opened -> first chart: {first_chart_s:.1f} s")
     print(f"first numbers: median {statistics.median(firsts):.2f} s, max {max(firsts):.2f} s")
     print(f"full answer:   median {statistics.median(fulls):.2f} s, max {max(fulls):.2f} s")
+    print(f"CPU per change (kernels and workers): median {statistics.median(cpus):.2f} s")
 
 
 if __name__ == "__main__":

@@ -27,16 +27,27 @@ REPLICATIONS = 5
 SEED = 2026
 OVERRIDES: dict = {}  # dotted path -> value, applied to every policy (like --set)
 WAIT = False  # True: block until the first answer is in (batch runs and tests)
+WORKERS = 2  # worker processes kept warm for the replications (0: compute in the kernel)
 
 # %%
 from warrantysim.scenario import load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.dashboard import Dashboard
+from warrantysim.workbench.pool import WarmPool
+from warrantysim.workbench.urlstate import decode, request_query
 
 files = policy_files()
 scenarios = {name: load_scenario(path, OVERRIDES) for name, path in files.items()}
-dashboard = Dashboard(scenarios, POLICIES, replications=REPLICATIONS, seed=SEED, sources=files)
+# Started with the kernel (under Voila, while it is preheated, before any page asks for it).
+pool = WarmPool(WORKERS) if WORKERS else None
+if pool is not None:
+    pool.warm(scenarios[name] for name in POLICIES)
+dashboard = Dashboard(
+    scenarios, POLICIES, replications=REPLICATIONS, seed=SEED, sources=files, pool=pool
+)
 dashboard.refresh()
+# A preheated kernel waits here for its page; the page's link (its state) is then restored.
+dashboard.restore(decode(request_query()))
 dashboard.widget
 
 # %%

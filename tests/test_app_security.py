@@ -4,7 +4,8 @@ Voila server, raw HTTP and Debian's chromium via Playwright.
 A request without the token gets the login page and starts no kernel; a foreign ``Host`` (what
 DNS rebinding sends: chromium maps ``evil.example`` to 127.0.0.1 here) or ``Origin`` is refused
 with 403, pages and websockets alike; ten page loads leave at most ``max_kernels`` kernels
-(counted in the process tree); SIGTERM stops every kernel.
+(counted in the process tree, the preheated one among them); SIGTERM stops every kernel. The
+exported files are served behind the token too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 
 from warrantysim.report.pdf import OFFLINE_FLAGS
 from warrantysim.workbench import app
+from warrantysim.workbench.urlstate import PREHEATED_LINE
 
 CHROMIUM = "/usr/bin/chromium"
 MAX_KERNELS = 2
@@ -42,6 +44,8 @@ class Reply:
 class Server:
     def __init__(self, process: subprocess.Popen[bytes], port: int, access: app.Access) -> None:
         self.process, self.port, self.access = process, port, access
+        self.preheated: set[int] = set()
+        """The kernel the server keeps ready for the next page (no request started it)."""
 
     def request(self, path: str, **headers: str) -> Reply:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=PATIENCE_SECONDS)
@@ -72,18 +76,19 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = app.free_port()
     access = app.Access(max_kernels=MAX_KERNELS, workdir=tmp_path_factory.mktemp("work"))
-    process = app.start(port, folder=tmp_path_factory.mktemp("app"), access=access,
-                        new_session=True)  # fmt: skip
+    folder = tmp_path_factory.mktemp("app")
+    log = folder / "app.log"
+    with log.open("wb") as out:
+        process = app.start(port, folder=folder, access=access, new_session=True, log=out)
     running = Server(process, port, access)
     deadline = time.monotonic() + PATIENCE_SECONDS
-    while True:
-        try:
-            running.request("/voila/static/")
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise AssertionError("the app did not start") from None
-            time.sleep(0.5)
+    # Up, with its one kernel preheated (started by the server, not by any request).
+    while PREHEATED_LINE.encode() not in log.read_bytes():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise AssertionError("the app did not start") from None
+        time.sleep(0.5)
+    running.preheated = set(running.kernels())
+    assert len(running.preheated) == app.PREHEATED_KERNELS
     yield running
     if process.poll() is None:
         kernels = running.kernels()
@@ -100,7 +105,10 @@ def test_without_the_token_no_page_and_no_kernel(server: Server) -> None:
     wrong = server.request("/?token=not-the-token")
     assert wrong.status == 302
     assert "/login" in wrong.location
-    assert server.kernels() == []
+    exported = server.request("/warrantysim/exports/20270101-000000/report.html")
+    assert exported.status == 302  # an export too asks for the token first
+    assert "/login" in exported.location
+    assert set(server.kernels()) == server.preheated
 
 
 @pytest.mark.parametrize(
@@ -122,7 +130,7 @@ def test_a_foreign_host_or_origin_is_refused_even_with_the_token(
         response = server.request(path, **headers, **(upgrade if "channels" in path else {}))
         assert response.status == 403, (path, headers)
         assert "refused:" in response.body
-    assert server.kernels() == []
+    assert set(server.kernels()) == server.preheated
 
 
 def test_dns_rebinding_ten_page_loads_and_sigterm(server: Server) -> None:
@@ -136,7 +144,7 @@ def test_dns_rebinding_ten_page_loads_and_sigterm(server: Server) -> None:
         rebound = browser.new_page().goto(url.replace("127.0.0.1", "evil.example"))
         assert rebound is not None
         assert rebound.status == 403
-        assert server.kernels() == []
+        assert set(server.kernels()) == server.preheated
         pages, statuses = [], []
         for _ in range(PAGE_LOADS):  # tabs kept open: every one holds its kernel if served
             page = browser.new_page()

@@ -17,6 +17,7 @@ from warrantysim.accounting import account, postings_table
 from warrantysim.accounting.pricing import unit_price
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.key import simulation_key
 from warrantysim.sim.model import run_replication
 from warrantysim.sim.physical import monthly_parts, monthly_physical, physical_kpis
 from warrantysim.sim.stocking import StockPlan, plan_stock
@@ -75,15 +76,28 @@ class Prepared:
 
 
 def prepare(scenario: Scenario) -> Prepared:
-    """Price and stocking plan (renewal theory, Palm); cached by the scenario's content."""
-    return _prepare_cached(scenario.model_dump_json())
+    """Price and stocking plan (renewal theory, Palm), each cached by what it reads: the price
+    by the whole scenario (cost-plus reads costs and terms), the plan by the physical fields and
+    the price only (:func:`~warrantysim.sim.key.simulation_key`), so an accounting or chargeback
+    change reuses the plan."""
+    price = _price_cached(scenario.model_dump_json())
+    key = simulation_key(scenario, price)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = plan_stock(scenario, price)
+        _PLANS[key] = plan
+        while len(_PLANS) > PLANS_KEPT:
+            _PLANS.pop(next(iter(_PLANS)))  # the oldest (dicts keep insertion order)
+    return Prepared(price, plan)
+
+
+PLANS_KEPT = 64
+_PLANS: dict[str, StockPlan] = {}
 
 
 @lru_cache(maxsize=64)
-def _prepare_cached(scenario_json: str) -> Prepared:
-    scenario = Scenario.model_validate_json(scenario_json)
-    price = unit_price(scenario)
-    return Prepared(price, plan_stock(scenario, price))
+def _price_cached(scenario_json: str) -> float:
+    return unit_price(Scenario.model_validate_json(scenario_json))
 
 
 def run_one(
@@ -143,15 +157,19 @@ def results_from_tables(scenario: Scenario, seed: int, runs: list[ReplicationTab
         scenario=scenario,
         seed=seed,
         kpis=pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)]),
-        monthly=_stack([run.monthly for run in runs]),
-        annual=_stack([run.annual for run in runs]),
-        parts=_stack([run.parts for run in runs]),
-        journal=_stack([run.journal for run in runs]),
-        **{name: _stack([run.statements[name] for run in runs]) for name in CAS_STATEMENTS},
+        monthly=stack_replications([run.monthly for run in runs]),
+        annual=stack_replications([run.annual for run in runs]),
+        parts=stack_replications([run.parts for run in runs]),
+        journal=stack_replications([run.journal for run in runs]),
+        **{
+            name: stack_replications([run.statements[name] for run in runs])
+            for name in CAS_STATEMENTS
+        },
     )
 
 
-def _stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
+def stack_replications(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per-replication tables (replication 0, 1, ...) as one, with a ``replication`` column."""
     framed = [t.assign(replication=r) for r, t in enumerate(tables)]
     stacked = pd.concat(framed, ignore_index=True)
     return stacked[["replication", *[c for c in stacked.columns if c != "replication"]]]

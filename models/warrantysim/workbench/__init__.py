@@ -15,6 +15,10 @@ WORKDIR_ENV = "WARRANTYSIM_WORKDIR"
 ``scenarios/``)."""
 
 
+EXPORTS = "exports"
+"""The folder (in the kernel's, the app's folder) the page's exports are written to."""
+EXPORTS_LINK = "warrantysim/exports/"
+"""Where ``warrantysim app`` serves :data:`EXPORTS`, relative to the page's address."""
 MAX_KERNELS = 4
 """Dashboards ``warrantysim app`` serves at once (a kernel is about 500 MB)."""
 CULL_IDLE_SECONDS = 600

@@ -20,6 +20,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import jupytext
 import nbformat
@@ -39,6 +40,8 @@ TEMPLATE = "warrantysim"
 JUPYTER_DATA = Path(__file__).parent / "jupyter"
 """Holds ``voila/templates/warrantysim``: lab's template without its CDN stylesheets."""
 CULL_INTERVAL_SECONDS = 60
+PREHEATED_KERNELS = 1
+"""Kernels kept running the notebook ahead of the next page (each counts against the cap)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ def voila_command(notebook: Path, port: int, access: Access | None = None) -> li
         f"--MappingKernelManager.cull_idle_timeout={access.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
+        # One kernel runs the notebook ahead of the next page (up to request_query).
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={PREHEATED_KERNELS}",
     ]
 
 
@@ -107,9 +113,11 @@ def start(
     *,
     access: Access | None = None,
     new_session: bool = False,
+    log: IO[bytes] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start Voila in the background; the caller stops it (``new_session``: in its own process
-    group, so a test can stop Voila and its kernels together)."""
+    group, so a test can stop Voila and its kernels together; ``log``: where its output goes,
+    e.g. to see when the preheated kernel is ready: ``urlstate.PREHEATED_LINE``)."""
     access = access or Access()
     folder = folder or Path(tempfile.mkdtemp(prefix="warrantysim-app-"))
     ipynb = to_ipynb(notebook or default_notebook(), folder)
@@ -125,7 +133,12 @@ def start(
         HOSTS_ENV: ",".join(access.allow_hosts),
     }
     return subprocess.Popen(
-        voila_command(ipynb, port, access), cwd=folder, env=env, start_new_session=new_session
+        voila_command(ipynb, port, access),
+        cwd=folder,
+        env=env,
+        start_new_session=new_session,
+        stdout=log,
+        stderr=log,
     )
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from warrantysim import workload
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario, load_scenario
+from warrantysim.workbench import export
 from warrantysim.workbench.cards import cards_html
 from warrantysim.workbench.editing import (
     changed_fields,
@@ -42,6 +43,7 @@ from warrantysim.workbench.layout import (
     STALE_CLASS,
     DashboardWidgets,
 )
+from warrantysim.workbench.pool import WarmPool
 from warrantysim.workbench.urlstate import (
     PageState,
     apply_changes,
@@ -68,6 +70,7 @@ class Dashboard(DashboardWidgets):
         labels: Labels = WORKBENCH_LABELS,
         sources: Mapping[str, Path] | None = None,
         folders: Sequence[Path] | None = None,
+        pool: WarmPool | None = None,
     ) -> None:
         self.labels = labels
         self.folders = list(folders) if folders is not None else readable_folders()
@@ -75,13 +78,18 @@ class Dashboard(DashboardWidgets):
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.sources = dict(sources or {})
         """Each policy's scenario file (what "save as scenario" extends)."""
-        self.cache = ResultsCache()
+        self.cache = ResultsCache(pool=pool)
+        """Booked replications; with ``pool``, computed in its warm worker processes."""
         self.comparison: PolicyResults | None = None
         self.busy = False
         self.replications_used = replications
         self._build_widgets(list(scenarios), list(selected), replications, seed)
         self.background: Background[PolicyResults] = Background(
-            self._done, self._failed, self._set_busy, self._progress
+            self._done,
+            self._failed,
+            self._set_busy,
+            self._progress,
+            pool.supersede if pool is not None else lambda generation: None,
         )
 
     # -- widgets -------------------------------------------------------------------------------
@@ -94,6 +102,8 @@ class Dashboard(DashboardWidgets):
         self.reset.on_click(lambda _: self.reset_policy(self.edit.value))
         self.save.on_click(lambda _: self._save_clicked())
         self.stop.on_click(lambda _: self.background.cancel())
+        self.export_button.on_click(lambda _: self._export_clicked(self.export_charts))
+        self.report_button.on_click(lambda _: self._export_clicked(lambda: [self.make_report()]))
         self.replications.observe(lambda _: self._replications_changed(), names="value")
         self.seed.observe(lambda _: self.refresh(), names="value")
         self.url.observe(lambda change: self.restore(decode(change["new"])), names="query")
@@ -120,6 +130,12 @@ class Dashboard(DashboardWidgets):
             self.save_policy(self.edit.value, self.save_name.value.strip())
         except Exception as exc:  # shown, not raised: ipywidgets swallows click errors
             self.saved.value = f"<span class='ws-problem'>⚠ {_escape(exc)}</span>"
+
+    def _export_clicked(self, files: Callable[[], list[Path]]) -> None:
+        try:
+            self.exported.value = export.links_html(files(), self.export_root)
+        except Exception as exc:  # shown, not raised: ipywidgets swallows click errors
+            self.exported.value = f"<span class='ws-problem'>⚠ {_escape(exc)}</span>"
 
     def _show_levers(self) -> None:
         if self.edit.value in self.policies:
@@ -170,6 +186,26 @@ class Dashboard(DashboardWidgets):
             f"<code>warrantysim run {_escape(self.sources[policy])} {_escape(line)}</code>"
         )
         return target
+
+    def export_charts(self) -> list[Path]:
+        """Every chart of the answer shown, as PNG and SVG, in a new export folder."""
+        comparison = self._shown_comparison()
+        specs = export.view_specs(comparison, self._base_in(comparison), self.labels)
+        return export.export_charts(specs, export.export_folder(self.export_root), self.labels)
+
+    def make_report(self) -> Path:
+        """The policy report of the answer shown, in a new export folder."""
+        comparison = self._shown_comparison()
+        folder = export.export_folder(self.export_root)
+        return export.make_report(comparison, folder, self.labels)
+
+    def _shown_comparison(self) -> PolicyResults:
+        if self.comparison is None or self.comparison.monthly.empty:
+            raise ValueError("no full answer yet: wait for “Up to date”, then export")
+        return self.comparison
+
+    def _base_in(self, comparison: PolicyResults) -> str:
+        return self.shown_base if self.shown_base in comparison.policies else comparison.base
 
     def _show_modified(self) -> None:
         policy = self.policies.get(self.edit.value)
@@ -239,7 +275,7 @@ class Dashboard(DashboardWidgets):
         c = self.comparison
         if c is None:
             return
-        base = self.shown_base if self.shown_base in c.policies else c.base
+        base = self._base_in(c)
         self.cards.value = cards_html(c, base, self.labels)
         if charts:
             self.kpis.value = kpi_html(c, self.labels)
@@ -270,7 +306,10 @@ class Dashboard(DashboardWidgets):
         )
 
     def restore(self, state: PageState) -> None:
-        """Show the view a URL describes; names or values it cannot use are left out."""
+        """Show the view a URL describes; names or values it cannot use are left out (a URL
+        with no state of its own changes nothing)."""
+        if state == PageState():
+            return
         for name, changes in state.levers.items():
             if name in self.policies:
                 start = Policy.of(self.policies[name].scenario)

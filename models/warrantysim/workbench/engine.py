@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Generic, TypeVar
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-import numpy as np
+import pandas as pd
 
 from warrantysim.api import (
     Prepared,
@@ -25,17 +25,26 @@ from warrantysim.api import (
     Results,
     prepare,
     results_from_tables,
+    stack_replications,
     tables_from_log,
 )
+from warrantysim.report import tables
 from warrantysim.report.figures import PolicyResults
-from warrantysim.scenario import Accounting, Scenario, Supplier, scenario_hash
+from warrantysim.scenario import Scenario, scenario_hash
 from warrantysim.sim.eventlog import EventLog
+from warrantysim.sim.key import simulation_key
 from warrantysim.sim.model import run_replication
+from warrantysim.workbench.caches import (
+    LOG_BYTES,
+    RUN_BYTES,
+    ByteBoundCache,
+    log_bytes,
+    run_bytes,
+)
 from warrantysim.workbench.levers import Levers, apply_levers
+from warrantysim.workbench.pool import WarmPool
 
 T = TypeVar("T")
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -57,117 +66,43 @@ class Cancelled(Exception):
     """A newer request (or Stop) superseded the computation; raised between replications."""
 
 
-LOG_BYTES = 512 * 2**20
-"""Event logs kept: at most this many bytes (an event log of the full fleet is about 10 MiB)."""
-RUN_BYTES = 256 * 2**20
-"""Booked replications kept: at most this many bytes of frames."""
-
-
-def simulation_key(scenario: Scenario, price: float) -> str:
-    """A hash of what the simulation reads, and nothing else.
-
-    The event log depends on the fleet, parts, lives, stocking, service and quality; it does not
-    read the name, the descriptions, the Chinese title, the accounting section, the suppliers'
-    money terms or the service's and screening's costs and penalties (applied when booking:
-    docs/design.md, "book" is a pure function of the log), so policies that differ only there
-    share their logs. A supplier's ``recovery_rate`` is kept: the simulation draws which
-    chargebacks it accepts.
-    """
-    neutral_suppliers = {
-        n: Supplier(recovery_rate=s.recovery_rate) for n, s in scenario.suppliers.items()
-    }
-    service = scenario.service.model_copy(
-        update={
-            "labour_cost_per_repair": 0.0,
-            "logistics_cost_per_repair": 0.0,
-            "late_penalty_per_day": 0.0,
-        }
-    )
-    quality = scenario.quality.model_copy(update={"screening_cost_per_unit": 0.0})
-    neutral = scenario.model_copy(
-        update={
-            "name": "",
-            "description": "",
-            "title_zh": None,
-            "description_zh": None,
-            "accounting": Accounting(),
-            "suppliers": neutral_suppliers,
-            "service": service,
-            "quality": quality,
-        }
-    )
-    # The unit price drives demand and may follow costs and terms (cost-plus), so it is keyed.
-    return f"{scenario_hash(neutral)}@{price!r}"
-
-
-class ByteBoundCache(Generic[K, V]):
-    """A thread-safe mapping that forgets its oldest entries beyond ``max_bytes``."""
-
-    def __init__(self, max_bytes: int, size_of: Callable[[V], int]) -> None:
-        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.max_bytes, self._size_of = max_bytes, size_of
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
-
-    def put(self, key: K, value: V) -> None:
-        size = self._size_of(value)
-        with self._lock:
-            if key in self._items:
-                self._bytes -= self._items.pop(key)[1]
-            self._items[key] = (value, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes and len(self._items) > 1:
-                self._bytes -= self._items.popitem(last=False)[1][1]
-
-    @property
-    def total_bytes(self) -> int:
-        return self._bytes
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def log_bytes(value: object) -> int:
-    """The bytes of an event log's arrays (its tables are dataclasses of numpy columns)."""
-    if isinstance(value, np.ndarray):
-        return int(value.nbytes)
-    if is_dataclass(value) and not isinstance(value, type):
-        return sum(log_bytes(getattr(value, f.name)) for f in fields(value))
-    return 0
-
-
-def run_bytes(run: ReplicationTables) -> int:
-    frames = (run.monthly, run.annual, run.parts)
-    return int(sum(f.memory_usage(deep=True).sum() for f in frames)) + 64 * len(run.kpis)
+def booking_key(scenario: Scenario) -> str:
+    """A hash of what booking a log reads: everything but the name and the description, so a
+    policy shown under another name (or marked modified) is not booked again."""
+    return scenario_hash(scenario.model_copy(update={"name": "", "description": ""}))
 
 
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all)."""
+Replication = Callable[[], ReplicationTables]
+"""A replication on its way: calling it waits for it (and raises :class:`Cancelled`)."""
+POLL_S = 0.05
+"""How often a wait for a worker looks whether its request was superseded."""
 
 
 class ResultsCache:
     """Booked replications and event logs, each bounded in bytes; thread-safe.
 
-    A booked replication is keyed by the whole scenario (every field can change the books), an
-    event log by :func:`simulation_key` only, so moving an accounting or chargeback lever, or
-    comparing two policies that differ only in their books, re-books logs instead of simulating.
+    A booked replication is keyed by :func:`booking_key` (every field but the name can change
+    the books), an event log by :func:`simulation_key` only, so moving an accounting or
+    chargeback lever, or comparing two policies that differ only in their books, re-books logs
+    instead of simulating. With a :class:`~warrantysim.workbench.pool.WarmPool` the logs are
+    kept (and the replications computed) in the pool's workers instead.
     """
 
-    def __init__(self, log_bytes_max: int = LOG_BYTES, run_bytes_max: int = RUN_BYTES) -> None:
+    def __init__(
+        self,
+        log_bytes_max: int = LOG_BYTES,
+        run_bytes_max: int = RUN_BYTES,
+        pool: WarmPool | None = None,
+    ) -> None:
         self._runs: ByteBoundCache[tuple[str, int, int], ReplicationTables] = ByteBoundCache(
             run_bytes_max, run_bytes
         )
         self._logs: ByteBoundCache[tuple[str, int, int], EventLog] = ByteBoundCache(
             log_bytes_max, log_bytes
         )
+        self.pool = pool
 
     def simulate(
         self,
@@ -186,8 +121,9 @@ class ResultsCache:
         r: int,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> ReplicationTables:
-        """Replication ``r`` booked; raises :class:`Cancelled` (before simulating) if asked."""
-        key = (scenario_hash(scenario), seed, r)
+        """Replication ``r`` booked in this process; raises :class:`Cancelled` (before
+        simulating) if asked."""
+        key = (booking_key(scenario), seed, r)
         run = self._runs.get(key)
         if run is None:
             if cancelled():
@@ -196,6 +132,35 @@ class ResultsCache:
             log = self._log(scenario, prepared, (simulation_key(scenario, prepared.price), seed, r))
             run = tables_from_log(log, scenario, prepared.price)
             self._runs.put(key, run)
+        return run
+
+    def start(self, scenario: Scenario, seed: int, r: int, job: Job[Any]) -> Replication:
+        """Replication ``r`` from the cache, else started in the pool (or, without a pool,
+        computed here when it is waited for)."""
+        key = (booking_key(scenario), seed, r)
+        run = self._runs.get(key)
+        if run is not None:
+            return lambda: run
+        if self.pool is None:
+            return lambda: self.replication(scenario, seed, r, lambda: job.cancelled)
+        future = self.pool.submit(scenario, seed, r, job.generation)
+        return lambda: self._finish(key, future, job)
+
+    def _finish(
+        self, key: tuple[str, int, int], future: Future[ReplicationTables | None], job: Job[Any]
+    ) -> ReplicationTables:
+        run = None
+        while run is None:
+            if job.cancelled:
+                future.cancel()
+                raise Cancelled
+            try:
+                run = future.result(timeout=POLL_S)
+            except FutureTimeout:
+                continue
+            if run is None:  # the worker skipped it: superseded
+                raise Cancelled
+        self._runs.put(key, run)
         return run
 
     def _log(self, scenario: Scenario, prepared: Prepared, key: tuple[str, int, int]) -> EventLog:
@@ -232,27 +197,56 @@ def compare_streamed(
     cache: ResultsCache,
     job: Job[PolicyResults],
 ) -> PolicyResults:
-    """:func:`compare`, replication by replication across the policies: after each round the
-    comparison so far may be shown (:meth:`Job.publish`; the first round's numbers come in
-    a fraction of the full time, and common random numbers keep its differences close to the
-    final ones), and a newer request ends it between replications."""
+    """:func:`compare`, round by round (replication r of every policy): every replication is
+    started at once (in the cache's pool: in parallel), and after each round the comparison so
+    far may be shown (:meth:`Job.publish`; the cards need only the KPIs, and common random
+    numbers keep the first round's differences close to the final ones). A newer request ends
+    it within one replication."""
     resolved = {name: p.resolved() for name, p in policies.items()}
-    descriptions = {n: s.description for n, s in resolved.items()}
+    started = {
+        (r, name): cache.start(scenario, seed, r, job)
+        for r in range(replications)
+        for name, scenario in resolved.items()
+    }
     runs: dict[str, list[ReplicationTables]] = {n: [] for n in resolved}
-    comparison: PolicyResults | None = None
     for r in range(replications):
-        for name, scenario in resolved.items():
-            runs[name].append(cache.replication(scenario, seed, r, lambda: job.cancelled))
+        for name in resolved:
+            runs[name].append(started[(r, name)]())
         job.progress(r + 1, replications)
-        if r + 1 == replications or job.due():
-            comparison = PolicyResults.of(
-                {n: results_from_tables(s, seed, runs[n]) for n, s in resolved.items()},
-                descriptions,
-            )
-            if r + 1 < replications:
-                job.publish(comparison)
-    assert comparison is not None
-    return comparison
+        if r + 1 < replications and job.due():
+            job.publish(_kpis_only(runs, resolved))
+    return PolicyResults.of(
+        {n: _frames(done) for n, done in runs.items()},
+        {n: s.description for n, s in resolved.items()},
+    )
+
+
+@dataclass(frozen=True)
+class _Frames:
+    """The three tables a comparison shows (``api.Results`` also stacks statements and parts,
+    which the dashboard does not draw)."""
+
+    kpis: pd.DataFrame
+    monthly: pd.DataFrame
+    annual: pd.DataFrame
+
+
+def _frames(runs: list[ReplicationTables]) -> _Frames:
+    monthly = stack_replications([run.monthly for run in runs])
+    return _Frames(_kpis(runs), monthly, stack_replications([run.annual for run in runs]))
+
+
+def _kpis(runs: list[ReplicationTables]) -> pd.DataFrame:
+    return pd.DataFrame([{"replication": r, **run.kpis} for r, run in enumerate(runs)])
+
+
+def _kpis_only(
+    runs: Mapping[str, list[ReplicationTables]], resolved: Mapping[str, Scenario]
+) -> PolicyResults:
+    """A partial answer for the cards: the KPIs of the replications so far, no monthly tables."""
+    kpis = {n: _kpis(done) for n, done in runs.items()}
+    descriptions = {n: s.description for n, s in resolved.items()}
+    return PolicyResults(tables.stack(kpis), pd.DataFrame(), pd.DataFrame(), descriptions)
 
 
 @dataclass(frozen=True)
@@ -308,18 +302,22 @@ class Background(Generic[T]):
         on_error: Callable[[BaseException], None],
         on_busy: Callable[[bool], None],
         on_progress: Callable[[int, int, float], None] = lambda done, total, left_s: None,
+        on_generation: Callable[[int], None] = lambda generation: None,
     ) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench")
         self.generation = 0
         self._lock = threading.Lock()
         self._on_done, self._on_error, self._on_busy = on_done, on_error, on_busy
         self._on_progress = on_progress
+        self._on_generation = on_generation
+        """Told every new generation: the warm pool's workers skip the older ones' tasks."""
         self._last: Future[None] | None = None
 
     def submit(self, work: Callable[[Job[T]], T]) -> Future[None]:
         with self._lock:
             self.generation += 1
             job = Job(self, self.generation)
+        self._on_generation(job.generation)
         self._on_busy(True)
         self._last = self._pool.submit(self._run, job, work)
         return self._last
@@ -328,6 +326,7 @@ class Background(Generic[T]):
         """Stop the running computation (at its next step); the last answer stays shown."""
         with self._lock:
             self.generation += 1
+        self._on_generation(self.generation)
         self._on_busy(False)
 
     def wait(self, timeout_s: float | None = None) -> None:

@@ -93,6 +93,17 @@ class DashboardWidgets:
         self.saved = w.HTML()
         self.status = w.HTML()
         self.stop = w.Button(description="Stop", tooltip="End the running computation")
+        self.export_button = w.Button(
+            description="Export charts", tooltip="Every chart shown, as PNG and as SVG files"
+        )
+        self.report_button = w.Button(
+            description="Make report",
+            tooltip="The policy report (HTML) of the policies shown, with their levers",
+        )
+        self.exported = w.HTML()
+        """Links to the files the last export or report wrote."""
+        self.export_root = Path.cwd()
+        """Exports go into ``exports/`` here (the app serves that folder to the page)."""
         self.cards = w.HTML()
         self.distribution = DifferenceView()
         self.kpis = w.HTML()
@@ -129,8 +140,8 @@ class DashboardWidgets:
         self.results = w.VBox(
             [self.cards, self.distribution.widget, self.kpis, self.charts.widget, self.differences]
         )
-        top = w.HBox([self.status, self.stop])
-        right = w.VBox([w.HTML(STYLE_HTML), self.url, top, self.results])
+        top = w.HBox([self.status, self.stop, self.export_button, self.report_button])
+        right = w.VBox([w.HTML(STYLE_HTML), self.url, top, self.exported, self.results])
         return w.HBox([left, right], layout=w.Layout(align_items="flex-start"))
 
     def _wire(self) -> None:

@@ -12,7 +12,14 @@ the user visits, could drive the dashboard. Here:
 - at most ``max_kernels`` kernels run (each about 500 MB): a new page first retires kernels no
   browser is connected to, else gets 503; idle unconnected kernels are culled;
 - SIGTERM stops every kernel before the server exits (kernels run in their own sessions, so a
-  signal to the server's process group would not reach them).
+  signal to the server's process group would not reach them);
+- one kernel is kept preheated (the notebook run up to ``request_query``, its workers warm and
+  its first answer computed), so a page opens in seconds; the kernels' pool is not counted
+  against retirement, and is refilled when a page's kernel ends;
+- the files the page exports are served behind the token, from ``exports/`` only;
+- a page sets the ``_xsrf`` cookie, so the beacon Voila sends when the page closes or reloads
+  passes the XSRF check and stops the page's kernel at once (without it the kernel ran on
+  until culled).
 
 Run as ``python -m warrantysim.workbench.server NOTEBOOK [voila options]``.
 """
@@ -32,18 +39,30 @@ from urllib.parse import urlsplit
 
 import tornado.ioloop
 import tornado.web
+import voila.app
+from jupyter_server._tz import utcnow
+from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
 from traitlets import Integer, List, Unicode
 from voila.app import Voila
+from voila.handler import VoilaHandler
+from voila.voila_kernel_manager import voila_kernel_manager_factory
 
+from warrantysim.workbench import EXPORTS, EXPORTS_LINK
+
+EXPORTS_URL = EXPORTS_LINK.strip("/")
+"""The page's exports (charts, reports), served from the app folder's ``exports/``, behind
+the token like every page (Voila's own ``/voila/files/`` asks for none)."""
 TOKEN_ENV = "WARRANTYSIM_APP_TOKEN"
 HOSTS_ENV = "WARRANTYSIM_APP_HOSTS"
 """Extra host names (comma-separated) the server answers to, from ``--allow-host``."""
 LOOPBACK_NAMES = ("localhost",)
 RETIRE_AFTER_SECONDS = 60.0
-"""A kernel this old that no browser is connected to may be replaced by a new page: its page
-was fetched by something that is not a browser, or its tab was closed (a browser connects a
-second or two after its page arrives, and a page takes well under a minute to render)."""
+"""A kernel idle this long that no browser is connected to may be replaced by a new page: its
+page was fetched by something that is not a browser, or its tab was closed (a browser connects
+a second or two after its page arrives, and a page takes well under a minute to render). The
+preheated kernel waiting for the next page is never retired."""
 
 
 def _host_name(netloc: str) -> str:
@@ -123,15 +142,83 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return kernel_id
 
     def _retirable(self) -> list[str]:
-        """Kernels no browser is connected to, started long enough ago, oldest first."""
+        """Kernels no browser is connected to, idle long enough, oldest first; never the
+        preheated ones (:meth:`_reserved`)."""
         now = time.monotonic()
         old = []
-        for kernel_id in self.list_kernel_ids():
+        for kernel_id in set(self.list_kernel_ids()) - self._reserved():
             started = self._started.get(kernel_id, 0.0)
             connected = self._kernel_connections.get(kernel_id, 0) > 0
-            if not connected and now - started >= RETIRE_AFTER_SECONDS:
+            if (
+                not connected
+                and min(now - started, self._idle_s(kernel_id)) >= RETIRE_AFTER_SECONDS
+            ):
                 old.append((started, kernel_id))
         return [kernel_id for _, kernel_id in sorted(old)]
+
+    def _idle_s(self, kernel_id: str) -> float:
+        last = getattr(self.get_kernel(kernel_id), "last_activity", None)
+        return (utcnow() - last).total_seconds() if last is not None else float("inf")
+
+    def _reserved(self) -> set[str]:
+        """Kernels waiting for a page (the preheated pool; see :class:`PreheatedPool`)."""
+        return set()
+
+
+class PreheatedPool:
+    """Mixed into Voila's preheating kernel manager (which Voila builds around the configured
+    class, so plain subclassing cannot reach it): a pool entry whose kernel could not start
+    (at the cap) is dropped instead of failing the next page, the pool is refilled when a
+    page's kernel ends, and the pool's kernels are reserved from retirement."""
+
+    _pools: dict[str, list[Any]]
+    notebook_path: str | None
+    _stopping = False
+
+    def get_pool_size(self, notebook_name: str) -> int:
+        pool = self._pools.get(notebook_name, [])
+        pool[:] = [t for t in pool if not _failed(t)]
+        return len(pool)
+
+    def _reserved(self) -> set[str]:
+        tasks = [t for pool in self._pools.values() for t in pool]
+        return {t.result()["kernel_id"] for t in tasks if t.done() and not _failed(t)}
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
+        if not self._stopping and self.notebook_path is not None:
+            self.fill_if_needed(notebook_name=self.notebook_path)  # type: ignore[attr-defined]
+
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+        self._stopping = True
+        await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
+
+
+def _failed(task: Any) -> bool:
+    return bool(task.done() and (task.cancelled() or task.exception() is not None))
+
+
+def _kernel_manager_factory(base: type, preheat: bool, pool_size: int, **kwargs: Any) -> type:
+    made: type = voila_kernel_manager_factory(base, preheat, pool_size, **kwargs)
+    return type(made.__name__, (PreheatedPool, made), {}) if preheat else made
+
+
+class _XsrfCookie:
+    """Mixed into the dashboard page's handler: it sets the ``_xsrf`` cookie, which the page's
+    close-or-reload beacon (``/voila/api/shutdown/<kernel>``) must send back."""
+
+    xsrf_token: bytes
+
+    async def prepare(self) -> None:
+        await super().prepare()  # type: ignore[misc]
+        self.xsrf_token  # noqa: B018  # reading it sets the cookie
+
+
+def _with_xsrf_cookie(handler: tuple[Any, ...]) -> tuple[Any, ...]:
+    page = handler[1] if len(handler) > 1 else None
+    if isinstance(page, type) and issubclass(page, VoilaHandler):
+        return (handler[0], type(page.__name__, (_XsrfCookie, page), {}), *handler[2:])
+    return handler
 
 
 class WorkbenchVoila(Voila):  # type: ignore[misc]  # Voila is untyped
@@ -148,11 +235,21 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]  # Voila is untyped
         GuardedApplication.extra_names = tuple(self.extra_names)
         self.app = GuardedApplication(**settings)
         self.app.settings.update(self.tornado_settings)
-        self.app.add_handlers(".*$", self.init_handlers())
+        exports = (
+            url_path_join(self.server_url, rf"/{EXPORTS_URL}/(.*)"),
+            AuthenticatedFileHandler,
+            {"path": os.path.join(self.root_dir, EXPORTS)},
+        )
+        handlers = [exports, *(_with_xsrf_cookie(h) for h in self.init_handlers())]
+        self.app.add_handlers(".*$", handlers)
         loop = tornado.ioloop.IOLoop.current()
         # SIGTERM ends the loop like Ctrl-C does, so Voila's stop() shuts every kernel down.
         loop.asyncio_loop.add_signal_handler(signal.SIGTERM, loop.stop)  # type: ignore[attr-defined]
         self.listen()
+
+
+# Voila builds its preheating kernel manager inside Voila.init_settings from this name.
+voila.app.voila_kernel_manager_factory = _kernel_manager_factory
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +88,36 @@ def decode(query: str) -> PageState:
         seed=_int(pairs.get("seed")),
         levers=levers,
     )
+
+
+PREHEATED_LINE = "warrantysim: kernel preheated, waiting for its page"
+REQUEST_ENV = ("QUERY_STRING", "VOILA_REQUEST_URL")
+"""Where Voila gives a kernel its page's address (``wait_for_request`` fills them in)."""
+
+
+def request_query() -> str:
+    """The query string of the page this kernel serves, without the token; "" outside Voila.
+
+    A preheated Voila kernel ran the notebook before any page asked for it: here it waits for
+    its page's request (``voila.utils.wait_for_request``), so a shared link's state reaches it
+    before the first answer is drawn. The token is taken out of the environment too: the
+    kernel runs user-facing code and never needs it.
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        print(PREHEATED_LINE, file=sys.__stderr__, flush=True)  # into the server's log
+        wait_for_request()
+    for name in REQUEST_ENV:
+        if name in os.environ:
+            os.environ[name] = _without_token(os.environ[name])
+    return os.environ.get("QUERY_STRING", "")
+
+
+def _without_token(text: str) -> str:
+    head, sep, query = text.rpartition("?") if "?" in text else ("", "", text)
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "token"]
+    return head + sep + urlencode(kept)
 
 
 def _int(text: str | None) -> int | None:

@@ -1,0 +1,142 @@
+"""The workbench's speed without changing a number: warm worker processes, plans and bookings
+shared by what they read, charts redrawn in place.
+
+Real processes (a fork server and two workers) run the real model on a small fleet; their
+answer must equal the in-process one exactly (the same seeds, the same code: bit for bit).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from warrantysim.api import prepare
+from warrantysim.scenario import load_scenario
+from warrantysim.sim.stocking import plan_stock
+from warrantysim.workbench import policy_files
+from warrantysim.workbench.engine import (
+    Background,
+    Job,
+    Policy,
+    ResultsCache,
+    booking_key,
+    compare_streamed,
+)
+from warrantysim.workbench.levers import Levers, apply_levers
+from warrantysim.workbench.pool import WarmPool
+
+SMALL = {"product.units_per_month": 1500, "product.sales_months": 12}
+REPS, SEED = 3, 7
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    files = policy_files()
+    names = ("status-quo", "expense-on-purchase", "supplier-chargeback")
+    return {n: load_scenario(files[n], SMALL) for n in names}
+
+
+@pytest.fixture(scope="module")
+def pool(scenarios):
+    warm = WarmPool(workers=2)
+    warm.warm(scenarios.values())
+    yield warm
+    warm.close()
+
+
+def _job() -> Job:
+    background: Background = Background(lambda o: None, lambda e: None, lambda b: None)
+    return Job(background, background.generation)
+
+
+def test_the_pool_gives_the_in_process_numbers_exactly(scenarios, pool):
+    policies = {n: Policy.of(s) for n, s in scenarios.items()}
+    here = compare_streamed(policies, REPS, SEED, ResultsCache(), _job())
+    there = compare_streamed(policies, REPS, SEED, ResultsCache(pool=pool), _job())
+    for table in ("kpis", "monthly", "annual"):
+        pd.testing.assert_frame_equal(getattr(there, table), getattr(here, table))
+    assert len(pool.pids()) == 2
+
+
+def test_workers_skip_the_tasks_of_a_superseded_request(scenarios, pool):
+    scenario = scenarios["status-quo"]
+    pool.supersede(5)
+    assert pool.submit(scenario, SEED, 0, generation=4).result() is None
+    current = pool.submit(scenario, SEED, 0, generation=5).result()
+    assert current is not None
+    assert current.kpis == ResultsCache().replication(scenario, SEED, 0).kpis
+
+
+def test_stock_plan_is_keyed_on_physical_fields_only(scenarios):
+    quo, expense = scenarios["status-quo"], scenarios["expense-on-purchase"]
+    assert quo.accounting != expense.accounting
+    # The same plan object: made once, for both (the books do not change what is stocked).
+    assert prepare(expense).plan is prepare(quo).plan
+    fresh = plan_stock(expense, prepare(expense).price)
+    made_levels = prepare(expense).plan.base_stock_level
+    for made, again in zip(made_levels, fresh.base_stock_level, strict=True):
+        assert (made is None and again is None) or (made == again).all()
+    moved = apply_levers(quo, Levers.of(quo).replace(stocking_multiplier=2.0))
+    assert prepare(moved).plan is not prepare(quo).plan
+
+
+def test_a_renamed_policy_is_not_booked_again(scenarios):
+    quo = scenarios["status-quo"]
+    renamed = quo.model_copy(update={"name": "status-quo ✎", "description": "edited"})
+    assert booking_key(renamed) == booking_key(quo)
+    cache = ResultsCache()
+    first = cache.replication(quo, SEED, 0)
+    assert cache.replication(renamed, SEED, 0) is first
+
+
+def test_charts_with_new_data_only_are_updated_in_place(scenarios):
+    from warrantysim.report.figures import figures
+    from warrantysim.workbench.dashboard import WORKBENCH_LABELS
+    from warrantysim.workbench.views import LiveChart
+
+    policies = {n: Policy.of(s) for n, s in scenarios.items()}
+    cache = ResultsCache()
+    live = LiveChart(in_place=True)
+    before = compare_streamed(policies, 2, SEED, cache, _job())
+    live.show(figures(before, WORKBENCH_LABELS)["cumulative_profit"])
+    spec = live.widget.spec
+    after = compare_streamed(policies, 3, SEED, cache, _job())  # one more replication
+    chart = figures(after, WORKBENCH_LABELS)["cumulative_profit"]
+    live.show(chart)
+    assert live.in_place == 1
+    assert live.widget.spec is spec  # not embedded again
+    (update,) = live.widget._py_to_js_updates
+    assert update["name"] == next(iter(spec["datasets"]))
+    assert update["value"] == next(iter(chart.to_dict()["datasets"].values()))
+    # Fewer policies: other colours and legend, so the chart is embedded again.
+    two = {n: policies[n] for n in list(policies)[:2]}
+    live.show(
+        figures(compare_streamed(two, 2, SEED, cache, _job()), WORKBENCH_LABELS)[
+            "cumulative_profit"
+        ]
+    )
+    assert live.in_place == 1
+    assert live.widget.spec is not spec
+
+
+@pytest.mark.slow  # vl-convert draws 12 images and the report
+def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_path):
+    from warrantysim.workbench.dashboard import Dashboard
+
+    board = Dashboard(scenarios, list(scenarios)[:2], replications=2, seed=SEED)
+    board.export_root = tmp_path
+    with pytest.raises(ValueError, match="no full answer yet"):
+        board.export_charts()
+    board.update(board.compute())
+    files = board.export_charts()
+    names = {p.stem for p in files}
+    assert names == {"lifetime_profit_difference", *board.charts.charts}
+    for path in files:
+        head = path.read_bytes()[:8]
+        assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head
+    report = board.make_report()
+    assert report.parent != files[0].parent  # each export in its own folder
+    text = report.read_text(encoding="utf-8")
+    assert all(policy in text for policy in board.comparison.policies)
+    board._export_clicked(lambda: [report])
+    assert f"href='warrantysim/exports/{report.parent.name}/report.html'" in board.exported.value
