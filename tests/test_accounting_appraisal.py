@@ -82,14 +82,15 @@ def test_overstocking_lowers_lifetime_appraisal_profit_under_an_age_writedown() 
     # cost goes: consumed at a lower book value (spare-parts cost −161,900 yuan), the difference
     # through the age write-down (+162,100), all of it carried out with the parts consumed or
     # scrapped (the rule charges it back), the leftovers written off at end of life (+2,340,
-    # scrap income +60); against it, faster service (late penalties −1,050) and 515 less taxes
-    # and surcharges. Appraisal profit counts every one of those lines, so over the lifetime it
-    # moves exactly as profit: −912 ± 158 (standard error). The old rule added the age
+    # scrap income +60); against it, faster service (late penalties −1,050), 40 less taxes
+    # and surcharges (12 % of the extra input VAT) and 22 less interest. Appraisal profit counts
+    # every one of those lines, so over the lifetime it moves exactly as profit: −1,387 ± 158
+    # (standard error, 30 replications, scripts/overstock_costs.py). The old rule added the age
     # write-down back, and over-stocking *raised* appraisal profit by about 160,000 yuan.
     #
     # Size: the differences' standard deviation is ~870-1,000 yuan (the penalties saved vary),
-    # so 24 replications give a standard error of ~190 and a 95 % half-width of ~390, under half
-    # the effect (replications 0-23: −905, interval [−1,290, −520]).
+    # so 24 replications give a standard error of ~190 and a 95 % half-width of ~390, under a third
+    # of the effect.
     off = ["accounting.book_value_cap.absolute=null"]
     base = load_scenario(SCENARIOS / "age-writedown-cap.yaml", overrides=off)
     assert base.accounting.age_writedown_months == 36
