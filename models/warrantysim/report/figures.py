@@ -140,7 +140,8 @@ class PolicyResults:
         groups = self.monthly.groupby([tables.POLICY, REPLICATION], observed=True, sort=True)
         for key, rows in groups:
             policy, replication = key
-            table = derive[name](rows.reset_index(drop=True))
+            # only the numbers: a workbench comparison's frames also carry text columns
+            table = derive[name](rows.select_dtypes(include="number").reset_index(drop=True))
             parts.append(
                 table.assign(policy=str(policy), replication=str(replication)).astype(
                     {REPLICATION: int}
