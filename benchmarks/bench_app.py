@@ -142,7 +142,7 @@ def main() -> None:
     values = [0.5 + 0.1 * i for i in range(args.changes)]
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     port = app.free_port()
-    access = app.Access()
+    access = app.Access(preheated_kernels=1)  # `warrantysim app --preheat 1`
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "app.log"
         with log.open("wb") as out:

@@ -75,7 +75,9 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = app.free_port()
-    access = app.Access(max_kernels=MAX_KERNELS, workdir=tmp_path_factory.mktemp("work"))
+    access = app.Access(
+        max_kernels=MAX_KERNELS, workdir=tmp_path_factory.mktemp("work"), preheated_kernels=1
+    )
     folder = tmp_path_factory.mktemp("app")
     log = folder / "app.log"
     with log.open("wb") as out:
@@ -88,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             raise AssertionError("the app did not start") from None
         time.sleep(0.5)
     running.preheated = set(running.kernels())
-    assert len(running.preheated) == app.PREHEATED_KERNELS
+    assert len(running.preheated) == access.preheated_kernels
     yield running
     if process.poll() is None:
         kernels = running.kernels()

@@ -36,6 +36,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+PREHEATED = 1
+"""These tests exercise the preheated pool (`warrantysim app --preheat 1`)."""
+
+
 @dataclass
 class Served:
     process: subprocess.Popen[bytes]
@@ -62,7 +66,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("app")
     log = folder / "app.log"
     port = app.free_port()
-    access = app.Access()
+    access = app.Access(preheated_kernels=PREHEATED)
     os.environ[TRACE_ENV] = "1"  # inherited by Voila, its kernels and their workers
     try:
         with log.open("wb") as out:
@@ -217,7 +221,7 @@ def test_a_page_kernel_ends_when_the_page_reloads_or_closes(served, browser):
     assert _gone(first_tree), "the reloaded page's old kernel (or a worker of it) still runs"
     # Exactly one kernel serves the page: the new one; the rest wait preheated for new pages.
     (kernel,) = _kernel_tree(second) & _kernels(served)
-    assert len(_kernels(served)) == 1 + app.PREHEATED_KERNELS
+    assert len(_kernels(served)) == 1 + PREHEATED
     page.close(run_before_unload=True)
     assert _gone(_kernel_tree(second)), "the closed page's kernel still runs"
     assert kernel not in _kernels(served)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from warrantysim.commands import UsageError, positive_int
-from warrantysim.workbench import CULL_IDLE_SECONDS, MAX_KERNELS
+from warrantysim.workbench import CULL_IDLE_SECONDS, MAX_KERNELS, PREHEATED_KERNELS
 
 HELP = "serve the workbench dashboard (Voila) on 127.0.0.1, behind a token"
 DEFAULT_PORT = 8866
@@ -63,6 +63,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=CULL_IDLE_SECONDS,
         help=f"stop a kernel no tab is connected to after this long idle ({CULL_IDLE_SECONDS})",
     )
+    parser.add_argument(
+        "--preheat",
+        type=int,
+        default=PREHEATED_KERNELS,
+        metavar="N",
+        help="keep N kernels running the notebook ahead of the next page, for a faster first "
+        f"page; a reloaded page then loses its view, a known limitation ({PREHEATED_KERNELS})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
     if not args.workdir.is_dir():
         raise UsageError(f"--workdir {args.workdir}: not a folder")
+    if not 0 <= args.preheat < args.max_kernels:
+        raise UsageError(f"--preheat must be between 0 and --max-kernels - 1, got {args.preheat}")
     if args.no_token:
         print(NO_TOKEN_WARNING, file=sys.stderr)
     access = app.Access(
@@ -81,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         max_kernels=args.max_kernels,
         cull_idle_seconds=args.cull_idle_seconds,
         workdir=args.workdir,
+        preheated_kernels=args.preheat,
         **({"token": ""} if args.no_token else {}),
     )
     return app.serve(args.port, args.notebook, access)

@@ -28,6 +28,7 @@ import nbformat
 from warrantysim.workbench import (
     CULL_IDLE_SECONDS,
     MAX_KERNELS,
+    PREHEATED_KERNELS,
     SCENARIOS_ENV,
     WORKDIR_ENV,
     scenarios_dir,
@@ -40,8 +41,6 @@ TEMPLATE = "warrantysim"
 JUPYTER_DATA = Path(__file__).parent / "jupyter"
 """Holds ``voila/templates/warrantysim``: lab's template without its CDN stylesheets."""
 CULL_INTERVAL_SECONDS = 60
-PREHEATED_KERNELS = 1
-"""Kernels kept running the notebook ahead of the next page (each counts against the cap)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ class Access:
     cull_idle_seconds: int = CULL_IDLE_SECONDS
     workdir: Path = field(default_factory=Path.cwd)
     """The folder (besides ``scenarios/``) the dashboard may read scenario files from."""
+    preheated_kernels: int = PREHEATED_KERNELS
+    """Kernels kept running the notebook ahead of the next page (each counts against the cap)."""
 
     def url(self, port: int) -> str:
         query = f"?token={self.token}" if self.token else ""
@@ -100,9 +101,15 @@ def voila_command(notebook: Path, port: int, access: Access | None = None) -> li
         f"--MappingKernelManager.cull_idle_timeout={access.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
-        # One kernel runs the notebook ahead of the next page (up to request_query).
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaConfiguration.default_pool_size={PREHEATED_KERNELS}",
+        # Kernels run the notebook ahead of the next page (up to request_query), if asked.
+        *(
+            [
+                "--VoilaConfiguration.preheat_kernel=True",
+                f"--VoilaConfiguration.default_pool_size={access.preheated_kernels}",
+            ]
+            if access.preheated_kernels
+            else []
+        ),
     ]
 
 
