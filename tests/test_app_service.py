@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from warrantysim.report.figures import FIGURE_NAMES
 from warrantysim.report.pdf import OFFLINE_FLAGS
 from warrantysim.workbench import app
 from warrantysim.workbench.pool import TRACE_ENV
@@ -249,7 +250,7 @@ def test_the_export_buttons_link_files_served_behind_the_token(served, browser):
     page.get_by_role("button", name="Export charts").click()
     charts = page.locator(".ws-exported a[href$='.svg']")
     charts.first.wait_for(timeout=PATIENCE_S * 1000)
-    assert charts.count() == 6  # the spread of the difference and the five figures
+    assert charts.count() == 1 + len(FIGURE_NAMES)  # the spread of the difference, the figures
     with page.expect_download(timeout=PATIENCE_S * 1000) as downloading:
         charts.first.click()
     assert "<svg" in Path(downloading.value.path()).read_text()
