@@ -92,7 +92,7 @@ def remaining_cost(
     end_day = (month + 1) * DAYS_PER_MONTH
     claims = log.claims
     pending = (claims.claim_day < end_day) & (claims.serve_day >= end_day)
-    costs = _cost_per_claim(scenario, log.part_names)
+    costs = cost_per_claim(scenario, log.part_names)
     known = float(costs[claims.part[pending]].sum())
     per_unit = _remaining_per_unit(scenario.model_dump_json(), log.part_names, month)
     unclaimed = float(log.units_sold[: month + 1] @ per_unit)
@@ -100,7 +100,9 @@ def remaining_cost(
     return known + unclaimed + float(costs @ claimed_correction(followed, scenario, end_day))
 
 
-def _cost_per_claim(scenario: Scenario, part_names: tuple[str, ...]) -> FloatArray:
+def cost_per_claim(scenario: Scenario, part_names: tuple[str, ...]) -> FloatArray:
+    """What one claim on each part costs when served: the spare at its expected cost, labour
+    and logistics."""
     service = scenario.service
     per_claim = service.labour_cost_per_repair + service.logistics_cost_per_repair
     parts = [scenario.part(name) for name in part_names]
@@ -118,7 +120,7 @@ def _remaining_per_unit(scenario_json: str, part_names: tuple[str, ...], month: 
     ages = np.clip(month + 1 - (cohorts[:, None] + _OFFSETS[None, :]), 0.0, warranty)
     factors = cohort_life_factor(scenario, cohorts + 1)
     scale_factors = np.repeat(factors, len(_OFFSETS))
-    costs = _cost_per_claim(scenario, part_names)
+    costs = cost_per_claim(scenario, part_names)
     out = np.zeros(month + 1)
     for cost, name in zip(costs, part_names, strict=True):
         terms = part_terms(scenario, name)

@@ -19,16 +19,14 @@ Only ``accrue_per_unit`` holds a provision; under the other treatments both part
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from warrantysim.accounting.chart import Account
 from warrantysim.accounting.ledger import FloatArray, Ledger
-from warrantysim.accounting.pricing import spare_cost_per_claim
-from warrantysim.scenario import DAYS_PER_MONTH, Part, Scenario
+from warrantysim.accounting.provision import cost_per_claim
+from warrantysim.scenario import DAYS_PER_MONTH, Scenario
 from warrantysim.sim.eventlog import EventLog
-from warrantysim.sim.renewal import cohort_life_factor, expected_claims_by_age
+from warrantysim.sim.renewal import claims_curve, cohort_life_factor
 
 CURRENT_MONTHS = 12.0
 """Settled within a year of the balance sheet date: current (CAS 30, IAS 1 para 69)."""
@@ -63,11 +61,11 @@ def expected_claim_costs(log: EventLog, scenario: Scenario) -> tuple[FloatArray,
     factors = cohort_life_factor(scenario, np.arange(1, horizon + 1))
     coverage = scenario.quality.screening_coverage
     within, total = np.zeros(horizon), np.zeros(horizon)
-    costs = _cost_per_claim(scenario, log.part_names)
+    costs = cost_per_claim(scenario, log.part_names)
     for name, cost in zip(log.part_names, costs, strict=True):
         part = scenario.part(name)
         for factor in np.unique(factors[log.units_sold > 0]):
-            grid, cum = _claims_curve(part, float(factor), coverage, warranty)
+            grid, cum = claims_curve(part, float(factor), coverage, warranty)
             mean_m = np.interp(ages, grid, cum).mean(axis=1)
             due = mean_m[int(CURRENT_MONTHS) :] - mean_m[: horizon + 1]
             left = cum[-1] - mean_m[: horizon + 1]
@@ -83,7 +81,7 @@ def _waiting_claims_cost(log: EventLog, scenario: Scenario) -> FloatArray:
     """Claims made by each month end and not yet served, at their cost per claim."""
     horizon = log.horizon_months
     ends = np.arange(1, horizon + 1) * DAYS_PER_MONTH
-    costs = _cost_per_claim(scenario, log.part_names)[log.claims.part]
+    costs = cost_per_claim(scenario, log.part_names)[log.claims.part]
 
     def by_month_end(days: FloatArray) -> FloatArray:
         """Σ cost of the claims whose ``days`` fall before each month end."""
@@ -93,22 +91,3 @@ def _waiting_claims_cost(log: EventLog, scenario: Scenario) -> FloatArray:
     return np.asarray(
         by_month_end(log.claims.claim_day) - by_month_end(log.claims.serve_day), dtype=np.float64
     )
-
-
-def _cost_per_claim(scenario: Scenario, part_names: tuple[str, ...]) -> FloatArray:
-    service = scenario.service
-    per_claim = service.labour_cost_per_repair + service.logistics_cost_per_repair
-    return np.array([spare_cost_per_claim(scenario, scenario.part(n)) + per_claim
-                     for n in part_names])  # fmt: skip
-
-
-@lru_cache(maxsize=4096)
-def _claims_curve(
-    part: Part, life_factor: float, coverage: float, warranty: float
-) -> tuple[FloatArray, FloatArray]:
-    """M(a) per unit on an age grid over [0, W] (481 points: a tenth of a month at W = 48)."""
-    ages = np.linspace(0.0, warranty, 481)
-    claims = expected_claims_by_age(
-        part, ages, life_factor=life_factor, screening_coverage=coverage
-    )
-    return ages, claims

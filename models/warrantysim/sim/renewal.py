@@ -129,7 +129,7 @@ def expected_claims_per_unit(scenario: Scenario, part: Part, sale_month: int = 1
 
 
 @lru_cache(maxsize=4096)
-def _claims_curve(
+def claims_curve(
     part: Part, life_factor: float, coverage: float, warranty: float, points: int = 481
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Expected cumulative claims per unit on an age grid over [0, W], for interpolation."""
@@ -160,7 +160,7 @@ def expected_monthly_claims(
         factor = float(cohort_life_factor(scenario, m0 + 1))
         ages = np.clip(edges[None, :] - (m0 + offsets[:, None]), 0.0, warranty)
         for p, part in enumerate(scenario.parts):
-            grid, cum = _claims_curve(part, factor, coverage, warranty)
+            grid, cum = claims_curve(part, factor, coverage, warranty)
             per_month = np.diff(np.interp(ages, grid, cum), axis=1).mean(axis=0)
             out[p] += units_by_month[i] * per_month
     return out
