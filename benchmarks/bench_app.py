@@ -10,6 +10,9 @@ re-booked) several times. It prints three figures:
   changing (a partial answer from the first replication round);
 - full answer: from that key press to the status line saying "Up to date" (every replication
   in, every chart redrawn);
+- reload -> restored numbers: once the pool has preheated the next kernel, from ``reload`` to
+  the page showing the edited policy (``status-quo ✎``, from the URL) up to date, and to its
+  first chart;
 
 with, for each lever change, the CPU seconds the page's kernel and its worker processes spent
 (user + system, from /proc), and the load average before and after: on a shared machine wall
@@ -34,6 +37,7 @@ from warrantysim.workbench.urlstate import PREHEATED_LINE
 
 CHROMIUM = "/usr/bin/chromium"
 CARD = "td[data-card][data-kpi='lifetime_profit']"
+RESTORED = "td[data-kpi='lifetime_profit'][data-policy='status-quo ✎']"
 TIMEOUT_MS = 300_000
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
@@ -97,9 +101,27 @@ def _change(page, value: float) -> tuple[float, float]:
     return first, time.perf_counter() - start
 
 
+def _reload(page, log: Path) -> tuple[float, float]:
+    """Seconds from a reload to the first chart and to the URL's view up to date, once the
+    pool's next kernel is preheated (the first page's refill)."""
+    while log.read_bytes().count(PREHEATED_LINE.encode()) < 2:
+        time.sleep(0.2)
+    start = time.perf_counter()
+    page.reload(timeout=TIMEOUT_MS)
+    page.wait_for_selector(".vega-embed > svg", timeout=TIMEOUT_MS)
+    chart = time.perf_counter() - start
+    page.wait_for_function(
+        f'document.querySelector("{RESTORED}") !== null'
+        " && document.querySelector('.ws-ready') !== null",
+        timeout=TIMEOUT_MS,
+        polling=20,
+    )
+    return chart, time.perf_counter() - start
+
+
 def measure(
-    url: str, server_pid: int, values: list[float]
-) -> tuple[float, list[tuple[float, ...]]]:
+    url: str, server_pid: int, values: list[float], log: Path
+) -> tuple[float, list[tuple[float, ...]], tuple[float, float]]:
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -122,8 +144,10 @@ def measure(
                 f"CPU {cpu:.2f} s (kernels and workers)",
                 flush=True,
             )
+        reload = _reload(page, log)
+        print(f"reload -> first chart {reload[0]:.1f} s, restored numbers {reload[1]:.1f} s")
         browser.close()
-    return first_chart_s, rows
+    return first_chart_s, rows, reload
 
 
 def _wait_preheated(log: Path, process) -> float:
@@ -142,14 +166,14 @@ def main() -> None:
     values = [0.5 + 0.1 * i for i in range(args.changes)]
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     port = app.free_port()
-    access = app.Access(preheated_kernels=1)  # `warrantysim app --preheat 1`
+    access = app.Access()  # `warrantysim app`: one kernel preheated
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "app.log"
         with log.open("wb") as out:
             process = app.start(port, folder=Path(folder), access=access, new_session=True, log=out)
         try:
             print(f"server start -> kernel preheated {_wait_preheated(log, process):.1f} s")
-            first_chart_s, rows = measure(access.url(port), process.pid, values)
+            first_chart_s, rows, reload = measure(access.url(port), process.pid, values, log)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
@@ -159,6 +183,7 @@ def main() -> None:
     print(f"first numbers: median {statistics.median(firsts):.2f} s, max {max(firsts):.2f} s")
     print(f"full answer:   median {statistics.median(fulls):.2f} s, max {max(fulls):.2f} s")
     print(f"CPU per change (kernels and workers): median {statistics.median(cpus):.2f} s")
+    print(f"reload -> first chart: {reload[0]:.1f} s, restored numbers: {reload[1]:.1f} s")
 
 
 if __name__ == "__main__":

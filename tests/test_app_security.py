@@ -5,7 +5,9 @@ A request without the token gets the login page and starts no kernel; a foreign 
 DNS rebinding sends: chromium maps ``evil.example`` to 127.0.0.1 here) or ``Origin`` is refused
 with 403, pages and websockets alike; ten page loads leave at most ``max_kernels`` kernels
 (counted in the process tree, the preheated one among them); SIGTERM stops every kernel. The
-exported files are served behind the token too.
+exported files are served behind the token too. Voila's ``/voila/query/<kernel>`` websocket
+(no login; it sent a preheated kernel its page's request, token included) is not served, and no
+kernel or worker process is ever started with the token in its environment.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ CHROMIUM = "/usr/bin/chromium"
 MAX_KERNELS = 2
 PAGE_LOADS = 10
 PATIENCE_SECONDS = 180.0
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="needs Debian chromium"
 )
@@ -42,8 +50,10 @@ class Reply:
 
 
 class Server:
-    def __init__(self, process: subprocess.Popen[bytes], port: int, access: app.Access) -> None:
-        self.process, self.port, self.access = process, port, access
+    def __init__(
+        self, process: subprocess.Popen[bytes], port: int, access: app.Access, log: Path
+    ) -> None:
+        self.process, self.port, self.access, self.log = process, port, access, log
         self.preheated: set[int] = set()
         """The kernel the server keeps ready for the next page (no request started it)."""
 
@@ -56,6 +66,10 @@ class Server:
             return Reply(response.status, response.getheader("Location", ""), body)
         finally:
             connection.close()
+
+    def preheated_count(self) -> int:
+        """Kernels that have reached ``request_query`` so far (its line in the log)."""
+        return self.log.read_bytes().count(PREHEATED_LINE.encode())
 
     def kernels(self) -> list[int]:
         """Kernel processes the server started (its children running ipykernel)."""
@@ -82,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = folder / "app.log"
     with log.open("wb") as out:
         process = app.start(port, folder=folder, access=access, new_session=True, log=out)
-    running = Server(process, port, access)
+    running = Server(process, port, access, log)
     deadline = time.monotonic() + PATIENCE_SECONDS
     # Up, with its one kernel preheated (started by the server, not by any request).
     while PREHEATED_LINE.encode() not in log.read_bytes():
@@ -123,16 +137,74 @@ def test_a_foreign_host_or_origin_is_refused_even_with_the_token(
 ) -> None:
     token = f"?token={server.access.token}"
     for path in ("/" + token, "/voila/static/voila.js", f"/api/kernels/{'0' * 32}/channels"):
-        upgrade = {
-            "Connection": "Upgrade",
-            "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        }
-        response = server.request(path, **headers, **(upgrade if "channels" in path else {}))
+        upgrade = UPGRADE if "channels" in path else {}
+        response = server.request(path, **headers, **upgrade)
         assert response.status == 403, (path, headers)
         assert "refused:" in response.body
     assert set(server.kernels()) == server.preheated
+
+
+def _kernel_id(pid: int) -> str:
+    """A kernel's id, from its connection file (``.../kernel-<id>.json``) on its command line."""
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    return cmdline.rsplit("kernel-", 1)[1].split(".json", 1)[0]
+
+
+def _tree(pids: list[int]) -> set[int]:
+    """``pids`` and all their descendants (a kernel's warm workers among them)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            parents[int(entry.name)] = int(
+                (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            )
+        except (OSError, ValueError):
+            continue
+    tree, grown = set(pids), True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree}
+        grown = not children <= tree
+        tree |= children
+    return tree
+
+
+def test_the_request_websocket_is_not_served(server: Server) -> None:
+    """Voila's ``/voila/query/<kernel>`` answered anyone who could reach the port with the
+    request of the page the kernel serves, token included; it is gone, token or not."""
+    (preheated,) = server.preheated
+    path = f"/voila/query/{_kernel_id(preheated)}"
+    for query in ("", f"?token={server.access.token}"):
+        response = server.request(path + query, **UPGRADE)
+        assert response.status != 101, query  # no websocket
+        assert response.status in (302, 404), (query, response.status)  # login page, or none
+    assert set(server.kernels()) == server.preheated
+
+
+def test_no_kernel_or_worker_is_given_the_token(server: Server) -> None:
+    """A page opened with ``?token=``: neither its kernel, nor the pool's next one (Voila gave it
+    that page's URL), nor their workers start with the token in their environment."""
+    from playwright.sync_api import sync_playwright
+
+    url = server.access.url(server.port)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(OFFLINE_FLAGS))
+        page = browser.new_context().new_page()  # a tab: closing it sends the unload beacon
+        page.goto(url, timeout=PATIENCE_SECONDS * 1000)
+        page.wait_for_selector(".ws-ready", timeout=PATIENCE_SECONDS * 1000)
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while server.preheated_count() < 2:  # the pool refilled after the page took its kernel
+            assert time.monotonic() < deadline, "the pool was not refilled"
+            time.sleep(0.5)
+        processes = _tree(server.kernels())
+        assert len(processes) > 2  # two kernels and their workers
+        environments = [Path(f"/proc/{pid}/environ").read_bytes() for pid in processes]
+        assert all(server.access.token.encode() not in env for env in environments)
+        page.close(run_before_unload=True)  # its kernel ends: the pool's one is left
+        while len(server.kernels()) > 1:
+            assert time.monotonic() < deadline, "the closed page's kernel still runs"
+            time.sleep(0.2)
+        browser.close()
+    server.preheated = set(server.kernels())
 
 
 def test_dns_rebinding_ten_page_loads_and_sigterm(server: Server) -> None:

@@ -68,8 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=PREHEATED_KERNELS,
         metavar="N",
-        help="keep N kernels running the notebook ahead of the next page, for a faster first "
-        f"page; a reloaded page then loses its view, a known limitation ({PREHEATED_KERNELS})",
+        help="keep N kernels running the notebook ahead of the next page (workers warm, first "
+        "answer computed), so a page, a reload or a shared link shows its first chart in "
+        "seconds; each counts against --max-kernels (a page takes it); 0 runs the notebook "
+        f"for each page ({PREHEATED_KERNELS})",
     )
 
 
@@ -82,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
     if not args.workdir.is_dir():
         raise UsageError(f"--workdir {args.workdir}: not a folder")
-    if not 0 <= args.preheat < args.max_kernels:
-        raise UsageError(f"--preheat must be between 0 and --max-kernels - 1, got {args.preheat}")
+    if not 0 <= args.preheat <= args.max_kernels:
+        # A preheated kernel is a page's kernel in waiting: all of them may be.
+        raise UsageError(f"--preheat must be between 0 and --max-kernels, got {args.preheat}")
     if args.no_token:
         print(NO_TOKEN_WARNING, file=sys.stderr)
     access = app.Access(

@@ -23,10 +23,10 @@ MAX_KERNELS = 4
 """Dashboards ``warrantysim app`` serves at once (a kernel is about 500 MB)."""
 CULL_IDLE_SECONDS = 600
 """A kernel no browser is connected to is stopped after this long idle."""
-PREHEATED_KERNELS = 0
-"""Kernels ``warrantysim app --preheat N`` keeps running the notebook ahead of the next page.
-Off by default: with a preheated pool a *reloaded* page does not get its URL's state back
-(tests/test_app_browser.py fails with it on), so a reload would lose the view."""
+PREHEATED_KERNELS = 1
+"""Kernels ``warrantysim app --preheat N`` keeps running the notebook ahead of the next page
+(its workers warm, its first answer computed), so a page's first chart comes in seconds, not
+the ~20 s of running the notebook after the request; each counts against the kernel cap."""
 
 
 def scenarios_dir() -> Path:

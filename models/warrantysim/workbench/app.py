@@ -41,6 +41,12 @@ TEMPLATE = "warrantysim"
 JUPYTER_DATA = Path(__file__).parent / "jupyter"
 """Holds ``voila/templates/warrantysim``: lab's template without its CDN stylesheets."""
 CULL_INTERVAL_SECONDS = 60
+REFILL_DELAY_SECONDS = 10
+"""How long after a page takes the preheated kernel the pool starts preheating the next one
+(Voila's default is 1 s): preheating (imports, two workers, a first answer) takes both cores
+of a small machine, and at 1 s it competes with the page as it loads its widgets, which then
+miss updates (anywidget gives a model 2 s to load). A reload or a second page within this
+time plus a preheat (about 20 s) waits for it."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ def voila_command(notebook: Path, port: int, access: Access | None = None) -> li
             [
                 "--VoilaConfiguration.preheat_kernel=True",
                 f"--VoilaConfiguration.default_pool_size={access.preheated_kernels}",
+                f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}",
             ]
             if access.preheated_kernels
             else []

@@ -42,6 +42,7 @@ from warrantysim.workbench.layout import (
     MIN_REPLICATIONS,
     STALE_CLASS,
     DashboardWidgets,
+    resend_state,
 )
 from warrantysim.workbench.pool import WarmPool
 from warrantysim.workbench.urlstate import (
@@ -106,7 +107,7 @@ class Dashboard(DashboardWidgets):
         self.report_button.on_click(lambda _: self._export_clicked(lambda: [self.make_report()]))
         self.replications.observe(lambda _: self._replications_changed(), names="value")
         self.seed.observe(lambda _: self.refresh(), names="value")
-        self.url.observe(lambda change: self.restore(decode(change["new"])), names="query")
+        self.url.observe(lambda change: self._page_reported(change["new"]), names="query")
 
     # -- callbacks (thin) ----------------------------------------------------------------------
     def _selection_changed(self) -> None:
@@ -305,10 +306,22 @@ class Dashboard(DashboardWidgets):
             levers={n: c for n, c in levers.items() if c},
         )
 
+    def _page_reported(self, query: str) -> None:
+        """The page is drawn (its JavaScript reports its URL): show the view it asks for, else
+        send the shown one again. A kernel that changed its widgets while the page was still
+        making them (a preheated kernel computing the page's view as the page loads) may have
+        had those updates dropped: ipywidgets drops messages for models a page has not made."""
+        state = decode(query)
+        if state in (PageState(), self.page_state()):
+            resend_state(self.widget)
+        else:
+            self.restore(state)
+
     def restore(self, state: PageState) -> None:
         """Show the view a URL describes; names or values it cannot use are left out (a URL
-        with no state of its own changes nothing)."""
-        if state == PageState():
+        with no state of its own changes nothing, nor does the view already shown: the page
+        reports its URL after the kernel was handed it, and that must not compute it twice)."""
+        if state in (PageState(), self.page_state()):
             return
         for name, changes in state.levers.items():
             if name in self.policies:

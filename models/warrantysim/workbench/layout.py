@@ -159,3 +159,10 @@ def no_null_tooltips(widget: w.Widget) -> w.Widget:
     for child in getattr(widget, "children", ()):
         no_null_tooltips(child)
     return widget
+
+
+def resend_state(widget: w.Widget) -> None:
+    """Send ``widget``'s and its descendants' whole state to the page again."""
+    widget.send_state()
+    for child in getattr(widget, "children", ()):
+        resend_state(child)

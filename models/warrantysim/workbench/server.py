@@ -16,6 +16,10 @@ the user visits, could drive the dashboard. Here:
 - one kernel is kept preheated (the notebook run up to ``request_query``, its workers warm and
   its first answer computed), so a page opens in seconds; the kernels' pool is not counted
   against retirement, and is refilled when a page's kernel ends;
+- a preheated kernel gets its page's request (the token taken out) in a private file
+  (:mod:`warrantysim.workbench.handoff`): Voila's ``/voila/query/<kernel>`` websocket, which
+  asks for no login and carries the token, is not served, and the next pool kernel no longer
+  inherits the previous page's address in its environment;
 - the files the page exports are served behind the token, from ``exports/`` only;
 - a page sets the ``_xsrf`` cookie, so the beacon Voila sends when the page closes or reloads
   passes the XSRF check and stops the page's kernel at once (without it the kernel ran on
@@ -26,20 +30,24 @@ Run as ``python -m warrantysim.workbench.server NOTEBOOK [voila options]``.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
 import time
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import tornado.ioloop
 import tornado.web
 import voila.app
+import voila.handler
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -47,9 +55,11 @@ from jupyter_server.utils import url_path_join
 from traitlets import Integer, List, Unicode
 from voila.app import Voila
 from voila.handler import VoilaHandler
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.utils import ENV_VARIABLE
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-from warrantysim.workbench import EXPORTS, EXPORTS_LINK
+from warrantysim.workbench import EXPORTS, EXPORTS_LINK, handoff
 
 EXPORTS_URL = EXPORTS_LINK.strip("/")
 """The page's exports (charts, reports), served from the app folder's ``exports/``, behind
@@ -184,6 +194,29 @@ class PreheatedPool:
         tasks = [t for pool in self._pools.values() for t in pool]
         return {t.result()["kernel_id"] for t in tasks if t.done() and not _failed(t)}
 
+    async def get_rendered_notebook(
+        self, notebook_name: str, extra_kernel_env_variables: dict[str, str], **kwargs: Any
+    ) -> tuple[Any, list[str], str]:
+        """A preheated kernel for a page: its request goes to it in a file (:mod:`handoff`).
+
+        Voila passes the page's address as environment for the pool's *next* kernel (which
+        would start with this page's URL, token included); it is kept out of that one."""
+        extra = dict(extra_kernel_env_variables)
+        url = extra.pop(ENV_VARIABLE.VOILA_REQUEST_URL, "")
+        rendered: tuple[Any, list[str], str] = await super().get_rendered_notebook(  # type: ignore[misc]
+            notebook_name, extra, **kwargs
+        )
+        handoff.give(_requests_folder(), rendered[2], url)
+        return rendered
+
+    async def wait_for_pool(self, notebook_name: str) -> None:
+        """Until the pool's first kernel has started. Voila sends a page that comes before that
+        (just after the server starts) past the pool, to a kernel of its own: one more
+        kernel, and a page that waits for the whole notebook, where the pool's would do."""
+        pool = self._pools.get(notebook_name, [])
+        if pool and not self.notebook_data.get(notebook_name):  # type: ignore[attr-defined]
+            await asyncio.wait([pool[0]])
+
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
         if not self._stopping and self.notebook_path is not None:
@@ -192,6 +225,25 @@ class PreheatedPool:
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
         self._stopping = True
         await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
+
+
+def _requests_folder() -> Path:
+    folder = handoff.folder_from_environment()
+    if folder is None:
+        raise RuntimeError(
+            f"{handoff.REQUESTS_ENV} is not set: start the app with `warrantysim app`"
+        )
+    return folder
+
+
+class _NoRequestSocket:
+    """Stands in for Voila's request websocket where its page handler reports a request: the
+    request goes to the kernel through :mod:`handoff` instead, and Voila's stand-by copy of it
+    (kept forever for a socket that never comes, token included) is not made."""
+
+    @classmethod
+    def send_updates(cls, msg: dict[str, Any]) -> None:
+        del msg
 
 
 def _failed(task: Any) -> bool:
@@ -203,21 +255,41 @@ def _kernel_manager_factory(base: type, preheat: bool, pool_size: int, **kwargs:
     return type(made.__name__, (PreheatedPool, made), {}) if preheat else made
 
 
-class _XsrfCookie:
-    """Mixed into the dashboard page's handler: it sets the ``_xsrf`` cookie, which the page's
-    close-or-reload beacon (``/voila/api/shutdown/<kernel>``) must send back."""
+class _PageHandler:
+    """Mixed into the dashboard page's handler. Once the request is logged in (``prepare``):
+
+    - it sets the ``_xsrf`` cookie, which the page's close-or-reload beacon
+      (``/voila/api/shutdown/<kernel>``) must send back;
+    - it takes the token out of the request, so no kernel is given it: Voila copies the
+      request's query and URL into the kernel's environment (and its workers', started from
+      it) or hands them to a preheated kernel."""
 
     xsrf_token: bytes
+    request: Any
+    kernel_manager: Any
+    notebook_path: str
 
     async def prepare(self) -> None:
         await super().prepare()  # type: ignore[misc]
         self.xsrf_token  # noqa: B018  # reading it sets the cookie
+        _drop_secrets(self.request)
+        wait_for_pool = getattr(self.kernel_manager, "wait_for_pool", None)
+        if wait_for_pool is not None and self.notebook_path:
+            await wait_for_pool(self.notebook_path)
 
 
-def _with_xsrf_cookie(handler: tuple[Any, ...]) -> tuple[Any, ...]:
+def _drop_secrets(request: Any) -> None:
+    request.query = handoff.without_secrets(request.query)
+    request.uri = request.path + (f"?{request.query}" if request.query else "")
+    for name in handoff.SECRET_PARAMETERS:
+        request.query_arguments.pop(name, None)
+        request.arguments.pop(name, None)
+
+
+def _page_handler(handler: tuple[Any, ...]) -> tuple[Any, ...]:
     page = handler[1] if len(handler) > 1 else None
     if isinstance(page, type) and issubclass(page, VoilaHandler):
-        return (handler[0], type(page.__name__, (_XsrfCookie, page), {}), *handler[2:])
+        return (handler[0], type(page.__name__, (_PageHandler, page), {}), *handler[2:])
     return handler
 
 
@@ -240,7 +312,8 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]  # Voila is untyped
             AuthenticatedFileHandler,
             {"path": os.path.join(self.root_dir, EXPORTS)},
         )
-        handlers = [exports, *(_with_xsrf_cookie(h) for h in self.init_handlers())]
+        served = [h for h in self.init_handlers() if h[1] is not RequestInfoSocketHandler]
+        handlers = [exports, *(_page_handler(h) for h in served)]
         self.app.add_handlers(".*$", handlers)
         loop = tornado.ioloop.IOLoop.current()
         # SIGTERM ends the loop like Ctrl-C does, so Voila's stop() shuts every kernel down.
@@ -250,6 +323,8 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]  # Voila is untyped
 
 # Voila builds its preheating kernel manager inside Voila.init_settings from this name.
 voila.app.voila_kernel_manager_factory = _kernel_manager_factory
+# Voila's page handler reports each page's request to this name (handoff.py replaces it).
+voila.handler.RequestInfoSocketHandler = _NoRequestSocket
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -258,9 +333,15 @@ def main(argv: list[str] | None = None) -> None:
     names = [n for n in os.environ.pop(HOSTS_ENV, "").split(",") if n]
     if token is None:
         sys.exit(f"{TOKEN_ENV} is not set: start the app with `warrantysim app`")
-    WorkbenchVoila.launch_instance(
-        argv=argv if argv is not None else sys.argv[1:], token=token, extra_names=names
-    )
+    # Private (0700), inherited by the kernels: where each preheated one finds its request.
+    requests = tempfile.mkdtemp(prefix="warrantysim-requests-")
+    os.environ[handoff.REQUESTS_ENV] = requests
+    try:
+        WorkbenchVoila.launch_instance(
+            argv=argv if argv is not None else sys.argv[1:], token=token, extra_names=names
+        )
+    finally:
+        shutil.rmtree(requests, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 import anywidget
 import traitlets
 
+from warrantysim.workbench import handoff
 from warrantysim.workbench.levers import Levers
 
 OWNED = ("policies", "base", "replications", "seed")
@@ -91,33 +92,40 @@ def decode(query: str) -> PageState:
 
 
 PREHEATED_LINE = "warrantysim: kernel preheated, waiting for its page"
-REQUEST_ENV = ("QUERY_STRING", "VOILA_REQUEST_URL")
-"""Where Voila gives a kernel its page's address (``wait_for_request`` fills them in)."""
+REQUEST_ENV = {
+    "QUERY_STRING": handoff.without_secrets,
+    "VOILA_REQUEST_URL": handoff.url_without_secrets,
+}
+"""Where Voila gives a kernel its page's address, and how the token is taken out of each."""
 
 
 def request_query() -> str:
     """The query string of the page this kernel serves, without the token; "" outside Voila.
 
     A preheated Voila kernel ran the notebook before any page asked for it: here it waits for
-    its page's request (``voila.utils.wait_for_request``), so a shared link's state reaches it
-    before the first answer is drawn. The token is taken out of the environment too: the
-    kernel runs user-facing code and never needs it.
+    its page's request, which ``warrantysim app`` hands over in a private file
+    (:mod:`warrantysim.workbench.handoff`; under plain Voila, its ``wait_for_request``), so a
+    reloaded page's or a shared link's state reaches it before the first answer is drawn. The
+    token is taken out of the environment too: the kernel runs user-facing code and never
+    needs it.
     """
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
         print(PREHEATED_LINE, file=sys.__stderr__, flush=True)  # into the server's log
-        wait_for_request()
-    for name in REQUEST_ENV:
+        _wait_for_request()
+    for name, scrub in REQUEST_ENV.items():
         if name in os.environ:
-            os.environ[name] = _without_token(os.environ[name])
+            os.environ[name] = scrub(os.environ[name])
     return os.environ.get("QUERY_STRING", "")
 
 
-def _without_token(text: str) -> str:
-    head, sep, query = text.rpartition("?") if "?" in text else ("", "", text)
-    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "token"]
-    return head + sep + urlencode(kept)
+def _wait_for_request() -> None:
+    folder = handoff.folder_from_environment()
+    if folder is None:  # plain Voila, not `warrantysim app`
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+        return
+    os.environ.update(handoff.receive(folder, os.environ["VOILA_KERNEL_ID"]))
 
 
 def _int(text: str | None) -> int | None:
