@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from warrantysim.api import prepare, simulate
+from warrantysim.report.figures import figures
 from warrantysim.scenario import SparesTreatment, apply_overrides, load_scenario
 from warrantysim.workbench import policy_files
 from warrantysim.workbench.engine import Background
@@ -139,9 +140,13 @@ def test_update_shows_what_the_api_gives(dashboard, scenarios):
     shown = _shown(dashboard.kpis.value, "lifetime_profit", "supplier-chargeback")
     assert shown == pytest.approx(direct.kpis["lifetime_profit"].mean(), rel=1e-12)
     assert "Up to date" in dashboard.status.value
-    for chart in dashboard.charts.charts.values():
-        assert chart.spec
-        assert chart.spec.get("datasets")
+    panel = dashboard.charts.panel
+    assert panel.order == list(figures(comparison, dashboard.labels))
+    for name in panel.order:
+        assert panel.specs[name]["$schema"]
+        # The rows travel in `data`, not in the spec.
+        assert not set(panel.specs[name].get("datasets", {})) & set(panel.data[name])
+        assert all(panel.data[name].values())
 
 
 def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
@@ -263,8 +268,8 @@ def test_dashboard_shows_cards_first_and_the_difference_spread(dashboard):
     dashboard.update(dashboard.compute())
     assert dashboard.results.children[0] is dashboard.cards
     assert "data-card='supplier-chargeback'" in dashboard.cards.value
-    spec = dashboard.distribution.chart.spec
-    values = [v for rows in spec["datasets"].values() for v in rows if "replication" in v]
+    data = dashboard.distribution.panel.data["difference"]
+    values = [v for rows in data.values() for v in rows if "replication" in v]
     assert {v["replication"] for v in values} == set(range(REPS))
     dashboard.base.value = "supplier-chargeback"  # the base selector redraws, no recompute
     assert "data-card='status-quo'" in dashboard.cards.value

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from warrantysim.accounting.units import is_money
+from warrantysim.charts_figure import Figure
 from warrantysim.report import tables
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels
@@ -160,23 +161,28 @@ def difference_frame(comparison: PolicyResults, base: str, kpi: str) -> pd.DataF
     return frame.astype({"policy": str, "replication": int, "difference": float})
 
 
-def difference_chart(comparison: PolicyResults, base: str, labels: Labels) -> alt.LayerChart:
+def difference_chart(comparison: PolicyResults, base: str, labels: Labels) -> Figure:
     """Each replication's paired difference as a tick on a line per policy, with a zero rule."""
     kpi = DISTRIBUTION_KPI
     frame = difference_frame(comparison, base, kpi)
     scale = labels.money_unit.divisor if is_money(kpi) else 1.0
     frame = frame.assign(difference=frame["difference"] / scale)
+    shape = (labels, kpi, base, int(frame["policy"].nunique()))
+    return Figure(_difference_chart, shape, {"difference": frame})
+
+
+def _difference_chart(labels: Labels, kpi: str, base: str, policies: int) -> alt.LayerChart:
     title = f"{labels(kpi)}: policy − {base} per replication ({labels.money})"
     x = alt.X("difference:Q", title=title)
     ticks = (
-        alt.Chart(frame)
+        alt.Chart(alt.NamedData("difference"))
         .mark_tick(thickness=2, size=18)
         .encode(
             x=x,
             y=alt.Y("policy:N", title=None),
             color=alt.Color("policy:N", legend=None),
-            tooltip=["policy", "replication", alt.Tooltip("difference:Q", format=",.1f")],
+            tooltip=["policy:N", "replication:Q", alt.Tooltip("difference:Q", format=",.1f")],
         )
     )
     zero = alt.Chart(pd.DataFrame({"difference": [0.0]})).mark_rule(strokeDash=[4, 3]).encode(x=x)
-    return (zero + ticks).properties(width=520, height=max(40, 36 * frame["policy"].nunique()))
+    return (zero + ticks).properties(width=520, height=max(40, 36 * policies))
