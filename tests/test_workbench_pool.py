@@ -133,7 +133,7 @@ def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_pat
     board.update(board.compute())
     files = board.export_charts()
     names = {p.stem for p in files}
-    assert names == {"lifetime_profit_difference", *board.charts.charts}
+    assert names == {"lifetime_profit_difference", *board.charts.panel.order}
     for path in files:
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head
