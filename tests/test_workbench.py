@@ -7,6 +7,7 @@ which a mean sums them, hence rel=1e-12).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 
@@ -18,7 +19,7 @@ from warrantysim.api import prepare, simulate
 from warrantysim.report.figures import figures
 from warrantysim.scenario import SparesTreatment, apply_overrides, load_scenario
 from warrantysim.workbench import policy_files
-from warrantysim.workbench.engine import Background
+from warrantysim.workbench.engine import Background, Policy
 from warrantysim.workbench.levers import Levers, apply_levers
 
 SMALL = {"product.units_per_month": 1500, "product.sales_months": 12}
@@ -147,6 +148,26 @@ def test_update_shows_what_the_api_gives(dashboard, scenarios):
         # The rows travel in `data`, not in the spec.
         assert not set(panel.specs[name].get("datasets", {})) & set(panel.data[name])
         assert all(panel.data[name].values())
+
+
+def test_the_first_lever_change_finds_its_chart_specs_built(dashboard):
+    """The first change marks the edited policy modified (a new shape for every chart); the
+    specs for that shape are built while the page is idle, so drawing its answer builds none."""
+    from warrantysim.charts_figure import _template
+
+    dashboard.edit.value = "status-quo"
+    dashboard.update(dashboard.compute())
+    assert dashboard.preparing is not None
+    dashboard.preparing.join(timeout=120)
+    policy = dashboard.policies["status-quo"]
+    dashboard.policies["status-quo"] = Policy(
+        policy.scenario, dataclasses.replace(policy.levers, markup=policy.levers.markup + 0.05)
+    )
+    changed = dashboard.compute()
+    assert "status-quo ✎" in changed.policies
+    before = _template.cache_info().misses
+    dashboard.update(changed)
+    assert _template.cache_info().misses == before
 
 
 def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
@@ -392,7 +413,12 @@ def test_cache_forgets_oldest_beyond_its_bytes():
 
 
 def test_streamed_comparison_publishes_partial_answers_and_stops_when_superseded(scenarios):
-    from warrantysim.workbench.engine import Background, Policy, ResultsCache, compare_streamed
+    from warrantysim.workbench.engine import (
+        Background,
+        Policy,
+        ResultsCache,
+        compare_streamed,
+    )
 
     done, errors, busy, progress = [], [], [], []
     background = Background(
