@@ -13,8 +13,6 @@ import html
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-import pandas as pd
-
 from warrantysim.accounting.units import is_money
 from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
@@ -59,26 +57,23 @@ def _value(metric: str, value: float, labels: Labels) -> str:
 def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
     """Headline KPIs per policy: mean and 95 % CI (money in the labels' unit)."""
     means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(SHOWN_KPIS))
+    cell = {(str(r["policy"]), str(r["metric"])): r for r in means.to_dict("records")}
     head = "".join(f"<th>{_e(labels(k))}</th>" for k in SHOWN_KPIS)
     rows = []
     for policy in comparison.policies:
-        cells = []
-        for kpi in SHOWN_KPIS:
-            row = means[(means["policy"] == policy) & (means["metric"] == kpi)]
-            cells.append(_kpi_cell(policy, kpi, row, labels))
-        rows.append(f"<tr><th>{_e(policy)}</th>{''.join(cells)}</tr>")
+        cells = "".join(_kpi_cell(policy, k, cell.get((policy, k)), labels) for k in SHOWN_KPIS)
+        rows.append(f"<tr><th>{_e(policy)}</th>{cells}</tr>")
     unit = f"<caption>{_e(labels.money)}, {comparison.replications} {_e(labels('replications'))}"
     return f"<table class='ws-kpis'>{unit}</caption><tr><th></th>{head}</tr>{''.join(rows)}</table>"
 
 
-def _kpi_cell(policy: str, kpi: str, row: pd.DataFrame, labels: Labels) -> str:
-    if row.empty:
+def _kpi_cell(policy: str, kpi: str, row: Mapping[Hashable, Any] | None, labels: Labels) -> str:
+    if row is None:
         return "<td>–</td>"
-    r = row.iloc[0]
-    attrs = f"data-kpi='{_e(kpi)}' data-policy='{_e(policy)}' data-value='{float(r['mean'])!r}'"
-    shown = _value(kpi, float(r["mean"]), labels)
-    ci = f"[{_value(kpi, float(r['lo']), labels)}, {_value(kpi, float(r['hi']), labels)}]"
-    return f"<td {attrs}>{shown} <small>{ci}</small></td>"
+    mean, lo, hi = (float(row[k]) for k in ("mean", "lo", "hi"))
+    attrs = f"data-kpi='{_e(kpi)}' data-policy='{_e(policy)}' data-value='{mean!r}'"
+    ci = f"[{_value(kpi, lo, labels)}, {_value(kpi, hi, labels)}]"
+    return f"<td {attrs}>{_value(kpi, mean, labels)} <small>{ci}</small></td>"
 
 
 def differences_html(comparison: PolicyResults, labels: Labels, base: str | None = None) -> str:
