@@ -163,11 +163,14 @@ def test_the_first_lever_change_finds_its_chart_specs_built(dashboard):
     dashboard.policies["status-quo"] = Policy(
         policy.scenario, dataclasses.replace(policy.levers, markup=policy.levers.markup + 0.05)
     )
-    changed = dashboard.compute()
-    assert "status-quo ✎" in changed.policies
-    before = _template.cache_info().misses
-    dashboard.update(changed)
-    assert _template.cache_info().misses == before
+    try:
+        changed = dashboard.compute()
+        assert "status-quo ✎" in changed.policies
+        before = _template.cache_info().misses
+        dashboard.update(changed)
+        assert _template.cache_info().misses == before
+    finally:
+        dashboard.policies["status-quo"] = policy  # the module's dashboard is shared
 
 
 def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
