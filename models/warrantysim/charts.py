@@ -2,8 +2,10 @@
 
 Every builder takes a tidy frame from :mod:`warrantysim.report.tables` (a ``policy`` column, a
 ``mean`` and, where there is uncertainty, ``lo``/``hi``) and a :class:`Labels` that fixes the
-language and the money unit. The same chart objects feed the workbench (as ``JupyterChart``), the
-HTML report (Vega-Lite JSON) and the PNG/SVG/Excel exports (vl-convert).
+language and the money unit. The comparison's figures are :class:`~warrantysim.charts_figure.Figure`
+objects (a spec cached by shape plus named rows); the same figures feed the workbench (a
+``ChartPanel`` that updates them in place), the HTML report (Vega-Lite JSON) and the
+PNG/SVG/Excel exports (vl-convert). The sweep and sensitivity charts are plain Altair charts.
 """
 
 from __future__ import annotations
