@@ -450,6 +450,30 @@ def test_streamed_comparison_publishes_partial_answers_and_stops_when_superseded
     assert all(p.value.replications <= 2 for p in partial)
 
 
+def test_a_page_without_charts_gets_them_from_the_first_round(dashboard, scenarios):
+    """The first partial answer of a page with no charts has every table (the charts are drawn
+    from it); later partial answers carry the KPIs only; the final one is the whole answer."""
+    from warrantysim.workbench.engine import Job, Policy, ResultsCache, compare_streamed
+
+    published = []
+    background = Background(lambda o: published.append(o), lambda e: None, lambda b: None)
+    job = Job(background, background.generation)
+    job.due = lambda: True  # type: ignore[method-assign]  # publish after every round
+    policies = {n: Policy.of(s) for n, s in scenarios.items()}
+    final = compare_streamed(policies, 3, SEED, ResultsCache(), job, charts_first=True)
+    first, second = (o.value for o in published)
+    assert first.replications == 1
+    assert not first.monthly.empty
+    assert second.monthly.empty
+    assert final.replications == 3
+    dashboard.update(first, final=False)
+    assert dashboard.charts.panel.order  # drawn from the first round
+    with pytest.raises(ValueError, match="no full answer yet"):
+        dashboard.make_report()
+    dashboard.update(final)
+    assert dashboard.final_shown
+
+
 # -- levers explain themselves, and refuse bad values ---------------------------------------------
 
 

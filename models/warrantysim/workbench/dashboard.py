@@ -83,6 +83,8 @@ class Dashboard(DashboardWidgets):
         self.cache = ResultsCache(pool=pool)
         """Booked replications; with ``pool``, computed in its warm worker processes."""
         self.comparison: PolicyResults | None = None
+        self.final_shown = False
+        """Whether :attr:`comparison` is a full answer (exports need one)."""
         self.busy = False
         self.preparing: threading.Thread | None = None
         """The thread building the next lever change's chart specs (tests join it)."""
@@ -204,7 +206,7 @@ class Dashboard(DashboardWidgets):
         return export.make_report(comparison, folder, self.labels)
 
     def _shown_comparison(self) -> PolicyResults:
-        if self.comparison is None or self.comparison.monthly.empty:
+        if self.comparison is None or not self.final_shown:
             raise ValueError("no full answer yet: wait for “Up to date”, then export")
         return self.comparison
 
@@ -258,8 +260,14 @@ class Dashboard(DashboardWidgets):
         """Simulate the selected policies with the current levers (blocking); modified policies
         carry :data:`~warrantysim.workbench.editing.MODIFIED_MARK` in their names."""
         job = job or Job(self.background, self.background.generation)
+        charts_first = self.comparison is None  # nothing drawn yet: charts from the first round
         return compare_streamed(
-            self._chosen(), self.replications_used, int(self.seed.value), self.cache, job
+            self._chosen(),
+            self.replications_used,
+            int(self.seed.value),
+            self.cache,
+            job,
+            charts_first,
         )
 
     def update(
@@ -268,9 +276,10 @@ class Dashboard(DashboardWidgets):
         """Show ``comparison``: the cards, the spread of differences, KPI tables, charts.
 
         A partial answer (``final=False``) refreshes the cards only: the KPI table and the
-        charts cost about as much as a replication to draw, and the final answer redraws them."""
-        self.comparison = comparison
-        self._redraw(charts=final)
+        charts cost about as much as a replication to draw, and the final answer redraws them.
+        The page's very first partial answer carries every table and draws the charts too."""
+        self.comparison, self.final_shown = comparison, final
+        self._redraw(charts=final or not comparison.monthly.empty)
         took = f" in {seconds:.1f} s" if seconds is not None else ""
         if final:
             self.status.value = f"<span class='ws-status ws-ready'>✓ Up to date{took}</span>"
