@@ -137,9 +137,26 @@ def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_pat
     for path in files:
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head
+    board.base.value = list(scenarios)[1]  # the chosen base is the report's base too
     report = board.make_report()
     assert report.parent != files[0].parent  # each export in its own folder
     text = report.read_text(encoding="utf-8")
     assert all(policy in text for policy in board.comparison.policies)
+    # The same sections as the command line's report: the policies' scenarios are known.
+    for heading in ("Assumptions that drive these numbers", "Appendix: assumptions"):
+        assert heading in text
+    assert f"(10k CNY, {list(scenarios)[1]})" in text  # the variance against the chosen base
     board._export_clicked(lambda: [report])
     assert f"href='warrantysim/exports/{report.parent.name}/report.html'" in board.exported.value
+
+
+def test_the_charts_take_differences_from_the_chosen_base(scenarios):
+    from warrantysim.workbench.dashboard import Dashboard
+
+    board = Dashboard(scenarios, list(scenarios), replications=2, seed=SEED)
+    board.update(board.compute())
+    board.base.value = "supplier-chargeback"
+    rows = board.charts.panel.data["cumulative_difference"]["cumulative_difference"]
+    assert {r["policy"] for r in rows} == {"status-quo", "expense-on-purchase"}
+    spread = board.distribution.panel.data["difference"]["difference"]
+    assert {r["policy"] for r in spread} == {"status-quo", "expense-on-purchase"}

@@ -203,7 +203,7 @@ class Dashboard(DashboardWidgets):
         """The policy report of the answer shown, in a new export folder."""
         comparison = self._shown_comparison()
         folder = export.export_folder(self.export_root)
-        return export.make_report(comparison, folder, self.labels)
+        return export.make_report(comparison, self._base_in(comparison), folder, self.labels)
 
     def _shown_comparison(self) -> PolicyResults:
         if self.comparison is None or not self.final_shown:
@@ -313,7 +313,7 @@ class Dashboard(DashboardWidgets):
             self.kpis.value = kpi_html(c, self.labels)
             self.distribution.show(c, base, self.labels)
             self.differences.value = differences_html(c, self.labels, base)
-            self.charts.show(c, self.labels)
+            self.charts.show(c, base, self.labels)
 
     def refresh(self) -> None:
         """Recompute on the worker thread; the newest request wins and ends older ones.

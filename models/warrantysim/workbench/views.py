@@ -30,10 +30,10 @@ class ChartsView:
     def __init__(self) -> None:
         self.widget = self.panel = ChartPanel()
 
-    def show(self, comparison: PolicyResults, labels: Labels) -> None:
+    def show(self, comparison: PolicyResults, base: str, labels: Labels) -> None:
         # A figure a comparison does not have (no write-downs, a single policy) is removed,
         # never left showing the previous comparison's.
-        self.panel.show(figures(comparison, labels))
+        self.panel.show(figures(comparison, labels, base))
 
 
 class DifferenceView:
