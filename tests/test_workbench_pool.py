@@ -124,6 +124,7 @@ def test_charts_with_new_data_only_send_new_rows_not_new_specs(scenarios):
 
 @pytest.mark.slow  # vl-convert draws 12 images and the report
 def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_path):
+    from warrantysim.workbench.cards import DISTRIBUTION_KPI
     from warrantysim.workbench.dashboard import Dashboard
 
     board = Dashboard(scenarios, list(scenarios)[:2], replications=2, seed=SEED)
@@ -133,7 +134,7 @@ def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_pat
     board.update(board.compute())
     files = board.export_charts()
     names = {p.stem for p in files}
-    assert names == {"lifetime_profit_difference", *board.charts.panel.order}
+    assert names == {f"{DISTRIBUTION_KPI}_difference", *board.charts.panel.order}
     for path in files:
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head
