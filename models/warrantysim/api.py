@@ -110,9 +110,11 @@ def run_one(
 
 
 def tables_from_log(
-    log: EventLog, scenario: Scenario, price: float, *, journal: bool = False
+    log: EventLog, scenario: Scenario, price: float, *, journal: bool = False, parts: bool = True
 ) -> ReplicationTables:
-    """The physical counts and the books of one event log, aligned by month and fiscal year."""
+    """The physical counts and the books of one event log, aligned by month and fiscal year;
+    without ``parts`` the per-part table (``monthly_parts``, a fifth of the booking's time) is
+    left empty, for callers that never read it (the workbench's workers)."""
     books = account(log, scenario, price)
     physical = monthly_physical(log)
     monthly = books.monthly.merge(physical, on="month", how="left", validate="one_to_one")
@@ -128,9 +130,8 @@ def tables_from_log(
     )
     kpis = {**physical_kpis(log, scenario.service), **books.kpis}
     postings = postings_table(books.ledger) if journal else pd.DataFrame()
-    return ReplicationTables(
-        kpis, monthly, annual, monthly_parts(log), postings, books.cas_statements()
-    )
+    by_part = monthly_parts(log) if parts else pd.DataFrame()
+    return ReplicationTables(kpis, monthly, annual, by_part, postings, books.cas_statements())
 
 
 def simulate(

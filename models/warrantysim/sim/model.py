@@ -4,7 +4,7 @@ EventLog."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import simpy
@@ -35,20 +35,20 @@ def resolve_engine(scenario: Scenario) -> Engine:
     return engine
 
 
-def run_replication(
-    scenario: Scenario,
-    seed: int,
-    replication: int = 0,
-    *,
-    price: float,
-    plan: StockPlan | None = None,
-    centre_type: type[Centre] = Centre,
-) -> EventLog:
-    """Simulate one replication at unit ``price`` (a finance decision, made by the caller:
-    ``accounting.pricing.unit_price``). ``plan`` (the stocking levels, which depend only on the
-    scenario and price) may be passed in to reuse it; ``centre_type`` changes the repair
-    centre's queue discipline (SimPy engine)."""
-    plan = plan if plan is not None else plan_stock(scenario, price)
+@dataclass(frozen=True)
+class Demand:
+    """What a replication draws before any stock decision: units sold, every part's claims,
+    its no-fault-found returns and its refurbishment draws. Failures do not depend on the stock
+    (sim/failures.py), so a stocking change reuses them (:func:`~.key.demand_key`)."""
+
+    units: np.ndarray
+    claims: tuple[PartClaims, ...]
+    nff: tuple[PartClaims, ...]
+    refurb_draws: tuple[np.ndarray, ...]
+
+
+def draw_demand(scenario: Scenario, seed: int, replication: int = 0, *, price: float) -> Demand:
+    """Replication ``replication``'s sales and claims at unit ``price`` (its own streams)."""
     streams = Streams(seed, replication)
     units = units_sold(scenario, price, streams)
     fleet = make_fleet(units, streams)
@@ -62,13 +62,41 @@ def run_replication(
     nff = [no_fault_found_claims(scenario, p, c, streams) for p, c in enumerate(claims)]
     draws = [streams.refurbish(part.name).random(len(c.claim_day)) for part, c in
              zip(scenario.parts, claims, strict=True)]  # fmt: skip
+    return Demand(units, tuple(claims), tuple(nff), tuple(draws))
+
+
+def run_replication(
+    scenario: Scenario,
+    seed: int,
+    replication: int = 0,
+    *,
+    price: float,
+    plan: StockPlan | None = None,
+    centre_type: type[Centre] = Centre,
+    demand: Demand | None = None,
+) -> EventLog:
+    """Simulate one replication at unit ``price`` (a finance decision, made by the caller:
+    ``accounting.pricing.unit_price``). ``plan`` (the stocking levels, which depend only on the
+    scenario and price) may be passed in to reuse it, and so may ``demand``
+    (:func:`draw_demand` of the same seed, replication and price, for a scenario of the same
+    :func:`~.key.demand_key`); ``centre_type`` changes the repair centre's queue discipline
+    (SimPy engine)."""
+    plan = plan if plan is not None else plan_stock(scenario, price)
+    if demand is None:
+        demand = draw_demand(scenario, seed, replication, price=price)
+    units, claims, nff, draws = demand.units, demand.claims, demand.nff, demand.refurb_draws
     extras: dict[str, object] = {}
     if resolve_engine(scenario) is Engine.FAST:
         outcomes = _run_fast(scenario, plan, claims, draws)
     else:
         inputs = [(c.claim_day, d, n.claim_day) for c, d, n in zip(claims, draws, nff, strict=True)]
         outcomes, counts = run_service(
-            scenario, inputs, plan.base_stock_level, plan.last_buy_cover, streams, centre_type
+            scenario,
+            inputs,
+            plan.base_stock_level,
+            plan.last_buy_cover,
+            Streams(seed, replication),
+            centre_type,
         )
         extras["engine_counts"] = counts
     screened = units if scenario.quality.screening_coverage > 0 else np.zeros_like(units)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -106,9 +107,11 @@ def _last_buy_cover(part: Part, monthly_claims: NDArray[np.float64]) -> int | No
     return poisson_quantile(part.last_buy.service_level, net) if net > 0 else 0
 
 
+@lru_cache(maxsize=8192)
 def poisson_quantile(q: float, mean: float) -> int:
     """The smallest k with P(Poisson(mean) ≤ k) ≥ q (scipy.special, not scipy.stats, whose
-    import alone costs a worker process more than a replication)."""
+    import alone costs a worker process more than a replication). Cached: a stocking change
+    (``level_multiplier``) plans from the same means, and this was most of the plan's time."""
     top = int(mean + 10.0 * math.sqrt(mean) + 10)
     while special.pdtr(top, mean) < q:
         top *= 2
