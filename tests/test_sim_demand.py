@@ -80,10 +80,10 @@ def test_tables_without_parts_are_the_same_tables() -> None:
     assert lean.parts.empty
     assert not full.parts.empty
     assert lean.kpis == full.kpis
-    pd.testing.assert_frame_equal(lean.monthly, full.monthly)
-    pd.testing.assert_frame_equal(lean.annual, full.annual)
+    pd.testing.assert_frame_equal(lean.monthly, full.monthly, check_exact=True)
+    pd.testing.assert_frame_equal(lean.annual, full.annual, check_exact=True)
     for name, table in full.statements.items():
-        pd.testing.assert_frame_equal(lean.statements[name], table)
+        pd.testing.assert_frame_equal(lean.statements[name], table, check_exact=True)
 
 
 def test_the_cached_poisson_quantile_is_the_computed_one() -> None:

@@ -95,8 +95,8 @@ def test_a_worker_draws_the_demand_once_for_every_stocking_level(scenarios, monk
             assert run.parts.empty
             alone = ResultsCache().replication(moved, SEED, r)
             assert run.kpis == alone.kpis
-            pd.testing.assert_frame_equal(run.monthly, alone.monthly)
-            pd.testing.assert_frame_equal(run.annual, alone.annual)
+            pd.testing.assert_frame_equal(run.monthly, alone.monthly, check_exact=True)
+            pd.testing.assert_frame_equal(run.annual, alone.annual, check_exact=True)
     assert (len(worker.demands), len(worker.logs)) == (2, 6)
 
 

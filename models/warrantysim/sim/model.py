@@ -226,12 +226,11 @@ def _claims(
     """Claims that took a part and no-fault-found claims, merged by (part, claim day)."""
     columns: dict[str, list[np.ndarray]] = {name: [] for name in Claims.__dataclass_fields__}
     for p, (c, n, o) in enumerate(zip(claims, nff, outcomes, strict=True)):
-        order = np.argsort(np.concatenate([c.claim_day, n.claim_day]), kind="stable")
         nff_flag = np.concatenate(
             [np.zeros(len(c.claim_day), bool), np.ones(len(n.claim_day), bool)]
         )
         rows = {
-            "part": np.full(len(order), p, dtype=np.int64),
+            "part": np.full(len(nff_flag), p, dtype=np.int64),
             "claim_day": np.concatenate([c.claim_day, n.claim_day]),
             "serve_day": np.concatenate([o.stock.serve_day, n.claim_day]),
             "supplier_fault": np.concatenate([c.supplier_fault, n.supplier_fault]),
@@ -244,6 +243,11 @@ def _claims(
             "repair_start_day": np.concatenate([o.repairs.start_day, o.nff_repairs.start_day]),
             "repair_done_day": np.concatenate([o.repairs.done_day, o.nff_repairs.done_day]),
         }
+        if not len(n.claim_day):  # the claims are sorted by day: the merge is a no-op
+            for name, values in rows.items():
+                columns[name].append(values)
+            continue
+        order = np.argsort(rows["claim_day"], kind="stable")
         for name, values in rows.items():
             columns[name].append(values[order])
     return Claims(**{name: np.concatenate(chunks) for name, chunks in columns.items()})
