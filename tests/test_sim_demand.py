@@ -19,9 +19,10 @@ from factories import part, scenario
 from test_sim_engines import assert_identical
 from warrantysim.api import prepare, tables_from_log
 from warrantysim.scenario import Scenario, apply_overrides, load_scenario
+from warrantysim.sim import stocking
 from warrantysim.sim.key import demand_key, simulation_key
 from warrantysim.sim.model import draw_demand, run_replication
-from warrantysim.sim.stocking import poisson_quantile
+from warrantysim.sim.stocking import plan_stock, poisson_quantile
 from warrantysim.workbench.levers import Levers, apply_levers
 
 SHIPPED = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
@@ -90,3 +91,21 @@ def test_the_cached_poisson_quantile_is_the_computed_one() -> None:
     for mean in (0.3, 4.0, 57.25, 640.0):
         for q in (0.5, 0.95, 0.999):
             assert poisson_quantile(q, mean) == poisson_quantile.__wrapped__(q, mean)
+
+
+def test_a_stocking_change_plans_from_the_kept_expected_claims_what_it_would_fresh(
+    monkeypatch,
+) -> None:
+    spec = load_scenario(SHIPPED[0].parent / "status-quo.yaml", SMALL)
+    price = prepare(spec).price
+    for multiplier in (0.5, 1.7):
+        moved = _stocked(spec, multiplier)
+        kept = plan_stock(moved, price)
+        monkeypatch.setattr(stocking, "_EXPECTED", {})  # nothing kept: computed again
+        fresh = plan_stock(moved, price)
+        assert kept.expected_claims is not fresh.expected_claims
+        np.testing.assert_array_equal(kept.expected_claims, fresh.expected_claims)
+        assert kept.last_buy_cover == fresh.last_buy_cover
+        for a, b in zip(kept.base_stock_level, fresh.base_stock_level, strict=True):
+            assert (a is None and b is None) or a.tolist() == b.tolist()
+        assert not kept.expected_claims.flags.writeable  # shared between plans: read-only
