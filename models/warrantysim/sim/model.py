@@ -231,26 +231,31 @@ def _claims(
         )
         rows = {
             "part": np.full(len(nff_flag), p, dtype=np.int64),
-            "claim_day": np.concatenate([c.claim_day, n.claim_day]),
-            "serve_day": np.concatenate([o.stock.serve_day, n.claim_day]),
-            "supplier_fault": np.concatenate([c.supplier_fault, n.supplier_fault]),
-            "chargeback_accepted": np.concatenate([c.chargeback_accepted, n.chargeback_accepted]),
-            "sale_month": np.concatenate([c.sale_month, n.sale_month]),
-            "early_defect": np.concatenate([c.early_defect, n.early_defect]),
-            "position": np.concatenate([c.position, n.position]),
-            "sale_day": np.concatenate([c.sale_day, n.sale_day]),
+            "claim_day": _join(c.claim_day, n.claim_day),
+            "serve_day": _join(o.stock.serve_day, n.claim_day),
+            "supplier_fault": _join(c.supplier_fault, n.supplier_fault),
+            "chargeback_accepted": _join(c.chargeback_accepted, n.chargeback_accepted),
+            "sale_month": _join(c.sale_month, n.sale_month),
+            "early_defect": _join(c.early_defect, n.early_defect),
+            "position": _join(c.position, n.position),
+            "sale_day": _join(c.sale_day, n.sale_day),
             "no_fault_found": nff_flag,
-            "repair_start_day": np.concatenate([o.repairs.start_day, o.nff_repairs.start_day]),
-            "repair_done_day": np.concatenate([o.repairs.done_day, o.nff_repairs.done_day]),
+            "repair_start_day": _join(o.repairs.start_day, o.nff_repairs.start_day),
+            "repair_done_day": _join(o.repairs.done_day, o.nff_repairs.done_day),
         }
-        if not len(n.claim_day):  # the claims are sorted by day: the merge is a no-op
-            for name, values in rows.items():
-                columns[name].append(values)
-            continue
-        order = np.argsort(rows["claim_day"], kind="stable")
+        # the claims are sorted by day: without no-fault-found ones the merge is a no-op
+        order = np.argsort(rows["claim_day"], kind="stable") if len(n.claim_day) else None
         for name, values in rows.items():
-            columns[name].append(values[order])
+            columns[name].append(values if order is None else values[order])
+    # one copy of every column: the Claims own their arrays
     return Claims(**{name: np.concatenate(chunks) for name, chunks in columns.items()})
+
+
+def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a`` then ``b``; ``a`` itself when ``b`` adds nothing (not even a wider dtype)."""
+    if not len(b) and b.dtype == a.dtype:
+        return a
+    return np.concatenate([a, b])
 
 
 def _purchases(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Purchases:
