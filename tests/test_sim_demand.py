@@ -109,3 +109,20 @@ def test_a_stocking_change_plans_from_the_kept_expected_claims_what_it_would_fre
         for a, b in zip(kept.base_stock_level, fresh.base_stock_level, strict=True):
             assert (a is None and b is None) or a.tolist() == b.tolist()
         assert not kept.expected_claims.flags.writeable  # shared between plans: read-only
+
+
+@pytest.mark.parametrize("nff_share", [0.0, 0.2])
+def test_claims_come_sorted_by_part_and_day_with_or_without_no_fault_found(nff_share) -> None:
+    """The event log merges each part's claims with its no-fault-found returns by a stable
+    sort, and skips it when there are none (the claims are drawn sorted): either way sorting
+    the log's claims again by (part, claim day) must leave every column as it is."""
+    spec = load_scenario(
+        SHIPPED[0].parent / "status-quo.yaml", SMALL | {"service.no_fault_found_share": nff_share}
+    )
+    price = prepare(spec).price
+    claims = run_replication(spec, SEED, 0, price=price, plan=prepare(spec).plan).claims
+    assert claims.no_fault_found.any() == (nff_share > 0)
+    order = np.lexsort((claims.claim_day, claims.part))
+    for column in claims.__dataclass_fields__:
+        values = getattr(claims, column)
+        np.testing.assert_array_equal(values[order], values, err_msg=column)
