@@ -287,7 +287,10 @@ def _append_row(columns: Sequence[list[np.ndarray]], values: Sequence[float]) ->
 
 
 def _cat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype=dtype)
+    """The chunks as one new array of ``dtype`` (converted only where a chunk is not)."""
+    if not chunks:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(chunks).astype(dtype, copy=False)
 
 
 def _scrap(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Scrap:
