@@ -101,8 +101,10 @@ def test_every_figure_is_valid_vega_lite(lang):
     )
     figs = figures(comp, Labels(lang, MoneyUnit.WAN))
     assert tuple(figs) == FIGURE_NAMES
-    for chart in figs.values():
-        spec = chart.to_dict(validate=True)
+    for figure in figs.values():
+        spec = figure.to_dict()
+        # The cached spec plus the rows is exactly the chart Altair builds and validates.
+        assert spec == figure.chart().to_dict(validate=True)
         json.dumps(spec)  # serialisable: the report inlines it as JSON
     text = json.dumps(figs["annual_profit"].to_dict(), ensure_ascii=False)
     assert ("考核利润" in text) == (lang is Lang.ZH)
@@ -169,3 +171,20 @@ def test_sensitivity_axes_are_titled_with_their_metric_and_unit():
     share = charts.tornado(tornado, wan, metric="fill_rate").to_dict()
     assert share["layer"][0]["encoding"]["x"]["title"] == "Fill rate (share)"
     assert next(iter(share["datasets"].values()))[0]["base"] == pytest.approx(3e4)
+
+
+def test_a_cached_spec_never_carries_an_older_answers_numbers():
+    """Two answers of one shape share one spec object; their rows differ, and each whole spec
+    carries its own (the spec builder sees the shape only)."""
+    one = PolicyResults.of({"status-quo": fake_results(0.0), "expense": fake_results(-3.0, seed=1)})
+    two = PolicyResults.of({"status-quo": fake_results(5.0), "expense": fake_results(-1.0, seed=2)})
+    labels = Labels(money_unit=MoneyUnit.WAN)
+    first, second = figures(one, labels), figures(two, labels)
+    for name in first:
+        assert first[name].template() is second[name].template()
+        if name in ("annual_profit", "cumulative_profit"):  # the fakes differ in profit only
+            assert first[name].records() != second[name].records()
+        whole = second[name].to_dict()["datasets"]
+        assert {k: v for k, v in whole.items() if k in second[name].datasets} == second[
+            name
+        ].records()

@@ -7,6 +7,7 @@ which a mean sums them, hence rel=1e-12).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 
@@ -15,9 +16,10 @@ import pandas as pd
 import pytest
 
 from warrantysim.api import prepare, simulate
+from warrantysim.report.figures import figures
 from warrantysim.scenario import SparesTreatment, apply_overrides, load_scenario
 from warrantysim.workbench import policy_files
-from warrantysim.workbench.engine import Background
+from warrantysim.workbench.engine import Background, Policy
 from warrantysim.workbench.levers import Levers, apply_levers
 
 SMALL = {"product.units_per_month": 1500, "product.sales_months": 12}
@@ -139,9 +141,36 @@ def test_update_shows_what_the_api_gives(dashboard, scenarios):
     shown = _shown(dashboard.kpis.value, "lifetime_profit", "supplier-chargeback")
     assert shown == pytest.approx(direct.kpis["lifetime_profit"].mean(), rel=1e-12)
     assert "Up to date" in dashboard.status.value
-    for chart in dashboard.charts.charts.values():
-        assert chart.spec
-        assert chart.spec.get("datasets")
+    panel = dashboard.charts.panel
+    assert panel.order == list(figures(comparison, dashboard.labels))
+    for name in panel.order:
+        assert panel.specs[name]["$schema"]
+        # The rows travel in `data`, not in the spec.
+        assert not set(panel.specs[name].get("datasets", {})) & set(panel.data[name])
+        assert all(panel.data[name].values())
+
+
+def test_the_first_lever_change_finds_its_chart_specs_built(dashboard):
+    """The first change marks the edited policy modified (a new shape for every chart); the
+    specs for that shape are built while the page is idle, so drawing its answer builds none."""
+    from warrantysim.charts_figure import _template
+
+    dashboard.edit.value = "status-quo"
+    dashboard.update(dashboard.compute())
+    assert dashboard.preparing is not None
+    dashboard.preparing.join(timeout=120)
+    policy = dashboard.policies["status-quo"]
+    dashboard.policies["status-quo"] = Policy(
+        policy.scenario, dataclasses.replace(policy.levers, markup=policy.levers.markup + 0.05)
+    )
+    try:
+        changed = dashboard.compute()
+        assert "status-quo ✎" in changed.policies
+        before = _template.cache_info().misses
+        dashboard.update(changed)
+        assert _template.cache_info().misses == before
+    finally:
+        dashboard.policies["status-quo"] = policy  # the module's dashboard is shared
 
 
 def test_moving_a_lever_recomputes_that_policy(dashboard, scenarios):
@@ -263,8 +292,8 @@ def test_dashboard_shows_cards_first_and_the_difference_spread(dashboard):
     dashboard.update(dashboard.compute())
     assert dashboard.results.children[0] is dashboard.cards
     assert "data-card='supplier-chargeback'" in dashboard.cards.value
-    spec = dashboard.distribution.chart.spec
-    values = [v for rows in spec["datasets"].values() for v in rows if "replication" in v]
+    data = dashboard.distribution.panel.data["difference"]
+    values = [v for rows in data.values() for v in rows if "replication" in v]
     assert {v["replication"] for v in values} == set(range(REPS))
     dashboard.base.value = "supplier-chargeback"  # the base selector redraws, no recompute
     assert "data-card='status-quo'" in dashboard.cards.value
@@ -387,7 +416,12 @@ def test_cache_forgets_oldest_beyond_its_bytes():
 
 
 def test_streamed_comparison_publishes_partial_answers_and_stops_when_superseded(scenarios):
-    from warrantysim.workbench.engine import Background, Policy, ResultsCache, compare_streamed
+    from warrantysim.workbench.engine import (
+        Background,
+        Policy,
+        ResultsCache,
+        compare_streamed,
+    )
 
     done, errors, busy, progress = [], [], [], []
     background = Background(
@@ -414,6 +448,30 @@ def test_streamed_comparison_publishes_partial_answers_and_stops_when_superseded
     assert max(progress) == 2
     partial = [o for o in done if not o.final]
     assert all(p.value.replications <= 2 for p in partial)
+
+
+def test_a_page_without_charts_gets_them_from_the_first_round(dashboard, scenarios):
+    """The first partial answer of a page with no charts has every table (the charts are drawn
+    from it); later partial answers carry the KPIs only; the final one is the whole answer."""
+    from warrantysim.workbench.engine import Job, Policy, ResultsCache, compare_streamed
+
+    published = []
+    background = Background(lambda o: published.append(o), lambda e: None, lambda b: None)
+    job = Job(background, background.generation)
+    job.due = lambda: True  # type: ignore[method-assign]  # publish after every round
+    policies = {n: Policy.of(s) for n, s in scenarios.items()}
+    final = compare_streamed(policies, 3, SEED, ResultsCache(), job, charts_first=True)
+    first, second = (o.value for o in published)
+    assert first.replications == 1
+    assert not first.monthly.empty
+    assert second.monthly.empty
+    assert final.replications == 3
+    dashboard.update(first, final=False)
+    assert dashboard.charts.panel.order  # drawn from the first round
+    with pytest.raises(ValueError, match="no full answer yet"):
+        dashboard.make_report()
+    dashboard.update(final)
+    assert dashboard.final_shown
 
 
 # -- levers explain themselves, and refuse bad values ---------------------------------------------

@@ -131,34 +131,37 @@ def test_a_renamed_policy_is_not_booked_again(scenarios):
     assert cache.replication(renamed, SEED, 0) is first
 
 
-def test_charts_with_new_data_only_are_updated_in_place(scenarios):
+def test_charts_with_new_data_only_send_new_rows_not_new_specs(scenarios):
+    from warrantysim.charts_figure import with_rows
     from warrantysim.report.figures import figures
+    from warrantysim.workbench.chartpanel import ChartPanel
     from warrantysim.workbench.dashboard import WORKBENCH_LABELS
-    from warrantysim.workbench.views import LiveChart
 
     policies = {n: Policy.of(s) for n, s in scenarios.items()}
     cache = ResultsCache()
-    live = LiveChart(in_place=True)
+    panel = ChartPanel()
+    sent: list[set[str]] = []
+    panel.observe(lambda change: sent.append({change["name"]}), names=["specs", "data"])
     before = compare_streamed(policies, 2, SEED, cache, _job())
-    live.show(figures(before, WORKBENCH_LABELS)["cumulative_profit"])
-    spec = live.widget.spec
+    panel.show(figures(before, WORKBENCH_LABELS))
+    specs = panel.specs
     after = compare_streamed(policies, 3, SEED, cache, _job())  # one more replication
-    chart = figures(after, WORKBENCH_LABELS)["cumulative_profit"]
-    live.show(chart)
-    assert live.in_place == 1
-    assert live.widget.spec is spec  # not embedded again
-    (update,) = live.widget._py_to_js_updates
-    assert update["name"] == next(iter(spec["datasets"]))
-    assert update["value"] == next(iter(chart.to_dict()["datasets"].values()))
-    # Fewer policies: other colours and legend, so the chart is embedded again.
+    drawn = figures(after, WORKBENCH_LABELS)
+    sent.clear()
+    panel.show(drawn)
+    assert sent == [{"data"}]  # the specs compare equal: only the rows go to the page
+    assert panel.specs == specs
+    assert panel.revision == 2
+    assert panel.data["cumulative_profit"] == drawn["cumulative_profit"].records()
+    # The page draws the whole spec with these rows: exactly what the report's spec holds.
+    whole = drawn["cumulative_profit"].to_dict()
+    assert with_rows(panel.specs["cumulative_profit"], panel.data["cumulative_profit"]) == whole
+    # Fewer policies: other colours and legend, so the specs change and go to the page.
     two = {n: policies[n] for n in list(policies)[:2]}
-    live.show(
-        figures(compare_streamed(two, 2, SEED, cache, _job()), WORKBENCH_LABELS)[
-            "cumulative_profit"
-        ]
-    )
-    assert live.in_place == 1
-    assert live.widget.spec is not spec
+    sent.clear()
+    panel.show(figures(compare_streamed(two, 2, SEED, cache, _job()), WORKBENCH_LABELS))
+    assert {"specs"} in sent
+    assert panel.specs["cumulative_profit"] != specs["cumulative_profit"]
 
 
 @pytest.mark.slow  # vl-convert draws 12 images and the report
@@ -172,7 +175,7 @@ def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_pat
     board.update(board.compute())
     files = board.export_charts()
     names = {p.stem for p in files}
-    assert names == {"lifetime_profit_difference", *board.charts.charts}
+    assert names == {"lifetime_profit_difference", *board.charts.panel.order}
     for path in files:
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head

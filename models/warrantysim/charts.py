@@ -2,8 +2,10 @@
 
 Every builder takes a tidy frame from :mod:`warrantysim.report.tables` (a ``policy`` column, a
 ``mean`` and, where there is uncertainty, ``lo``/``hi``) and a :class:`Labels` that fixes the
-language and the money unit. The same chart objects feed the workbench (as ``JupyterChart``), the
-HTML report (Vega-Lite JSON) and the PNG/SVG/Excel exports (vl-convert).
+language and the money unit. The comparison's figures are :class:`~warrantysim.charts_figure.Figure`
+objects (a spec cached by shape plus named rows); the same figures feed the workbench (a
+``ChartPanel`` that updates them in place), the HTML report (Vega-Lite JSON) and the
+PNG/SVG/Excel exports (vl-convert). The sweep and sensitivity charts are plain Altair charts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from warrantysim.accounting.units import Unit, is_money, unit_of
+from warrantysim.charts_figure import Figure
 from warrantysim.report.i18n import DEFAULT_LABELS, Labels
 from warrantysim.report.tables import CAP_COLUMN as CAP
 
@@ -53,28 +56,42 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].astype(str) for c in cats})
 
 
-def _month_axis(frame: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame, alt.X]:
-    """The x axis of a monthly chart, ending at the horizon (the last month): months 1..H, or
-    their calendar months from ``simulation.start`` (month 1 is January)."""
+def _month_data(frame: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame, tuple[int, int]]:
+    """A monthly frame as drawn (with a ``date`` column given a start) and its first and last
+    month: the x axis ends at the horizon."""
     first, last = int(frame["month"].min()), int(frame["month"].max())
     if labels.start is None:
-        scale = alt.Scale(domain=[first, last], nice=False)
-        return frame, alt.X("month:Q", title=labels("month"), scale=scale)
+        return frame, (first, last)
     start = pd.Period(labels.start, freq="M")
     dates = [(start + (int(m) - 1)).to_timestamp() for m in frame["month"]]
+    return frame.assign(date=dates), (first, last)
+
+
+def _month_x(labels: Labels, months: tuple[int, int]) -> alt.X:
+    """The x axis of a monthly chart: months 1..H, or their calendar months from
+    ``simulation.start`` (month 1 is January)."""
+    first, last = months
+    if labels.start is None:
+        scale = alt.Scale(domain=[first, last], nice=False)
+        return alt.X("month:Q", title=labels("month"), scale=scale)
+    start = pd.Period(labels.start, freq="M")
     ends = [(start + (m - 1)).to_timestamp().isoformat() for m in (first, last)]
     axis = alt.Axis(format="%Y-%m", labelAngle=0)
     scale = alt.Scale(domain=ends, nice=False)
-    return frame.assign(date=dates), alt.X("date:T", title=labels("month"), axis=axis, scale=scale)
+    return alt.X("date:T", title=labels("month"), axis=axis, scale=scale)
 
 
-def _year_axis(frame: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame, alt.X]:
-    """The x axis of an annual chart: "Year k", or the calendar year with a start."""
+def _year_data(frame: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """An annual frame with its years named ("Year k", or the calendar year with a start)."""
     years = sorted(int(y) for y in frame["fiscal_year"].unique())
-    names = [labels.year(y) for y in years]
+    names = tuple(labels.year(y) for y in years)
     shown = frame.assign(fiscal_year=frame["fiscal_year"].map(dict(zip(years, names, strict=True))))
+    return shown, names
+
+
+def _year_x(labels: Labels, names: tuple[str, ...]) -> alt.X:
     axis = alt.Axis(labelAngle=0)
-    return shown, alt.X("fiscal_year:O", title=labels("fiscal_year"), sort=names, axis=axis)
+    return alt.X("fiscal_year:O", title=labels("fiscal_year"), sort=list(names), axis=axis)
 
 
 def _policy_color(
@@ -97,25 +114,44 @@ def _order(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(column.astype(str)))
 
 
-def annual_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.HConcatChart:
+def _named(name: str) -> alt.Chart:
+    return alt.Chart(alt.NamedData(name))
+
+
+def annual_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> Figure:
     """Grouped bars of annual profit and performance profit per policy, with 95 % CI rules.
 
     ``summary``: :func:`tables.long_mean_ci` of the annual frame over ``profit`` and
     ``performance_profit`` by (policy, fiscal_year).
     """
-    order = _order(summary)
     data = _plain(_money(summary, labels, ["mean", "lo", "hi"]))
-    panels = [_annual_panel(data[data["metric"] == m], m, labels, order) for m in _metrics(data)]
+    metrics = _metrics(data)
+    shown = [_year_data(data[data["metric"] == m], labels) for m in metrics]
+    datasets = {f"annual_profit_{i}": frame for i, (frame, _) in enumerate(shown)}
+    years = tuple(names for _, names in shown)
+    return Figure(_annual_profit, (labels, tuple(_order(summary)), metrics, years), datasets)
+
+
+def _annual_profit(
+    labels: Labels, order: tuple[str, ...], metrics: tuple[str, ...], years: tuple[tuple[str, ...]]
+) -> alt.HConcatChart:
+    panels = [
+        _annual_panel(f"annual_profit_{i}", metric, labels, list(order), names)
+        for i, (metric, names) in enumerate(zip(metrics, years, strict=True))
+    ]
     return alt.hconcat(*panels).properties(title=labels("annual_profit"))
 
 
-def _metrics(data: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(data["metric"]))
+def _metrics(data: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(data["metric"]))
 
 
-def _annual_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[str]) -> alt.Chart:
-    data, x = _year_axis(data, labels)
-    base = alt.Chart(data).encode(x=x, xOffset=alt.XOffset("policy:N", sort=order))
+def _annual_panel(
+    data: str, metric: str, labels: Labels, order: list[str], years: tuple[str, ...]
+) -> alt.LayerChart:
+    base = _named(data).encode(
+        x=_year_x(labels, years), xOffset=alt.XOffset("policy:N", sort=order)
+    )
     bars = base.mark_bar().encode(
         y=alt.Y("mean:Q", title=labels.money_axis(metric)),
         color=_policy_color(labels, order),
@@ -125,24 +161,38 @@ def _annual_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[s
     return (bars + rules).properties(width=WIDTH, height=HEIGHT, title=labels(metric))
 
 
-def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+def cumulative_profit(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> Figure:
     """Mean cumulative profit per policy over months, with the 5–95 % replication band."""
-    order = _order(summary)
-    data, x = _month_axis(_plain(_money(summary, labels, ["mean", "lo", "hi"])), labels)
-    base = alt.Chart(data).encode(x=x, color=_policy_color(labels, order))
+    data, months = _month_data(_plain(_money(summary, labels, ["mean", "lo", "hi"])), labels)
+    shape = (labels, tuple(_order(summary)), months)
+    return Figure(_cumulative_profit, shape, {"cumulative_profit": data})
+
+
+def _cumulative_profit(
+    labels: Labels, order: tuple[str, ...], months: tuple[int, int]
+) -> alt.LayerChart:
+    x, color = _month_x(labels, months), _policy_color(labels, order)
+    base = _named("cumulative_profit").encode(x=x, color=color)
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("profit")))
     title = labels("cumulative_profit")
     return (area + line).properties(width=2 * WIDTH, height=HEIGHT, title=title)
 
 
-def cumulative_difference(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.LayerChart:
+def cumulative_difference(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> Figure:
     """Cumulative profit minus the base's per policy, paired by replication, with its 5–95 %
     band and a zero line: the band the level chart cannot show (it is a few pixels there)."""
-    order = _order(summary)
-    every = [str(c) for c in summary["policy"].cat.categories]
-    data, x = _month_axis(_plain(_money(summary, labels, ["mean", "lo", "hi"])), labels)
-    base = alt.Chart(data).encode(x=x, color=_policy_color(labels, order, every))
+    every = tuple(str(c) for c in summary["policy"].cat.categories)
+    data, months = _month_data(_plain(_money(summary, labels, ["mean", "lo", "hi"])), labels)
+    shape = (labels, tuple(_order(summary)), every, months)
+    return Figure(_cumulative_difference, shape, {"cumulative_difference": data})
+
+
+def _cumulative_difference(
+    labels: Labels, order: tuple[str, ...], every: tuple[str, ...], months: tuple[int, int]
+) -> alt.LayerChart:
+    x, color = _month_x(labels, months), _policy_color(labels, order, every)
+    base = _named("cumulative_difference").encode(x=x, color=color)
     area = base.mark_area(opacity=_STRONG_BAND).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("difference")))
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="gray").encode(y="zero:Q")
@@ -150,15 +200,23 @@ def cumulative_difference(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS
     return (area + line + zero).properties(width=2 * WIDTH, height=HEIGHT, title=title)
 
 
-def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.TopLevelMixin:
+def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> Figure:
     """Mean month-end spares book value per policy, with its cap (dashed) where there is one."""
-    order = _order(summary)
-    data, x = _month_axis(_plain(_money(summary, labels, ["mean", "lo", "hi", CAP])), labels)
-    base = alt.Chart(data).encode(x=x, color=_policy_color(labels, order))
+    data, months = _month_data(_plain(_money(summary, labels, ["mean", "lo", "hi", CAP])), labels)
+    capped = bool(CAP in data and data[CAP].notna().any())
+    shape = (labels, tuple(_order(summary)), months, capped)
+    return Figure(_book_value, shape, {"book_value": data})
+
+
+def _book_value(
+    labels: Labels, order: tuple[str, ...], months: tuple[int, int], capped: bool
+) -> alt.TopLevelMixin:
+    x, color = _month_x(labels, months), _policy_color(labels, order)
+    base = _named("book_value").encode(x=x, color=color)
     area = base.mark_area(opacity=_BAND_OPACITY).encode(y="lo:Q", y2="hi:Q")
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=labels.money_axis("book_value_axis")))
     layers = [area, line]
-    if CAP in data and data[CAP].notna().any():
+    if capped:
         # Steps: a fiscal year's cap holds for its months (tables.book_value_over_time); the
         # layer is named so its marks are findable in the SVG (class "cap_marks").
         tooltip = [alt.Tooltip(f"{CAP}:Q", title=labels("cap"))]
@@ -169,39 +227,47 @@ def book_value(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.To
     return alt.layer(*layers).properties(width=2 * WIDTH, height=HEIGHT, title=title)
 
 
-def writedowns(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.Chart:
+def writedowns(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> Figure:
     """Stacked mean write-downs per fiscal year and kind, a panel per policy."""
-    order = _order(summary)
     data = _plain(_money(summary, labels, ["amount"]))
-    data, x = _year_axis(data.assign(kind=data["kind"].map(labels)), labels)
+    data, years = _year_data(data.assign(kind=data["kind"].map(labels)), labels)
+    return Figure(_writedowns, (labels, tuple(_order(summary)), years), {"writedowns": data})
+
+
+def _writedowns(labels: Labels, order: tuple[str, ...], years: tuple[str, ...]) -> alt.Chart:
     return (
-        alt.Chart(data)
+        _named("writedowns")
         .mark_bar()
         .encode(
-            x=x,
+            x=_year_x(labels, years),
             y=alt.Y("sum(amount):Q", title=labels.money_axis("writedowns")),
             color=alt.Color("kind:N", title=labels("writedown_kind")),
-            column=alt.Column("policy:N", sort=order, title=labels("policy")),
+            column=alt.Column("policy:N", sort=list(order), title=labels("policy")),
             tooltip=["policy:N", "fiscal_year:O", "kind:N", alt.Tooltip("amount:Q", format=",.0f")],
         )
         .properties(width=WIDTH * 0.6, height=HEIGHT, title=labels("writedowns"))
     )
 
 
-def service(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> alt.HConcatChart:
+def service(summary: pd.DataFrame, labels: Labels = DEFAULT_LABELS) -> Figure:
     """Fill rate and mean wait per policy, with 95 % CI rules.
 
     ``summary``: :func:`tables.long_mean_ci` of kpis over ``fill_rate`` and ``mean_wait_days``
     by policy.
     """
-    order = _order(summary)
     data = _plain(summary)
-    panels = [_service_panel(data[data["metric"] == m], m, labels, order) for m in _metrics(data)]
+    metrics = _metrics(data)
+    datasets = {f"service_{i}": data[data["metric"] == m] for i, m in enumerate(metrics)}
+    return Figure(_service, (labels, tuple(_order(summary)), metrics), datasets)
+
+
+def _service(labels: Labels, order: tuple[str, ...], metrics: tuple[str, ...]) -> alt.HConcatChart:
+    panels = [_service_panel(f"service_{i}", m, labels, list(order)) for i, m in enumerate(metrics)]
     return alt.hconcat(*panels).properties(title=labels("service"))
 
 
-def _service_panel(data: pd.DataFrame, metric: str, labels: Labels, order: list[str]) -> alt.Chart:
-    base = alt.Chart(data).encode(x=alt.X("policy:N", sort=order, title=labels("policy")))
+def _service_panel(data: str, metric: str, labels: Labels, order: list[str]) -> alt.LayerChart:
+    base = _named(data).encode(x=alt.X("policy:N", sort=order, title=labels("policy")))
     bars = base.mark_bar().encode(
         y=alt.Y("mean:Q", title=labels(metric)),
         color=_policy_color(labels, order),

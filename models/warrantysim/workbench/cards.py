@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from warrantysim.accounting.units import is_money
+from warrantysim.charts_figure import Figure
 from warrantysim.report import tables
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels
@@ -61,16 +62,26 @@ def card_kpis(comparison: PolicyResults) -> list[str]:
     return [k for k in CARD_KPIS if k in comparison.kpis]
 
 
-def paired(comparison: PolicyResults, kpi: str, base: str, policy: str) -> pd.DataFrame:
-    """The base's and the policy's ``kpi`` by replication, on the replications both have."""
-    wide = comparison.kpis.pivot(index=tables.REPLICATION, columns=tables.POLICY, values=kpi)
-    return wide[[base, policy]].dropna()
+def by_replication(comparison: PolicyResults, kpis: list[str]) -> pd.DataFrame:
+    """``kpis`` by replication, a column per (kpi, policy): one pivot for every card."""
+    return comparison.kpis.pivot(index=tables.REPLICATION, columns=tables.POLICY, values=kpis)
 
 
-def card_lines(comparison: PolicyResults, base: str, policy: str) -> list[CardLine]:
+def paired(wide: pd.DataFrame, kpi: str, base: str, policy: str) -> pd.DataFrame:
+    """The base's and the policy's ``kpi`` by replication, on the replications both have
+    (``wide``: :func:`by_replication`)."""
+    pair = wide.loc[:, [(kpi, base), (kpi, policy)]].dropna()
+    return pair.set_axis([base, policy], axis=1)
+
+
+def card_lines(
+    comparison: PolicyResults, base: str, policy: str, wide: pd.DataFrame | None = None
+) -> list[CardLine]:
     lines = []
-    for kpi in card_kpis(comparison):
-        pair = paired(comparison, kpi, base, policy)
+    kpis = card_kpis(comparison)
+    wide = by_replication(comparison, kpis) if wide is None else wide
+    for kpi in kpis:
+        pair = paired(wide, kpi, base, policy)
         x, y = pair[base].to_numpy(), pair[policy].to_numpy()
         wins = float(np.mean(y > x)) if len(x) else math.nan
         lines.append(CardLine(kpi, float(np.mean(x)), paired_interval(x, y), wins))
@@ -105,8 +116,10 @@ def _line_html(policy: str, line: CardLine, labels: Labels) -> str:
     )
 
 
-def _card_html(comparison: PolicyResults, base: str, policy: str, labels: Labels) -> str:
-    lines = card_lines(comparison, base, policy)
+def _card_html(
+    comparison: PolicyResults, base: str, policy: str, labels: Labels, wide: pd.DataFrame
+) -> str:
+    lines = card_lines(comparison, base, policy, wide)
     head = lines[0].verdict if lines else "unclear"
     rows = "".join(_line_html(policy, line, labels) for line in lines)
     title = f"{_e(policy)} <small>vs {_e(base)}</small>"
@@ -122,7 +135,8 @@ def cards_html(comparison: PolicyResults, base: str, labels: Labels) -> str:
     others = [p for p in comparison.policies if p != base]
     if not others:
         return "<div class='ws-cards'><i>Select a second policy to compare with the base.</i></div>"
-    cards = "".join(_card_html(comparison, base, p, labels) for p in others)
+    wide = by_replication(comparison, card_kpis(comparison))
+    cards = "".join(_card_html(comparison, base, p, labels, wide) for p in others)
     note = (
         f"<div class='ws-card-note'>Paired by replication ({comparison.replications} "
         f"{_e(labels('replications'))}, same random numbers); money in {_e(labels.money)}.</div>"
@@ -146,11 +160,12 @@ CARD_STYLE = """
 
 def difference_frame(comparison: PolicyResults, base: str, kpi: str) -> pd.DataFrame:
     """Per policy and replication: the paired difference policy − base of ``kpi``."""
-    rows = []
+    rows: list[dict[str, object]] = []
+    wide = by_replication(comparison, [kpi]) if kpi in comparison.kpis else None
     for policy in comparison.policies:
-        if policy == base or kpi not in comparison.kpis:
+        if policy == base or wide is None:
             continue
-        pair = paired(comparison, kpi, base, policy)
+        pair = paired(wide, kpi, base, policy)
         diff = pair[policy] - pair[base]
         rows += [
             {"policy": policy, "replication": r, "difference": float(v)}
@@ -160,23 +175,28 @@ def difference_frame(comparison: PolicyResults, base: str, kpi: str) -> pd.DataF
     return frame.astype({"policy": str, "replication": int, "difference": float})
 
 
-def difference_chart(comparison: PolicyResults, base: str, labels: Labels) -> alt.LayerChart:
+def difference_chart(comparison: PolicyResults, base: str, labels: Labels) -> Figure:
     """Each replication's paired difference as a tick on a line per policy, with a zero rule."""
     kpi = DISTRIBUTION_KPI
     frame = difference_frame(comparison, base, kpi)
     scale = labels.money_unit.divisor if is_money(kpi) else 1.0
     frame = frame.assign(difference=frame["difference"] / scale)
+    shape = (labels, kpi, base, int(frame["policy"].nunique()))
+    return Figure(_difference_chart, shape, {"difference": frame})
+
+
+def _difference_chart(labels: Labels, kpi: str, base: str, policies: int) -> alt.LayerChart:
     title = f"{labels(kpi)}: policy − {base} per replication ({labels.money})"
     x = alt.X("difference:Q", title=title)
     ticks = (
-        alt.Chart(frame)
+        alt.Chart(alt.NamedData("difference"))
         .mark_tick(thickness=2, size=18)
         .encode(
             x=x,
             y=alt.Y("policy:N", title=None),
             color=alt.Color("policy:N", legend=None),
-            tooltip=["policy", "replication", alt.Tooltip("difference:Q", format=",.1f")],
+            tooltip=["policy:N", "replication:Q", alt.Tooltip("difference:Q", format=",.1f")],
         )
     )
     zero = alt.Chart(pd.DataFrame({"difference": [0.0]})).mark_rule(strokeDash=[4, 3]).encode(x=x)
-    return (zero + ticks).properties(width=520, height=max(40, 36 * frame["policy"].nunique()))
+    return (zero + ticks).properties(width=520, height=max(40, 36 * policies))

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import html
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from warrantysim import workload
-from warrantysim.report.figures import PolicyResults
+from warrantysim.report.figures import PolicyResults, figures
 from warrantysim.report.i18n import Labels, MoneyUnit
 from warrantysim.scenario import Scenario, load_scenario
 from warrantysim.workbench import export
-from warrantysim.workbench.cards import cards_html
+from warrantysim.workbench.cards import cards_html, difference_chart
 from warrantysim.workbench.editing import (
+    MODIFIED_MARK,
     changed_fields,
     changed_levers,
     save_as_scenario,
@@ -81,7 +83,11 @@ class Dashboard(DashboardWidgets):
         self.cache = ResultsCache(pool=pool)
         """Booked replications; with ``pool``, computed in its warm worker processes."""
         self.comparison: PolicyResults | None = None
+        self.final_shown = False
+        """Whether :attr:`comparison` is a full answer (exports need one)."""
         self.busy = False
+        self.preparing: threading.Thread | None = None
+        """The thread building the next lever change's chart specs (tests join it)."""
         self.replications_used = replications
         self._build_widgets(list(scenarios), list(selected), replications, seed)
         self.background: Background[PolicyResults] = Background(
@@ -200,7 +206,7 @@ class Dashboard(DashboardWidgets):
         return export.make_report(comparison, folder, self.labels)
 
     def _shown_comparison(self) -> PolicyResults:
-        if self.comparison is None or self.comparison.monthly.empty:
+        if self.comparison is None or not self.final_shown:
             raise ValueError("no full answer yet: wait for “Up to date”, then export")
         return self.comparison
 
@@ -254,8 +260,14 @@ class Dashboard(DashboardWidgets):
         """Simulate the selected policies with the current levers (blocking); modified policies
         carry :data:`~warrantysim.workbench.editing.MODIFIED_MARK` in their names."""
         job = job or Job(self.background, self.background.generation)
+        charts_first = self.comparison is None  # nothing drawn yet: charts from the first round
         return compare_streamed(
-            self._chosen(), self.replications_used, int(self.seed.value), self.cache, job
+            self._chosen(),
+            self.replications_used,
+            int(self.seed.value),
+            self.cache,
+            job,
+            charts_first,
         )
 
     def update(
@@ -264,12 +276,32 @@ class Dashboard(DashboardWidgets):
         """Show ``comparison``: the cards, the spread of differences, KPI tables, charts.
 
         A partial answer (``final=False``) refreshes the cards only: the KPI table and the
-        charts cost about as much as a replication to draw, and the final answer redraws them."""
-        self.comparison = comparison
-        self._redraw(charts=final)
+        charts cost about as much as a replication to draw, and the final answer redraws them.
+        The page's very first partial answer carries every table and draws the charts too."""
+        self.comparison, self.final_shown = comparison, final
+        self._redraw(charts=final or not comparison.monthly.empty)
         took = f" in {seconds:.1f} s" if seconds is not None else ""
         if final:
             self.status.value = f"<span class='ws-status ws-ready'>✓ Up to date{took}</span>"
+            self._prepare_next_shape()
+
+    def _prepare_next_shape(self) -> None:
+        """Build now, while the page is read, the chart specs the next lever change needs.
+
+        The first change of a policy marks its name modified, which changes the shape of
+        every chart (legends, colours, titles): building those specs then would cost the
+        answer most of a second. The charts are cached by shape only, so this draws nothing.
+        """
+        c, edited = self.comparison, self.edit.value
+        if c is None or c.monthly.empty or edited not in c.policies:
+            return  # a partial answer, or the edited policy is already marked
+        marked = c.renamed({edited: edited + MODIFIED_MARK})
+        base = self._base_in(c)
+        base = base + MODIFIED_MARK if base == edited else base
+        self.preparing = threading.Thread(
+            target=prepare_shapes, args=(marked, base, self.labels), daemon=True
+        )
+        self.preparing.start()
 
     def _redraw(self, charts: bool = True) -> None:
         c = self.comparison
@@ -355,6 +387,15 @@ class Dashboard(DashboardWidgets):
             self.results.remove_class(STALE_CLASS)
             if not self.status.value.count("✓") and not self.status.value.count("⚠"):
                 self.status.value = "<span class='ws-status ws-stopped'>■ Stopped</span>"
+
+
+def prepare_shapes(comparison: PolicyResults, base: str, labels: Labels) -> None:
+    """Every chart spec of ``comparison`` built into the shape cache (its rows thrown away)."""
+    for figure in (
+        *figures(comparison, labels).values(),
+        difference_chart(comparison, base, labels),
+    ):
+        figure.template()
 
 
 def _escape(value: object) -> str:

@@ -196,12 +196,14 @@ def compare_streamed(
     seed: int,
     cache: ResultsCache,
     job: Job[PolicyResults],
+    charts_first: bool = False,
 ) -> PolicyResults:
     """:func:`compare`, round by round (replication r of every policy): every replication is
     started at once (in the cache's pool: in parallel), and after each round the comparison so
     far may be shown (:meth:`Job.publish`; the cards need only the KPIs, and common random
-    numbers keep the first round's differences close to the final ones). A newer request ends
-    it within one replication."""
+    numbers keep the first round's differences close to the final ones). With
+    ``charts_first`` (a page with no charts yet) the first partial answer has every table, so
+    the charts can be drawn from it. A newer request ends it within one replication."""
     resolved = {name: p.resolved() for name, p in policies.items()}
     started = {
         (r, name): cache.start(scenario, seed, r, job)
@@ -214,7 +216,14 @@ def compare_streamed(
             runs[name].append(started[(r, name)]())
         job.progress(r + 1, replications)
         if r + 1 < replications and job.due():
-            job.publish(_kpis_only(runs, resolved))
+            whole = charts_first and r == 0
+            job.publish(_comparison(runs, resolved) if whole else _kpis_only(runs, resolved))
+    return _comparison(runs, resolved)
+
+
+def _comparison(
+    runs: Mapping[str, list[ReplicationTables]], resolved: Mapping[str, Scenario]
+) -> PolicyResults:
     return PolicyResults.of(
         {n: _frames(done) for n, done in runs.items()},
         {n: s.description for n, s in resolved.items()},

@@ -1,7 +1,8 @@
-"""Output widgets: the charts (``alt.JupyterChart``, drawn as SVG) and the KPI tables.
+"""Output widgets: the charts (a :class:`~warrantysim.workbench.chartpanel.ChartPanel` each,
+drawn as SVG) and the KPI tables.
 
-Charts are loaded from the vl-convert bundle (``JupyterChart.enable_offline``), so the dashboard
-works with no network, in JupyterLab and under Voila alike. Every KPI cell carries its exact value
+The panels bring Vega from vl-convert's bundle, so the dashboard works with no network, in
+JupyterLab and under Voila alike. Every KPI cell carries its exact value
 in ``data-value`` (with ``data-kpi`` and ``data-policy``) so a browser test can compare the page
 with a direct API call.
 """
@@ -9,103 +10,40 @@ with a direct API call.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Hashable, Mapping
 from typing import Any
-
-import altair as alt
-import ipywidgets as w
-import pandas as pd
 
 from warrantysim.accounting.units import is_money
 from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
-from warrantysim.report.figures import FIGURE_NAMES, PolicyResults, figures
+from warrantysim.report.figures import PolicyResults, figures
 from warrantysim.report.i18n import Labels
 from warrantysim.workbench.cards import difference_chart
+from warrantysim.workbench.chartpanel import ChartPanel
 
-EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 SHOWN_KPIS = HEADLINE_KPIS[:FIRST_SCREEN]
 
 
-def _placeholder() -> alt.Chart:
-    return alt.Chart(pd.DataFrame({"x": []})).mark_point()
-
-
-IN_PLACE = False
-"""Off: seen once in two browser runs on a loaded machine, a chart missed its in-place update
-(JupyterChart's JavaScript listens for it only once its view is embedded) and kept showing
-the old numbers. Until that is settled every new answer embeds the chart again."""
-
-
-class LiveChart:
-    """A ``JupyterChart`` redrawn with the least work: when a new chart differs from the one
-    shown in its data only (same marks, encodings, scales, titles), the new rows can be sent
-    into the view's named datasets in place (Vega's changesets, through JupyterChart's own
-    ``_py_to_js_updates``) instead of embedding the chart again (``in_place``)."""
-
-    def __init__(self, in_place: bool = IN_PLACE) -> None:
-        self.use_in_place = in_place
-        alt.JupyterChart.enable_offline()
-        self.widget = alt.JupyterChart(_placeholder(), embed_options=EMBED_OPTIONS)
-        self._shape: str | None = None
-        self._names: list[str] = []
-        """The datasets' names in the embedded view (they name the data by its hash)."""
-        self.in_place = 0
-        """How many redraws only swapped data (tests and benchmarks read it)."""
-
-    def show(self, chart: alt.TopLevelMixin) -> None:
-        if not self.use_in_place:
-            self.widget.chart = chart  # type: ignore[assignment]  # every figure is top level
-            return
-        spec = chart.to_dict()
-        shape, names = data_shape(spec)
-        if shape != self._shape:
-            self.widget.chart = chart  # type: ignore[assignment]  # every figure is top level
-            self._shape, self._names = shape, names
-            return
-        self.widget._py_to_js_updates = [
-            {"namespace": "data", "name": old, "scope": [], "value": spec["datasets"][new]}
-            for old, new in zip(self._names, names, strict=True)
-        ]
-        self.in_place += 1
-
-
-def data_shape(spec: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """A Vega-Lite spec without its data (its datasets' names replaced by their order), and
-    the names: two specs of the same shape draw the same chart of other rows."""
-    names = list(spec.get("datasets", {}))
-    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
-    for i, name in enumerate(names):
-        text = text.replace(json.dumps(name), f'"@dataset{i}"')
-    return text, names
-
-
 class ChartsView:
-    """One :class:`LiveChart` per figure; :meth:`show` updates them in place."""
+    """The comparison's figures in one :class:`ChartPanel` (updated in place)."""
 
     def __init__(self) -> None:
-        self.live = {name: LiveChart() for name in FIGURE_NAMES}
-        self.charts = {name: live.widget for name, live in self.live.items()}
-        self.widget = w.VBox(list(self.charts.values()))
+        self.widget = self.panel = ChartPanel()
 
     def show(self, comparison: PolicyResults, labels: Labels) -> None:
-        drawn = figures(comparison, labels)
-        for name, live in self.live.items():
-            # A figure a comparison does not have (no write-downs, a single policy) is emptied,
-            # never left showing the previous comparison's.
-            live.show(drawn.get(name, _placeholder()))
+        # A figure a comparison does not have (no write-downs, a single policy) is removed,
+        # never left showing the previous comparison's.
+        self.panel.show(figures(comparison, labels))
 
 
 class DifferenceView:
     """The spread of the paired difference in lifetime profit, replication by replication."""
 
     def __init__(self) -> None:
-        self.live = LiveChart()
-        self.chart = self.widget = self.live.widget
+        self.widget = self.panel = ChartPanel()
 
     def show(self, comparison: PolicyResults, base: str, labels: Labels) -> None:
-        self.live.show(difference_chart(comparison, base, labels))
+        self.panel.show({"difference": difference_chart(comparison, base, labels)})
 
 
 def _e(text: object) -> str:
@@ -119,26 +57,23 @@ def _value(metric: str, value: float, labels: Labels) -> str:
 def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
     """Headline KPIs per policy: mean and 95 % CI (money in the labels' unit)."""
     means = tables.long_mean_ci(comparison.kpis, [tables.POLICY], list(SHOWN_KPIS))
+    cell = {(str(r["policy"]), str(r["metric"])): r for r in means.to_dict("records")}
     head = "".join(f"<th>{_e(labels(k))}</th>" for k in SHOWN_KPIS)
     rows = []
     for policy in comparison.policies:
-        cells = []
-        for kpi in SHOWN_KPIS:
-            row = means[(means["policy"] == policy) & (means["metric"] == kpi)]
-            cells.append(_kpi_cell(policy, kpi, row, labels))
-        rows.append(f"<tr><th>{_e(policy)}</th>{''.join(cells)}</tr>")
+        cells = "".join(_kpi_cell(policy, k, cell.get((policy, k)), labels) for k in SHOWN_KPIS)
+        rows.append(f"<tr><th>{_e(policy)}</th>{cells}</tr>")
     unit = f"<caption>{_e(labels.money)}, {comparison.replications} {_e(labels('replications'))}"
     return f"<table class='ws-kpis'>{unit}</caption><tr><th></th>{head}</tr>{''.join(rows)}</table>"
 
 
-def _kpi_cell(policy: str, kpi: str, row: pd.DataFrame, labels: Labels) -> str:
-    if row.empty:
+def _kpi_cell(policy: str, kpi: str, row: Mapping[Hashable, Any] | None, labels: Labels) -> str:
+    if row is None:
         return "<td>–</td>"
-    r = row.iloc[0]
-    attrs = f"data-kpi='{_e(kpi)}' data-policy='{_e(policy)}' data-value='{float(r['mean'])!r}'"
-    shown = _value(kpi, float(r["mean"]), labels)
-    ci = f"[{_value(kpi, float(r['lo']), labels)}, {_value(kpi, float(r['hi']), labels)}]"
-    return f"<td {attrs}>{shown} <small>{ci}</small></td>"
+    mean, lo, hi = (float(row[k]) for k in ("mean", "lo", "hi"))
+    attrs = f"data-kpi='{_e(kpi)}' data-policy='{_e(policy)}' data-value='{mean!r}'"
+    ci = f"[{_value(kpi, lo, labels)}, {_value(kpi, hi, labels)}]"
+    return f"<td {attrs}>{_value(kpi, mean, labels)} <small>{ci}</small></td>"
 
 
 def differences_html(comparison: PolicyResults, labels: Labels, base: str | None = None) -> str:
