@@ -17,7 +17,7 @@ import pytest
 
 from factories import part, scenario
 from test_sim_engines import assert_identical
-from warrantysim.api import prepare, tables_from_log
+from warrantysim.api import physical_of, prepare, tables_from_log
 from warrantysim.scenario import Scenario, apply_overrides, load_scenario
 from warrantysim.sim import stocking
 from warrantysim.sim.key import demand_key, simulation_key
@@ -72,19 +72,21 @@ def test_the_demand_key_moves_with_what_the_claims_read() -> None:
         assert demand_key(apply_overrides(spec, {path: value}), price) != key, path
 
 
-def test_tables_without_parts_are_the_same_tables() -> None:
+def test_tables_without_parts_or_with_kept_counts_are_the_same_tables() -> None:
     spec = load_scenario(SHIPPED[0].parent / "status-quo.yaml", SMALL)
     price = prepare(spec).price
     log = run_replication(spec, SEED, 0, price=price, plan=prepare(spec).plan)
     full = tables_from_log(log, spec, price)
     lean = tables_from_log(log, spec, price, parts=False)
+    kept = tables_from_log(log, spec, price, parts=False, physical=physical_of(log, spec))
     assert lean.parts.empty
     assert not full.parts.empty
-    assert lean.kpis == full.kpis
-    pd.testing.assert_frame_equal(lean.monthly, full.monthly, check_exact=True)
-    pd.testing.assert_frame_equal(lean.annual, full.annual, check_exact=True)
-    for name, table in full.statements.items():
-        pd.testing.assert_frame_equal(lean.statements[name], table, check_exact=True)
+    for other in (lean, kept):
+        assert other.kpis == full.kpis
+        pd.testing.assert_frame_equal(other.monthly, full.monthly, check_exact=True)
+        pd.testing.assert_frame_equal(other.annual, full.annual, check_exact=True)
+        for name, table in full.statements.items():
+            pd.testing.assert_frame_equal(other.statements[name], table, check_exact=True)
 
 
 def test_the_cached_poisson_quantile_is_the_computed_one() -> None:

@@ -98,6 +98,16 @@ def test_a_worker_draws_the_demand_once_for_every_stocking_level(scenarios, monk
             pd.testing.assert_frame_equal(run.monthly, alone.monthly, check_exact=True)
             pd.testing.assert_frame_equal(run.annual, alone.annual, check_exact=True)
     assert (len(worker.demands), len(worker.logs)) == (2, 6)
+    # a chargeback change re-books the kept logs with their kept physical counts
+    levers = Levers.of(quo)
+    shares = tuple((name, 0.3) for name, _ in levers.chargeback_shares)
+    rebooked = apply_levers(quo, levers.replace(chargeback_shares=shares))
+    run = pool_module._replication(rebooked.model_dump_json(), SEED, 1, 0)
+    assert run is not None
+    alone = ResultsCache().replication(rebooked, SEED, 1)
+    assert run.kpis == alone.kpis
+    pd.testing.assert_frame_equal(run.monthly, alone.monthly, check_exact=True)
+    assert len(worker.logs) == 6  # nothing simulated again
 
 
 def test_workers_skip_the_tasks_of_a_superseded_request(scenarios, pool):

@@ -4,7 +4,8 @@ Started with the dashboard (so, under Voila, while the kernel is preheated), eac
 the model imported (the fork server preloads it), keeps the stock plans it made
 (``api.prepare`` caches them by the physical fields), the event logs it simulated and each
 replication's demand (sales and claims, which the stock cannot move, so a stocking change only
-runs the stock again), both bounded in bytes. Replication ``r`` always goes to worker
+runs the stock again), both bounded in bytes; each log with its physical counts, which a
+re-booking does not count again. Replication ``r`` always goes to worker
 ``r mod n``, so a policy that differs only in its books is re-booked where its logs already are.
 A task carries the generation of the request that asked for it; a newer request (or Stop)
 raises the shared generation, and a worker skips every task of an older one at once: cancelling
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from warrantysim.api import ReplicationTables, prepare, tables_from_log
+from warrantysim.api import Physical, ReplicationTables, physical_of, prepare, tables_from_log
 from warrantysim.scenario import Scenario
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.key import demand_key, simulation_key
@@ -47,7 +48,8 @@ def default_workers() -> int:
 class _Worker:
     generation: Any
     """The shared generation (a ``multiprocessing.Value``): tasks older than it are skipped."""
-    logs: ByteBoundCache[tuple[str, int, int], EventLog]
+    logs: ByteBoundCache[tuple[str, int, int], tuple[EventLog, Physical]]
+    """Each log with its physical counts (a re-booking does not count them again)."""
     demands: ByteBoundCache[tuple[str, int, int], Demand]
 
 
@@ -60,7 +62,9 @@ def _start_worker(generation: Any, log_bytes_max: int, demand_bytes_max: int) ->
     # The kernel's interrupt (SIGINT to its process group) is not for the workers: they end
     # with the kernel, when their task queue closes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logs: ByteBoundCache[tuple[str, int, int], EventLog] = ByteBoundCache(log_bytes_max, log_bytes)
+    logs: ByteBoundCache[tuple[str, int, int], tuple[EventLog, Physical]] = ByteBoundCache(
+        log_bytes_max, log_bytes
+    )
     _worker = _Worker(generation, logs, ByteBoundCache(demand_bytes_max, log_bytes))
 
 
@@ -88,14 +92,16 @@ def _replication(
     scenario = _scenario(scenario_json)
     prepared = prepare(scenario)
     key = (simulation_key(scenario, prepared.price), seed, r)
-    log = _worker.logs.get(key)
-    if log is None:
+    logged = _worker.logs.get(key)
+    if logged is None:
         demand = _demand(_worker, scenario, prepared.price, seed, r)
         log = run_replication(
             scenario, seed, r, price=prepared.price, plan=prepared.plan, demand=demand
         )
-        _worker.logs.put(key, log)
-    tables = tables_from_log(log, scenario, prepared.price, parts=False)
+        logged = (log, physical_of(log, scenario))
+        _worker.logs.put(key, logged)
+    log, physical = logged
+    tables = tables_from_log(log, scenario, prepared.price, parts=False, physical=physical)
     _trace(f"generation {generation} replication {r} done")
     return tables
 
