@@ -148,12 +148,34 @@ def test_app_follows_levers_offline(server):
         page.reload(timeout=180_000)  # Voila runs the notebook before it answers
         restored = _wait_for_new_kpi(page, "lifetime_profit", EDITED, float("nan"))
         assert restored == profit_after
+        _refuses_a_bad_value_then_resets(page, restored)
         browser.close()
     # data: and blob: URLs are the page's own bytes, not requests to anyone.
     network = [u for u in urls if urlparse(u).scheme not in ("data", "blob")]
     outside = [u for u in network if urlparse(u).hostname != "127.0.0.1"]
     assert network
     assert outside == []
+
+
+def _refuses_a_bad_value_then_resets(page, profit: float) -> None:
+    """A cap of -500 万元 is refused beside the lever and changes nothing; Reset brings the
+    policy back to its file: unmarked, with the file's numbers."""
+    cap = page.locator(".widget-text", has_text="Cap").locator("input")
+    cap.fill("-500")
+    cap.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ws-problem')].some(e => e.textContent.includes("
+        "'-500 refused'))",
+        timeout=60_000,
+    )
+    assert page.locator(".ws-ready").count() == 1  # nothing recomputed
+    assert _kpi(page, "lifetime_profit", EDITED) == profit
+    cap.fill("0")
+    cap.press("Enter")
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_selector("text=As in its file.", timeout=60_000)
+    back = _wait_for_new_kpi(page, "lifetime_profit", "status-quo", float("nan"))
+    assert back == pytest.approx(_expected("lifetime_profit", {}), rel=1e-12)
 
 
 def _goto_when_up(page, url: str) -> None:
