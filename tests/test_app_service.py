@@ -220,8 +220,12 @@ def test_a_page_kernel_ends_when_the_page_reloads_or_closes(served, browser):
     second = _kernel_id(page)
     assert second != first
     assert _gone(first_tree), "the reloaded page's old kernel (or a worker of it) still runs"
-    # Exactly one kernel serves the page: the new one; the rest wait preheated for new pages.
+    # Exactly one kernel serves the page: the new one; the rest wait preheated for new pages
+    # (the pool is refilled app.REFILL_DELAY_SECONDS after the reload took its kernel).
     (kernel,) = _kernel_tree(second) & _kernels(served)
+    deadline = time.monotonic() + PATIENCE_S
+    while len(_kernels(served)) < 1 + PREHEATED and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert len(_kernels(served)) == 1 + PREHEATED
     page.close(run_before_unload=True)
     assert _gone(_kernel_tree(second)), "the closed page's kernel still runs"
