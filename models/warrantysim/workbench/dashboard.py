@@ -80,6 +80,8 @@ class Dashboard(DashboardWidgets):
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.sources = dict(sources or {})
         """Each policy's scenario file (what "save as scenario" extends)."""
+        self.added: dict[str, str] = {}
+        """Policies added from a file on the page → the path as typed (the URL carries it)."""
         self.cache = ResultsCache(pool=pool)
         """Booked replications; with ``pool``, computed in its warm worker processes."""
         self.comparison: PolicyResults | None = None
@@ -259,6 +261,7 @@ class Dashboard(DashboardWidgets):
             name += "+"  # a second file of the same name stays a separate policy
         self.policies[name] = Policy.of(scenario)
         self.sources[name] = Path(source)
+        self.added[name] = path
         chosen = [*self.selected, name][-MAX_POLICIES:]
         self.select.options = [*self.select.options, name]  # clears the selection
         self.select.value = chosen
@@ -356,6 +359,7 @@ class Dashboard(DashboardWidgets):
             replications=self.replications_used,
             seed=self.seed_used,
             levers={n: c for n, c in levers.items() if c},
+            files=tuple(self.added.values()),
         )
 
     def restore(self, state: PageState) -> None:
@@ -363,6 +367,12 @@ class Dashboard(DashboardWidgets):
         with no state of its own changes nothing)."""
         if state == PageState():
             return
+        for path in state.files:
+            if path not in self.added.values():
+                try:
+                    self.add_scenario_file(path)
+                except (OSError, ValueError):
+                    continue  # gone, or not in a folder the page may read: left out
         for name, changes in state.levers.items():
             if name in self.policies:
                 start = Policy.of(self.policies[name].scenario)
