@@ -16,14 +16,28 @@ def e(text: object) -> str:
 
 
 def fmt(value: float, metric: str, labels: Labels) -> str:
-    """A value of ``metric``: money in the chosen unit, shares as percentages, else 3 decimals."""
+    """A value of ``metric``: money in the chosen unit, shares as percentages, counts by
+    :func:`~warrantysim.report.i18n.count_decimals`, else 3 decimals."""
     if not math.isfinite(value):
         return labels("not_available")  # e.g. an interval from a single replication
     if is_money(metric):
         return labels.amount(value)
     if unit_of(metric) is Unit.SHARE:
         return labels.percent(value, 2)
+    if unit_of(metric) is Unit.COUNT:
+        return labels.count(value)
     return f"{value:,.3f}"
+
+
+def shown_bounds(low: float, high: float, metric: str) -> tuple[float, float]:
+    """The interval of a level (not of a difference) as shown: a share's clipped to [0, 1].
+
+    The Student-t interval is symmetric, so near 100 % (or 0 %) it crosses a bound no share
+    can: 98.60 % ± 1.41 % is shown [97.19 %, 100.00 %]. The stored numbers stay as computed.
+    """
+    if unit_of(metric) is not Unit.SHARE:
+        return low, high
+    return min(max(low, 0.0), 1.0), min(max(high, 0.0), 1.0)
 
 
 def interval(mean: float, low: float, high: float, metric: str, labels: Labels) -> str:

@@ -38,6 +38,20 @@ class MoneyUnit(StrEnum):
         return round(yuan / self.divisor, self.decimals) + 0.0  # + 0.0: no "-0.00"
 
 
+COUNT_MEAN_DECIMALS = 1
+
+
+def count_decimals(count: float) -> int:
+    """Decimals a count is shown with, on the terminal, in the report and in Excel alike.
+
+    One rule: a whole number of things (one replication's claims) shows 0 decimals; a count
+    that is not whole is a mean over replications (9,655.25 units sold over 4) and shows 1, so
+    it neither pretends to be exact (3 decimals) nor hides that it is a mean (0).
+    """
+    whole = math.isfinite(count) and abs(count - round(count)) < 1e-9
+    return 0 if whole else COUNT_MEAN_DECIMALS
+
+
 _EN: dict[str, str] = {
     "policy": "Policy",
     "fiscal_year": "Fiscal year",
@@ -238,6 +252,12 @@ class Labels:
 
     def money_axis(self, key: str) -> str:
         return f"{self(key)} ({self.money})"
+
+    def count(self, count: float) -> str:
+        """A count as text: :func:`count_decimals` decimals, thousands separated."""
+        if not math.isfinite(count):
+            return self("not_available")
+        return f"{count:,.{count_decimals(count)}f}"
 
     def amount(self, yuan: float) -> str:
         """A money figure as text in the chosen unit, thousands separated."""
