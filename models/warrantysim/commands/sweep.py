@@ -92,7 +92,7 @@ def print_table(
 
     labels = labels or Labels()
     shown = summary.head(MAX_ROWS_PRINTED)
-    header = ["point", *parameters, *(kpi_name(k, labels) for k in kpis)]
+    header = [labels("point"), *parameters, *(kpi_name(k, labels) for k in kpis)]
     rows = [
         [
             str(row["point"]),

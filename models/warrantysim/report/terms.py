@@ -56,6 +56,7 @@ EN: dict[str, str] = {
     "run_head": "{n} replications, seed {seed}",
     "sweep_head": "{points} design points x {n} replications; {runs} runs",
     "more_points": "... {n} more points",
+    "point": "point",
     "diff": "diff",
     "one_replication": "n/a (1 replication)",
     "precision_line": "precision {kpi}: half-width {half} vs target {target} ({rel} of base): "
@@ -164,6 +165,7 @@ ZH: dict[str, str] = {
     "run_head": "{n}次重复,种子{seed}",
     "sweep_head": "{points}个设计点 × 每点{n}次重复;共{runs}次运行",
     "more_points": "……另有{n}个设计点",
+    "point": "设计点",
     "diff": "差",
     "one_replication": "无(仅1次重复)",
     "precision_line": "精度 {kpi}:半宽{half},目标{target}(基准的{rel}):{verdict}",
