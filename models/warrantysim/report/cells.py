@@ -45,6 +45,13 @@ def interval(mean: float, low: float, high: float, metric: str, labels: Labels) 
 
 
 def table(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """``frame`` as an HTML table. The index's name moves to the header's corner cell (where
+    the columns have no name of their own): ``to_html`` would give it a header row of its own,
+    empty but for that name (an empty 政策 row on the first page)."""
+    flat = index and frame.index.nlevels == 1 and frame.columns.nlevels == 1
+    if flat and frame.index.name is not None:
+        corner = frame.columns.name if frame.columns.name is not None else frame.index.name
+        frame = frame.rename_axis(index=None, columns=corner)
     # to_html escapes cell text and headers (escape=True is its default).
     return frame.to_html(escape=True, border=0, index=index)
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from warrantysim.report import terms
+from warrantysim.report import column_terms, terms
 
 
 class Lang(StrEnum):
@@ -181,7 +181,7 @@ _ZH: dict[str, str] = {
     "chargeback_income": "供应商索赔收入",
     "chargeback_unrecovered": "未收回索赔",
     "salvage_income": "残值收入",
-    "bad_debt": "坏账",
+    "bad_debt": "坏账损失",
     "cost_of_sales": "销售成本",
     "warranty_cost": "保修成本",
     "units_sold": "销量(台)",
@@ -197,7 +197,9 @@ _UNIT_NAME = {
 
 
 _EN.update(terms.EN)
+_EN.update(column_terms.EN)
 _ZH.update(terms.ZH)
+_ZH.update(column_terms.ZH)
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,14 @@ class Labels:
         """The label of ``key``; an unknown key (a ledger line, say) is shown as itself, tidied."""
         if self.lang is Lang.ZH:
             # A key in Chinese (a CAS line) is its own label.
-            return _ZH.get(key, key if not key.isascii() else self._english(key))
+            return _ZH.get(key, key if not key.isascii() else self._zh_fallback(key))
+        return self._english(key)
+
+    def _zh_fallback(self, key: str) -> str:
+        """``lifetime_X``: 全周期 + X's name; any other unknown key in English, tidied."""
+        total_of = key.removeprefix(column_terms.LIFETIME_PREFIX)
+        if total_of != key and total_of in _ZH:
+            return column_terms.LIFETIME_ZH + _ZH[total_of]
         return self._english(key)
 
     @staticmethod
@@ -224,8 +233,10 @@ class Labels:
         return _EN.get(key, key.replace("_", " ").capitalize())
 
     def knows(self, key: str) -> bool:
-        """Whether ``key`` has a label in this language (not a fallback)."""
-        return key in (_ZH if self.lang is Lang.ZH else _EN)
+        """Whether ``key`` has a label in this language (not a tidied key)."""
+        if self.lang is Lang.ZH:
+            return key in _ZH or not self(key).isascii()
+        return key in _EN
 
     def with_start(self, start: str | None) -> Labels:
         return replace(self, start=start)

@@ -37,6 +37,9 @@ from warrantysim.report.terms import EN, ZH
 
 ANNUAL_SHEET = "annual"
 CHARTS_SHEET = "charts"
+ANNUAL_SHEETS = {Lang.EN: ANNUAL_SHEET, Lang.ZH: "年度明细"}
+"""The annual sheet's name by language; its header keeps the column keys in both."""
+CHARTS_SHEETS = {Lang.EN: CHARTS_SHEET, Lang.ZH: "图表"}
 KPI_SHEET = {Lang.EN: "KPIs", Lang.ZH: "指标"}
 DIFFERENCE_SHEET = {Lang.EN: "differences", Lang.ZH: "与基准之差"}
 _ROWS_PER_IMAGE = 32
@@ -61,7 +64,8 @@ def statement_sheet_names(policies: Sequence[str]) -> dict[str, str]:
     """A valid sheet name per policy: Excel's characters and length, unique whatever the case,
     never a data sheet's (``annual``, ``charts``, the KPI, difference and statement sheets);
     clashes get ``~2``, ``~3`` at the end."""
-    taken = {n.casefold() for n in (ANNUAL_SHEET, CHARTS_SHEET, *_RESERVED)}
+    data_sheets = (*ANNUAL_SHEETS.values(), *CHARTS_SHEETS.values(), *_RESERVED)
+    taken = {n.casefold() for n in data_sheets}
     names = {}
     for policy in policies:
         base = _NOT_IN_SHEET_NAMES.sub("_", policy).strip("'").strip() or "policy"
@@ -94,8 +98,9 @@ def write_workbook(
     for policy in c.policies:
         statement = tables.annual_statement(c.annual, policy)
         _write_statement(book.create_sheet(sheet_names[policy]), statement, labels)
-    _write_annual(book.create_sheet(ANNUAL_SHEET), c.annual.astype({"policy": str}), labels)
-    _write_images(book.create_sheet(CHARTS_SHEET), pngs)
+    annual = c.annual.astype({"policy": str})
+    _write_annual(book.create_sheet(ANNUAL_SHEETS[labels.lang]), annual, labels)
+    _write_images(book.create_sheet(CHARTS_SHEETS[labels.lang]), pngs, labels)
     book.save(path)
     return path
 
@@ -244,10 +249,11 @@ def _clean(text: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
-def _write_images(sheet: Worksheet, pngs: Mapping[str, bytes]) -> None:
+def _write_images(sheet: Worksheet, pngs: Mapping[str, bytes], labels: Labels) -> None:
+    """Each chart under its title (the chart's, in the report's language)."""
     for i, (name, data) in enumerate(pngs.items()):
         anchor_row = 1 + i * _ROWS_PER_IMAGE
-        sheet.cell(row=anchor_row, column=1, value=_clean(name)).data_type = "s"
+        sheet.cell(row=anchor_row, column=1, value=_clean(labels(name))).data_type = "s"
         image = Image(io.BytesIO(data))
         image.width, image.height = image.width / 2, image.height / 2  # drawn at scale 2
         sheet.add_image(image, f"A{anchor_row + 1}")
