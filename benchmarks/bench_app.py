@@ -34,7 +34,7 @@ from warrantysim.workbench import app
 from warrantysim.workbench.urlstate import PREHEATED_LINE
 
 CHROMIUM = "/usr/bin/chromium"
-CARD = "td[data-card][data-kpi='lifetime_profit']"
+CARD = "td[data-card][data-kpi='lifetime_profit_after_tax']"
 TIMEOUT_MS = 300_000
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 

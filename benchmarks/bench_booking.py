@@ -2,6 +2,7 @@
 
     python benchmarks/bench_booking.py                   # baseline and every policy scenario
     python benchmarks/bench_booking.py scenarios/age-writedown-cap.yaml --replications 10
+    python benchmarks/bench_booking.py --worker          # what a workbench worker does (issue 13)
 
 For each scenario, after one warm-up replication (lazy imports, caches): the whole of
 ``warrantysim.api.run_one`` minus its once-per-scenario ``prepare`` (price and stock plan), split
@@ -85,7 +86,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", type=Path)
     parser.add_argument("--replications", type=int, default=5)
+    parser.add_argument(
+        "--worker", action="store_true", help="CPU of a workbench worker's task (bench_worker.py)"
+    )
     args = parser.parse_args(argv)
+    if args.worker:
+        from bench_worker import report  # benchmarks/ is on sys.path when run as a script
+
+        report(args.replications)
+        return
     paths = args.scenarios or sorted((ROOT / "scenarios").glob("*.yaml"))
     print("| scenario | run_one wall s | run_one CPU s | sim CPU s | booking CPU s "
           "| booking share (CPU) | prepare s (once) |")  # fmt: skip

@@ -151,3 +151,20 @@ def test_vectorised_valuation_matches_the_naive_bookkeeper(
     assert v.age_writedown_carried_out == pytest.approx(carried, abs=1e-6)
     # every unit leaves by the end, so all of the age write-down is carried out by then
     assert v.age_writedown_carried_out.sum() == pytest.approx(v.age_writedown.sum(), abs=1e-6)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_issues_in_any_order_leave_stock_on_the_same_days(seed) -> None:
+    """Issues come sorted by (part, day) from the simulation, and then are not sorted again;
+    shuffled, they are, and every unit leaves on the same day (the naive queue agrees)."""
+    log, scenario = random_log(seed)
+    part, day = log.claims.part, log.claims.serve_day
+    shuffle = np.random.default_rng(seed).permutation(len(part))
+    received = layers(log, scenario)
+    as_logged = stock_units(received, part, day, log.n_parts, log.horizon_months)
+    shuffled = stock_units(received, part[shuffle], day[shuffle], log.n_parts, log.horizon_months)
+    for name in ("part", "cost", "receipt_day", "receipt_month", "exit_month"):
+        np.testing.assert_array_equal(getattr(shuffled, name), getattr(as_logged, name))
+    naive = naive_fifo_exit_months(as_logged, part, day, log.horizon_months)
+    assert as_logged.exit_month.tolist() == naive.tolist()

@@ -92,6 +92,8 @@ def test_app_follows_levers_offline(server):
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.on("request", lambda r: urls.append(r.url))
         page.on("websocket", lambda ws: urls.append(ws.url))
+        errors: list[str] = []  # the chart panel's JavaScript logs what it could not draw
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         _goto_when_up(page, server)
         page.wait_for_selector(".ws-ready", timeout=180_000)
         page.wait_for_function(
@@ -125,6 +127,8 @@ def test_app_follows_levers_offline(server):
 
         # One supplier's chargeback slider, through its editable readout -> 0.5.
         profit_before = _kpi(page, "lifetime_profit", EDITED)
+        # The policy is marked already: the charts keep their shape and get new rows in place.
+        cumulative_marked = _chart_svg(page, 2)
         readout = page.locator(".widget-slider", has_text=SUPPLIER).locator(".widget-readout")
         readout.click()
         page.keyboard.press("Control+A")
@@ -135,6 +139,9 @@ def test_app_follows_levers_offline(server):
         assert profit_after == pytest.approx(
             _expected("lifetime_profit", {**treatment, **chargeback}), rel=1e-12
         )
+        _wait_for_chart_change(page, 2, cumulative_marked)
+        assert page.locator("[data-error]").count() == 0
+        assert [e for e in errors if "chart panel" in e] == []
         # The view is in the URL (never the token): a reload restores the edited policy.
         page.wait_for_function("window.location.search.includes('set.status-quo')")
         assert "token" not in page.url

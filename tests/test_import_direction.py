@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "experiments": 5,
     "charts": 6,
     "charts_calibration": 6,
+    "charts_figure": 6,
     "report": 6,
     "workbench": 7,
     "commands": 7,

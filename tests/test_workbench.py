@@ -316,7 +316,7 @@ def test_edited_policy_is_marked_and_reset_restores_it(scenarios):
     assert board.comparison is not None
     assert board.comparison.policies[0] == marked
     assert "data-card='supplier-chargeback'" in board.cards.value
-    assert "Stocking (×): 1.0 → 0.25" in board.modified.value
+    assert "Stocking (×): 1 → 0.25" in board.modified.value
     board.reset_policy("status-quo")
     board.wait(timeout_s=300)
     assert board.comparison.policies[0] == "status-quo"
@@ -356,6 +356,13 @@ def test_saved_scenario_reproduces_the_edited_policy_through_run(scenarios, tmp_
     assert text.startswith("extends: small.yaml")
     assert "name: mine" in text
     assert "--set" in board.saved.value
+    # The command shown reproduces the page's numbers: it carries the replications and seed.
+    assert f"warrantysim run {target} --replications {REPS} --seed {SEED}" in board.saved.value
+    saved = load_scenario(target)  # never passes itself off as the original, in any language
+    assert saved.description.startswith("small modified in the workbench: ")
+    parent = load_scenario(source)
+    assert parent.title_zh
+    assert saved.title_zh == f"{parent.title_zh}（修改：mine）"
     result = cli(
         "run",
         str(target),
@@ -472,6 +479,43 @@ def test_a_page_without_charts_gets_them_from_the_first_round(dashboard, scenari
         dashboard.make_report()
     dashboard.update(final)
     assert dashboard.final_shown
+
+
+def test_base_seed_and_changed_levers_as_a_user_reads_them(scenarios):
+    from warrantysim.workbench.dashboard import Dashboard
+
+    board = Dashboard(scenarios, list(scenarios), replications=REPS, seed=SEED)
+    board.base.value = "supplier-chargeback"  # a link keeps the base
+    assert "base=supplier-chargeback" in board.url.state
+    board.seed.value = -1  # refused beside the seed, not computed, not in the link
+    assert "refused" in board.seed_problem.value
+    assert board.seed_used == SEED
+    assert f"seed={SEED}" in board.url.state
+    board.seed.value = SEED
+    assert board.seed_problem.value == ""
+    levers = board.levers
+    before = board.policies["status-quo"].levers
+    shares = tuple((n, 0.5 if i == 0 else s) for i, (n, s) in enumerate(before.chargeback_shares))
+    first = before.chargeback_shares[0][0]
+    assert levers.describe("chargeback_shares", before.chargeback_shares, shares) == [
+        (f"Chargeback (share), {first}", f"{before.chargeback_shares[0][1]:g}", "0.5")
+    ]
+    assert levers.describe("cap_absolute_yuan", None, 5e6) == [
+        ("Cap (万元, 0 = none)", "none", "500")
+    ]
+    board.wait(timeout_s=300)
+
+
+def test_a_file_value_beyond_a_sliders_range_is_kept(scenarios):
+    """A slider cannot show a markup of 1.5 on 0-1: it widens, so the next change of another
+    lever still simulates 1.5 (clamped, it would silently simulate 1.0)."""
+    from warrantysim.workbench.controls import LeverControls
+
+    controls = LeverControls()
+    levers = Levers.of(scenarios["status-quo"]).replace(markup=1.5, stocking_multiplier=3.0)
+    controls.set(levers)
+    assert controls.get().markup == 1.5
+    assert controls.get().stocking_multiplier == 3.0
 
 
 # -- levers explain themselves, and refuse bad values ---------------------------------------------

@@ -7,6 +7,8 @@ answer must equal the in-process one exactly (the same seeds, the same code: bit
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pandas as pd
 import pytest
 
@@ -14,6 +16,8 @@ from warrantysim.api import prepare
 from warrantysim.scenario import load_scenario
 from warrantysim.sim.stocking import plan_stock
 from warrantysim.workbench import policy_files
+from warrantysim.workbench import pool as pool_module
+from warrantysim.workbench.caches import ByteBoundCache, log_bytes
 from warrantysim.workbench.engine import (
     Background,
     Job,
@@ -56,6 +60,54 @@ def test_the_pool_gives_the_in_process_numbers_exactly(scenarios, pool):
     for table in ("kpis", "monthly", "annual"):
         pd.testing.assert_frame_equal(getattr(there, table), getattr(here, table))
     assert len(pool.pids()) == 2
+
+
+def test_a_stocking_change_in_the_pool_gives_the_in_process_numbers_exactly(scenarios, pool):
+    quo = scenarios["status-quo"]
+    policies = {
+        "status-quo": Policy.of(quo),
+        "deeper": Policy(quo, Levers.of(quo).replace(stocking_multiplier=1.6)),
+        "shallower": Policy(quo, Levers.of(quo).replace(stocking_multiplier=0.5)),
+    }
+    background: Background = Background(lambda o: None, lambda e: None, lambda b: None)
+    background.generation = 1000  # newer than any superseded request of another test
+    there = compare_streamed(policies, REPS, SEED, ResultsCache(pool=pool), Job(background, 1000))
+    here = compare_streamed(policies, REPS, SEED, ResultsCache(), _job())
+    for table in ("kpis", "monthly", "annual"):
+        pd.testing.assert_frame_equal(getattr(there, table), getattr(here, table))
+
+
+def test_a_worker_draws_the_demand_once_for_every_stocking_level(scenarios, monkeypatch):
+    """The worker's task run in this process: three stocking levels, one demand per replication,
+    and each answer the in-process one (less the per-part table, which it does not build)."""
+    quo = scenarios["status-quo"]
+    worker = pool_module._Worker(
+        multiprocessing.Value("q", 0),
+        ByteBoundCache(2**30, log_bytes),
+        ByteBoundCache(2**30, log_bytes),
+    )
+    monkeypatch.setattr(pool_module, "_worker", worker)
+    for multiplier in (1.0, 0.5, 1.6):
+        moved = apply_levers(quo, Levers.of(quo).replace(stocking_multiplier=multiplier))
+        for r in range(2):
+            run = pool_module._replication(moved.model_dump_json(), SEED, r, 0)
+            assert run is not None
+            assert run.parts.empty
+            alone = ResultsCache().replication(moved, SEED, r)
+            assert run.kpis == alone.kpis
+            pd.testing.assert_frame_equal(run.monthly, alone.monthly, check_exact=True)
+            pd.testing.assert_frame_equal(run.annual, alone.annual, check_exact=True)
+    assert (len(worker.demands), len(worker.logs)) == (2, 6)
+    # a chargeback change re-books the kept logs with their kept physical counts
+    levers = Levers.of(quo)
+    shares = tuple((name, 0.3) for name, _ in levers.chargeback_shares)
+    rebooked = apply_levers(quo, levers.replace(chargeback_shares=shares))
+    run = pool_module._replication(rebooked.model_dump_json(), SEED, 1, 0)
+    assert run is not None
+    alone = ResultsCache().replication(rebooked, SEED, 1)
+    assert run.kpis == alone.kpis
+    pd.testing.assert_frame_equal(run.monthly, alone.monthly, check_exact=True)
+    assert len(worker.logs) == 6  # nothing simulated again
 
 
 def test_workers_skip_the_tasks_of_a_superseded_request(scenarios, pool):
@@ -124,6 +176,7 @@ def test_charts_with_new_data_only_send_new_rows_not_new_specs(scenarios):
 
 @pytest.mark.slow  # vl-convert draws 12 images and the report
 def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_path):
+    from warrantysim.workbench.cards import DISTRIBUTION_KPI
     from warrantysim.workbench.dashboard import Dashboard
 
     board = Dashboard(scenarios, list(scenarios)[:2], replications=2, seed=SEED)
@@ -133,13 +186,30 @@ def test_export_writes_every_chart_and_the_report_of_the_view(scenarios, tmp_pat
     board.update(board.compute())
     files = board.export_charts()
     names = {p.stem for p in files}
-    assert names == {"lifetime_profit_difference", *board.charts.panel.order}
+    assert names == {f"{DISTRIBUTION_KPI}_difference", *board.charts.panel.order}
     for path in files:
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"<svg" in head
+    board.base.value = list(scenarios)[1]  # the chosen base is the report's base too
     report = board.make_report()
     assert report.parent != files[0].parent  # each export in its own folder
     text = report.read_text(encoding="utf-8")
     assert all(policy in text for policy in board.comparison.policies)
+    # The same sections as the command line's report: the policies' scenarios are known.
+    for heading in ("Assumptions that drive these numbers", "Appendix: assumptions"):
+        assert heading in text
+    assert f"(10k CNY, {list(scenarios)[1]})" in text  # the variance against the chosen base
     board._export_clicked(lambda: [report])
     assert f"href='warrantysim/exports/{report.parent.name}/report.html'" in board.exported.value
+
+
+def test_the_charts_take_differences_from_the_chosen_base(scenarios):
+    from warrantysim.workbench.dashboard import Dashboard
+
+    board = Dashboard(scenarios, list(scenarios), replications=2, seed=SEED)
+    board.update(board.compute())
+    board.base.value = "supplier-chargeback"
+    rows = board.charts.panel.data["cumulative_difference"]["cumulative_difference"]
+    assert {r["policy"] for r in rows} == {"status-quo", "expense-on-purchase"}
+    spread = board.distribution.panel.data["difference"]["difference"]
+    assert {r["policy"] for r in spread} == {"status-quo", "expense-on-purchase"}

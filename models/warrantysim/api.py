@@ -109,15 +109,41 @@ def run_one(
     return tables_from_log(log, scenario, prepared.price, journal=journal)
 
 
+@dataclass(frozen=True)
+class Physical:
+    """What the tables read of a log alone (and of the service's target): the same for every
+    booking of that log, so one that is booked again may keep it (:func:`physical_of`)."""
+
+    monthly: pd.DataFrame
+    """``sim.physical.monthly_physical``."""
+    kpis: dict[str, float]
+    """``sim.physical.physical_kpis``."""
+
+
+def physical_of(log: EventLog, scenario: Scenario) -> Physical:
+    """The physical counts and service KPIs of ``log``, simulated under ``scenario``."""
+    return Physical(monthly_physical(log), physical_kpis(log, scenario.service))
+
+
 def tables_from_log(
-    log: EventLog, scenario: Scenario, price: float, *, journal: bool = False
+    log: EventLog,
+    scenario: Scenario,
+    price: float,
+    *,
+    journal: bool = False,
+    parts: bool = True,
+    physical: Physical | None = None,
 ) -> ReplicationTables:
-    """The physical counts and the books of one event log, aligned by month and fiscal year."""
+    """The physical counts and the books of one event log, aligned by month and fiscal year;
+    without ``parts`` the per-part table (``monthly_parts``, a fifth of the booking's time) is
+    left empty, for callers that never read it (the workbench's workers); ``physical``: this
+    log's :func:`physical_of`, when the caller kept it."""
     books = account(log, scenario, price)
-    physical = monthly_physical(log)
-    monthly = books.monthly.merge(physical, on="month", how="left", validate="one_to_one")
+    counts = physical_of(log, scenario) if physical is None else physical
+    physical_frame = counts.monthly
+    monthly = books.monthly.merge(physical_frame, on="month", how="left", validate="one_to_one")
     annual_physical = (
-        physical[["units_sold", "claims", "claims_filled_from_stock"]]
+        physical_frame[["units_sold", "claims", "claims_filled_from_stock"]]
         .groupby(books.monthly["fiscal_year"].to_numpy())
         .sum()
         .rename_axis("fiscal_year")
@@ -126,11 +152,10 @@ def tables_from_log(
     annual = books.annual.merge(
         annual_physical, on="fiscal_year", how="left", validate="one_to_one"
     )
-    kpis = {**physical_kpis(log, scenario.service), **books.kpis}
+    kpis = {**counts.kpis, **books.kpis}
     postings = postings_table(books.ledger) if journal else pd.DataFrame()
-    return ReplicationTables(
-        kpis, monthly, annual, monthly_parts(log), postings, books.cas_statements()
-    )
+    by_part = monthly_parts(log) if parts else pd.DataFrame()
+    return ReplicationTables(kpis, monthly, annual, by_part, postings, books.cas_statements())
 
 
 def simulate(

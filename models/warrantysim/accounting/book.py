@@ -54,13 +54,15 @@ def book(log: EventLog, scenario: Scenario, price: float) -> Ledger:
     """The replication's journal, a row of postings per month (see the module docstring)."""
     _check_log(log)
     entries: list[Entry] = []
-    owed = payables(log, scenario)
+    # read by the payables, the VAT, the stock and the chargebacks: made once
+    received, charge = ops.layers(log, scenario), ops.claim_chargebacks(log, scenario)
+    owed = payables(log, scenario, received=received, charge=charge)
     output_vat = _book_sales(entries, log, scenario, price, owed)
     _book_opening_terms(entries, log, scenario)
-    _book_service(entries, log, scenario, owed)
-    extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit)
+    _book_service(entries, log, scenario, owed, charge)
+    extras = _book_spares(entries, log, scenario, price, owed.spares_on_credit, received)
     _release_opening_provision(entries, log, scenario)
-    extras |= book_vat(entries, log, scenario, output_vat, owed)
+    extras |= book_vat(entries, log, scenario, output_vat, owed, received)
     _book_period_costs(entries, log, scenario)
     taxed, opening = book_financing_and_tax(entries, log, scenario, extras.pop("spares_cost_held"))
     extras |= taxed | {"opening_restatement": _in_month_1(opening.restatement, log)}
@@ -141,14 +143,20 @@ def _book_period_costs(entries: list[Entry], log: EventLog, scenario: Scenario) 
          np.full(log.horizon_months, costs.administrative_expense_per_month))  # fmt: skip
 
 
-def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario, owed: Payables) -> None:
+def _book_service(
+    entries: list[Entry],
+    log: EventLog,
+    scenario: Scenario,
+    owed: Payables,
+    claimed: ops.ClaimChargebacks,
+) -> None:
     accrue = scenario.accounting.spares_treatment is SparesTreatment.ACCRUE_PER_UNIT
     labour_account = A.WARRANTY_PROVISION if accrue else A.LABOUR_LOGISTICS
     post(
         entries, "labour and logistics", labour_account, A.CASH, ops.labour_logistics(log, scenario)
     )
     post(entries, "late penalties", A.LATE_PENALTIES, A.CASH, ops.late_penalties(log, scenario))
-    charge = ops.chargebacks(log, scenario)
+    charge = ops.chargebacks(log, scenario, claimed)
     post(
         entries,
         "chargeback claimed",
@@ -170,11 +178,16 @@ def _book_service(entries: list[Entry], log: EventLog, scenario: Scenario, owed:
 
 
 def _book_spares(
-    entries: list[Entry], log: EventLog, scenario: Scenario, price: float, on_credit: FloatArray
+    entries: list[Entry],
+    log: EventLog,
+    scenario: Scenario,
+    price: float,
+    on_credit: FloatArray,
+    received: Layers,
 ) -> dict[str, FloatArray]:
-    """The spares' movements; ``on_credit``: the receipts owed to suppliers (the rest is cash)."""
+    """The spares' movements; ``on_credit``: the receipts owed to suppliers (the rest is cash);
+    ``received``: ``operations.layers``."""
     treatment = scenario.accounting.spares_treatment
-    received = ops.layers(log, scenario)
     legacy = opening_layers(scenario, log.part_names)
     if treatment is SparesTreatment.EXPENSE_ON_PURCHASE:
         bought = ops.monthly(log, received.day, received.qty * received.unit_cost)

@@ -114,8 +114,11 @@ def _fifo_exit_day(
     unit_part: IntArray, issue_part: IntArray, issue_day: FloatArray, n_parts: int
 ) -> FloatArray:
     """The day the k-th repair of a part took its k-th unit received; NaN if none took it."""
-    issues = np.lexsort((issue_day, issue_part))
-    i_part, i_day = issue_part[issues], issue_day[issues]
+    if _sorted_by(issue_part, issue_day):  # as the claims come (by part, then FCFS)
+        i_part, i_day = issue_part, issue_day
+    else:
+        issues = np.lexsort((issue_day, issue_part))
+        i_part, i_day = issue_part[issues], issue_day[issues]
     n_units = np.bincount(unit_part, minlength=n_parts)
     n_issues = np.bincount(i_part, minlength=n_parts)
     if np.any(n_issues > n_units):
@@ -127,6 +130,13 @@ def _fifo_exit_day(
     exit_day = np.full(len(unit_part), np.nan)
     exit_day[issued] = i_day[first_issue[unit_part[issued]] + rank[issued]]
     return exit_day
+
+
+def _sorted_by(key: IntArray, then: FloatArray) -> bool:
+    """Whether rows are already in (key, then) order: then the stable ``lexsort`` would return
+    them as they are (it costs a third of the booking's stock valuation)."""
+    step, rise = np.diff(key), np.diff(then)
+    return bool(np.all((step > 0) | ((step == 0) & (rise >= 0))))
 
 
 def _rank_within(sorted_part: IntArray, n_parts: int) -> IntArray:

@@ -154,8 +154,12 @@ def claim_chargebacks(log: EventLog, scenario: Scenario) -> ClaimChargebacks:
     return ClaimChargebacks(amount, accept_day, accept_day + payment_days[claims.part])
 
 
-def chargebacks(log: EventLog, scenario: Scenario) -> CashTerm:
-    charge = claim_chargebacks(log, scenario)
+def chargebacks(
+    log: EventLog, scenario: Scenario, claimed: ClaimChargebacks | None = None
+) -> CashTerm:
+    """Chargebacks recognised and collected by month; ``claimed``: :func:`claim_chargebacks`
+    when the caller has it already."""
+    charge = claim_chargebacks(log, scenario) if claimed is None else claimed
     return CashTerm(
         recognised=settled(log, scenario, charge.accept_day, charge.amount),
         collected=settled(log, scenario, charge.due_day, charge.amount),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from warrantysim.accounting import operations as ops
+from warrantysim.accounting.inventory import Layers
 from warrantysim.accounting.ledger import FloatArray
 from warrantysim.accounting.periods import delayed, sum_by
 from warrantysim.scenario import Scenario
@@ -43,11 +44,21 @@ class Payables:
     """Chargebacks the suppliers pay in cash (Dr cash, Cr chargeback receivable)."""
 
 
-def payables(log: EventLog, scenario: Scenario) -> Payables:
-    """Owed, paid and netted, summed over the suppliers (computed by supplier and month)."""
+def payables(
+    log: EventLog,
+    scenario: Scenario,
+    *,
+    received: Layers | None = None,
+    charge: ops.ClaimChargebacks | None = None,
+) -> Payables:
+    """Owed, paid and netted, summed over the suppliers (computed by supplier and month);
+    ``received`` and ``charge``: ``operations.layers`` and ``operations.claim_chargebacks``
+    when the caller has them already."""
     names = list(scenario.suppliers)
     supplier_of = _supplier_of_part(log, scenario, names)
-    spares, spares_due = _spares(log, scenario, supplier_of, len(names))
+    received = ops.layers(log, scenario) if received is None else received
+    charge = ops.claim_chargebacks(log, scenario) if charge is None else charge
+    spares, spares_due = _spares(log, scenario, supplier_of, len(names), received)
     components = np.array(
         [log.units_sold * components_per_unit(scenario, name) for name in names]
     ).reshape(len(names), log.horizon_months)
@@ -57,7 +68,7 @@ def payables(log: EventLog, scenario: Scenario) -> Payables:
     # what falls due includes the input VAT on the supplier's invoice (accounting/vat.py)
     gross = 1.0 + scenario.tax.vat_rate
     due = (spares_due + np.array(delays).reshape(len(names), log.horizon_months)) * gross
-    refunds = _refunds(log, scenario, supplier_of, len(names))
+    refunds = _refunds(log, scenario, supplier_of, len(names), charge)
     netting = np.array([scenario.suppliers[name].netting for name in names], dtype=bool)
     netted = np.where(netting[:, None], np.minimum(due, refunds[:-1]), 0.0)
     return Payables(
@@ -95,12 +106,11 @@ def _by_supplier_month(
 
 
 def _spares(
-    log: EventLog, scenario: Scenario, supplier_of: IntArray, n_suppliers: int
+    log: EventLog, scenario: Scenario, supplier_of: IntArray, n_suppliers: int, received: Layers
 ) -> tuple[FloatArray, FloatArray]:
     """Spares bought from each supplier: received and due, shape (suppliers, months)."""
     days = np.array([scenario.suppliers[p.supplier].payment_days if p.supplier else 0.0
                      for p in ops.log_parts(log, scenario)])  # fmt: skip
-    received = ops.layers(log, scenario)
     bought = len(log.purchases.part)  # layers list the purchases first, then refurbished parts
     part, day = received.part[:bought], received.day[:bought]
     amount = received.qty[:bought] * received.unit_cost[:bought]
@@ -115,10 +125,13 @@ def _spares(
 
 
 def _refunds(
-    log: EventLog, scenario: Scenario, supplier_of: IntArray, n_suppliers: int
+    log: EventLog,
+    scenario: Scenario,
+    supplier_of: IntArray,
+    n_suppliers: int,
+    charge: ops.ClaimChargebacks,
 ) -> FloatArray:
     """Accepted chargebacks paid, by supplier (last row: none) and month."""
-    charge = ops.claim_chargebacks(log, scenario)
     who = supplier_of[log.claims.part]
     amount = charge.amount
     if not scenario.ends_at_horizon:  # paid after the horizon: still receivable at it

@@ -39,6 +39,7 @@ import numpy as np
 
 from warrantysim.accounting import operations as ops
 from warrantysim.accounting.chart import Account as A
+from warrantysim.accounting.inventory import Layers
 from warrantysim.accounting.ledger import Entry, FloatArray, post
 from warrantysim.accounting.payables import Payables
 from warrantysim.accounting.pricing import spare_unit_cost
@@ -99,9 +100,10 @@ def bill_of_materials_per_unit(scenario: Scenario) -> float:
     return sum(p.qty_per_unit * spare_unit_cost(scenario, p) for p in scenario.parts)
 
 
-def input_vat(log: EventLog, scenario: Scenario) -> FloatArray:
-    """Input VAT of each month: spares received and the components of the units sold."""
-    received = ops.layers(log, scenario)
+def input_vat(log: EventLog, scenario: Scenario, received: Layers | None = None) -> FloatArray:
+    """Input VAT of each month: spares received (``received``: ``operations.layers`` when the
+    caller has it) and the components of the units sold."""
+    received = ops.layers(log, scenario) if received is None else received
     bought = len(log.purchases.part)  # layers list the purchases first, then refurbished parts
     cost = received.qty[:bought] * received.unit_cost[:bought]
     spares = ops.monthly(log, received.day[:bought], cost)
@@ -110,11 +112,16 @@ def input_vat(log: EventLog, scenario: Scenario) -> FloatArray:
 
 
 def book_vat(
-    entries: list[Entry], log: EventLog, scenario: Scenario, output_vat: FloatArray, owed: Payables
+    entries: list[Entry],
+    log: EventLog,
+    scenario: Scenario,
+    output_vat: FloatArray,
+    owed: Payables,
+    received: Layers | None = None,
 ) -> dict[str, FloatArray]:
     """Input VAT, the returns, the surcharges and their payments (output VAT is booked with the
     sale); returns the monthly output VAT, input VAT and VAT paid (net of the refund)."""
-    inputs = input_vat(log, scenario)
+    inputs = input_vat(log, scenario, received)
     on_credit = scenario.tax.vat_rate * (owed.spares_on_credit + owed.components_on_credit)
     post(entries, "input VAT owed to suppliers", A.VAT_PAYABLE, A.ACCOUNTS_PAYABLE, on_credit)
     post(entries, "input VAT paid with cash purchases", A.VAT_PAYABLE, A.CASH, inputs - on_credit)

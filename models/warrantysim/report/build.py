@@ -33,9 +33,12 @@ class ReportFiles:
     """Where the report fell back (a Chinese report of a scenario without ``title_zh``)."""
 
 
-def chart_specs(comparison: PolicyResults, labels: Labels) -> dict[str, dict[str, Any]]:
-    """The report's charts as Vega-Lite dicts (validated by Altair)."""
-    return {name: chart.to_dict() for name, chart in figures(comparison, labels).items()}
+def chart_specs(
+    comparison: PolicyResults, labels: Labels, base: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """The report's charts as Vega-Lite dicts (validated by Altair), differences from ``base``
+    (default: the first policy)."""
+    return {name: chart.to_dict() for name, chart in figures(comparison, labels, base).items()}
 
 
 def write_report(

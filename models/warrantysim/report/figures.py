@@ -175,6 +175,25 @@ class PolicyResults:
             statements={k: rename(v) for k, v in self.statements.items()},
         )
 
+    def with_base(self, base: str) -> PolicyResults:
+        """The same results with ``base`` first (the base of every difference and report)."""
+        order = [base, *(p for p in self.policies if p != base)]
+
+        def reorder(frame: pd.DataFrame) -> pd.DataFrame:
+            if frame.empty:
+                return frame
+            column = frame[tables.POLICY].cat.reorder_categories(order, ordered=True)
+            return frame.assign(**{tables.POLICY: column})
+
+        return PolicyResults(
+            kpis=reorder(self.kpis),
+            monthly=reorder(self.monthly),
+            annual=reorder(self.annual),
+            descriptions=self.descriptions,
+            infos=self.infos,
+            statements={k: reorder(v) for k, v in self.statements.items()},
+        )
+
     def localised(self, labels: Labels) -> tuple[PolicyResults, list[str]]:
         """Policies named and described in ``labels``' language; warnings for fallbacks."""
         names, warnings = display_names(self.policies, self.infos, labels)
@@ -210,8 +229,11 @@ FIGURE_NAMES = (
 writes anything down, and the cumulative difference when there is a single policy."""
 
 
-def figures(comparison: PolicyResults, labels: Labels = DEFAULT_LABELS) -> dict[str, Any]:
-    """The named charts of a comparison, in the order a reader should see them."""
+def figures(
+    comparison: PolicyResults, labels: Labels = DEFAULT_LABELS, base: str | None = None
+) -> dict[str, Any]:
+    """The named charts of a comparison, in the order a reader should see them; differences
+    are from ``base`` (default: the comparison's first policy)."""
     c = comparison
     by_year = [tables.POLICY, "fiscal_year"]
     profit_kinds = ["profit", "performance_profit"]
@@ -222,7 +244,7 @@ def figures(comparison: PolicyResults, labels: Labels = DEFAULT_LABELS) -> dict[
         "cumulative_profit": charts.cumulative_profit(tables.cumulative_profit(c.monthly), labels),
     }
     if len(c.policies) > 1:
-        difference = tables.cumulative_difference(c.monthly, c.base)
+        difference = tables.cumulative_difference(c.monthly, base or c.base)
         out["cumulative_difference"] = charts.cumulative_difference(difference, labels)
     out["book_value"] = charts.book_value(tables.book_value_over_time(c.monthly), labels)
     writedowns = tables.writedowns_by_kind(c.annual)

@@ -3,7 +3,7 @@ share their event logs and their stock plan."""
 
 from __future__ import annotations
 
-from warrantysim.scenario import Accounting, Scenario, Supplier, scenario_hash
+from warrantysim.scenario import Accounting, BaseStock, Scenario, Supplier, scenario_hash
 
 
 def simulation_key(scenario: Scenario, price: float) -> str:
@@ -48,3 +48,15 @@ def simulation_key(scenario: Scenario, price: float) -> str:
     )
     # The unit price drives demand and may follow costs and terms (cost-plus), so it is keyed.
     return f"{scenario_hash(neutral)}@{price!r}"
+
+
+def demand_key(scenario: Scenario, price: float) -> str:
+    """A hash of what the sales and the claims read (``sim.model.draw_demand``): the
+    :func:`simulation_key` without the parts' stocking policies, so a stocking change (the
+    workbench's stocking lever) reuses the claims it would draw again (the failures cannot
+    depend on the stock: sim/failures.py)."""
+    parts = [part.model_copy(update={"stocking": _NEUTRAL_STOCKING}) for part in scenario.parts]
+    return "demand:" + simulation_key(scenario.model_copy(update={"parts": parts}), price)
+
+
+_NEUTRAL_STOCKING = BaseStock(policy="base_stock")

@@ -4,7 +4,7 @@ EventLog."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import simpy
@@ -35,20 +35,20 @@ def resolve_engine(scenario: Scenario) -> Engine:
     return engine
 
 
-def run_replication(
-    scenario: Scenario,
-    seed: int,
-    replication: int = 0,
-    *,
-    price: float,
-    plan: StockPlan | None = None,
-    centre_type: type[Centre] = Centre,
-) -> EventLog:
-    """Simulate one replication at unit ``price`` (a finance decision, made by the caller:
-    ``accounting.pricing.unit_price``). ``plan`` (the stocking levels, which depend only on the
-    scenario and price) may be passed in to reuse it; ``centre_type`` changes the repair
-    centre's queue discipline (SimPy engine)."""
-    plan = plan if plan is not None else plan_stock(scenario, price)
+@dataclass(frozen=True)
+class Demand:
+    """What a replication draws before any stock decision: units sold, every part's claims,
+    its no-fault-found returns and its refurbishment draws. Failures do not depend on the stock
+    (sim/failures.py), so a stocking change reuses them (:func:`~.key.demand_key`)."""
+
+    units: np.ndarray
+    claims: tuple[PartClaims, ...]
+    nff: tuple[PartClaims, ...]
+    refurb_draws: tuple[np.ndarray, ...]
+
+
+def draw_demand(scenario: Scenario, seed: int, replication: int = 0, *, price: float) -> Demand:
+    """Replication ``replication``'s sales and claims at unit ``price`` (its own streams)."""
     streams = Streams(seed, replication)
     units = units_sold(scenario, price, streams)
     fleet = make_fleet(units, streams)
@@ -62,13 +62,41 @@ def run_replication(
     nff = [no_fault_found_claims(scenario, p, c, streams) for p, c in enumerate(claims)]
     draws = [streams.refurbish(part.name).random(len(c.claim_day)) for part, c in
              zip(scenario.parts, claims, strict=True)]  # fmt: skip
+    return Demand(units, tuple(claims), tuple(nff), tuple(draws))
+
+
+def run_replication(
+    scenario: Scenario,
+    seed: int,
+    replication: int = 0,
+    *,
+    price: float,
+    plan: StockPlan | None = None,
+    centre_type: type[Centre] = Centre,
+    demand: Demand | None = None,
+) -> EventLog:
+    """Simulate one replication at unit ``price`` (a finance decision, made by the caller:
+    ``accounting.pricing.unit_price``). ``plan`` (the stocking levels, which depend only on the
+    scenario and price) may be passed in to reuse it, and so may ``demand``
+    (:func:`draw_demand` of the same seed, replication and price, for a scenario of the same
+    :func:`~.key.demand_key`); ``centre_type`` changes the repair centre's queue discipline
+    (SimPy engine)."""
+    plan = plan if plan is not None else plan_stock(scenario, price)
+    if demand is None:
+        demand = draw_demand(scenario, seed, replication, price=price)
+    units, claims, nff, draws = demand.units, demand.claims, demand.nff, demand.refurb_draws
     extras: dict[str, object] = {}
     if resolve_engine(scenario) is Engine.FAST:
         outcomes = _run_fast(scenario, plan, claims, draws)
     else:
         inputs = [(c.claim_day, d, n.claim_day) for c, d, n in zip(claims, draws, nff, strict=True)]
         outcomes, counts = run_service(
-            scenario, inputs, plan.base_stock_level, plan.last_buy_cover, streams, centre_type
+            scenario,
+            inputs,
+            plan.base_stock_level,
+            plan.last_buy_cover,
+            Streams(seed, replication),
+            centre_type,
         )
         extras["engine_counts"] = counts
     screened = units if scenario.quality.screening_coverage > 0 else np.zeros_like(units)
@@ -198,27 +226,36 @@ def _claims(
     """Claims that took a part and no-fault-found claims, merged by (part, claim day)."""
     columns: dict[str, list[np.ndarray]] = {name: [] for name in Claims.__dataclass_fields__}
     for p, (c, n, o) in enumerate(zip(claims, nff, outcomes, strict=True)):
-        order = np.argsort(np.concatenate([c.claim_day, n.claim_day]), kind="stable")
         nff_flag = np.concatenate(
             [np.zeros(len(c.claim_day), bool), np.ones(len(n.claim_day), bool)]
         )
         rows = {
-            "part": np.full(len(order), p, dtype=np.int64),
-            "claim_day": np.concatenate([c.claim_day, n.claim_day]),
-            "serve_day": np.concatenate([o.stock.serve_day, n.claim_day]),
-            "supplier_fault": np.concatenate([c.supplier_fault, n.supplier_fault]),
-            "chargeback_accepted": np.concatenate([c.chargeback_accepted, n.chargeback_accepted]),
-            "sale_month": np.concatenate([c.sale_month, n.sale_month]),
-            "early_defect": np.concatenate([c.early_defect, n.early_defect]),
-            "position": np.concatenate([c.position, n.position]),
-            "sale_day": np.concatenate([c.sale_day, n.sale_day]),
+            "part": np.full(len(nff_flag), p, dtype=np.int64),
+            "claim_day": _join(c.claim_day, n.claim_day),
+            "serve_day": _join(o.stock.serve_day, n.claim_day),
+            "supplier_fault": _join(c.supplier_fault, n.supplier_fault),
+            "chargeback_accepted": _join(c.chargeback_accepted, n.chargeback_accepted),
+            "sale_month": _join(c.sale_month, n.sale_month),
+            "early_defect": _join(c.early_defect, n.early_defect),
+            "position": _join(c.position, n.position),
+            "sale_day": _join(c.sale_day, n.sale_day),
             "no_fault_found": nff_flag,
-            "repair_start_day": np.concatenate([o.repairs.start_day, o.nff_repairs.start_day]),
-            "repair_done_day": np.concatenate([o.repairs.done_day, o.nff_repairs.done_day]),
+            "repair_start_day": _join(o.repairs.start_day, o.nff_repairs.start_day),
+            "repair_done_day": _join(o.repairs.done_day, o.nff_repairs.done_day),
         }
+        # the claims are sorted by day: without no-fault-found ones the merge is a no-op
+        order = np.argsort(rows["claim_day"], kind="stable") if len(n.claim_day) else None
         for name, values in rows.items():
-            columns[name].append(values[order])
+            columns[name].append(values if order is None else values[order])
+    # one copy of every column: the Claims own their arrays
     return Claims(**{name: np.concatenate(chunks) for name, chunks in columns.items()})
+
+
+def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a`` then ``b``; ``a`` itself when ``b`` adds nothing (not even a wider dtype)."""
+    if not len(b) and b.dtype == a.dtype:
+        return a
+    return np.concatenate([a, b])
 
 
 def _purchases(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Purchases:
@@ -250,7 +287,10 @@ def _append_row(columns: Sequence[list[np.ndarray]], values: Sequence[float]) ->
 
 
 def _cat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype=dtype)
+    """The chunks as one new array of ``dtype`` (converted only where a chunk is not)."""
+    if not chunks:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(chunks).astype(dtype, copy=False)
 
 
 def _scrap(scenario: Scenario, outcomes: Sequence[StockOutcome]) -> Scrap:

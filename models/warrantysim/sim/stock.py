@@ -118,6 +118,8 @@ class PartStock(Decisions):
         self.last_buy_cover = last_buy_cover
         n = len(claim_day)
         self.refurb_ok = recoverable(part, refurb_draw)
+        self.any_refurb = bool(self.refurb_ok.any())
+        """False: every claim orders (no mask to apply, no returns to await)."""
         self.refurb_days = part.refurbish.days if part.refurbish else 0.0
         self.out = StockOutcome.empty(n)
         self.mode = Mode.MIN_MAX if isinstance(part.stocking, MinMax) else Mode.BASE_STOCK
@@ -125,6 +127,8 @@ class PartStock(Decisions):
         self.credits = 0
         self.arrived = self.served = 0
         self.order_arrivals: NDArray[np.float64] = _EMPTY
+        self.recorded: list[tuple[NDArray[np.float64], int, PurchaseKind]] = []
+        """Orders placed (days, qty each, kind), made into one chunk at the end (:meth:`_close`)."""
         self.refurb_arrivals: NDArray[np.float64] = _EMPTY
         self.month_ends = np.arange(1, horizon_months + 1) * DAYS_PER_MONTH
         self.control_days = control_days(part, horizon_months)
@@ -170,7 +174,7 @@ class PartStock(Decisions):
     def _settle(self, start: float, end: float) -> None:
         self._decide(start)
         first_new = self.arrived
-        self.arrived = int(np.searchsorted(self.claim_day, end, side="left"))
+        self.arrived = int(self.claim_day.searchsorted(end, side="left"))
         refurb_in, self.refurb_arrivals = _split(self.refurb_arrivals, end)
         if self.mode is not Mode.MIN_MAX:
             self._order_one_for_one(first_new)
@@ -195,27 +199,36 @@ class PartStock(Decisions):
     def _order_one_for_one(self, first_new: int) -> None:
         """Each new claim whose part will not come back from refurbishment orders one, unless
         a credit (IP above S, left by a cut in S or the last buy) absorbs it."""
+        if first_new == self.arrived:
+            return
         new = slice(first_new, self.arrived)
-        demand_day = self.claim_day[new][~self.refurb_ok[new]]
+        demand_day = self.claim_day[new]
+        if self.any_refurb:
+            demand_day = demand_day[~self.refurb_ok[new]]
         absorbed = min(self.credits, len(demand_day))
         self.credits -= absorbed
         orders_at = demand_day[absorbed:]
         receipt = orders_at + self.lead_time_days
-        orders_at = orders_at[receipt < self.horizon_day]
-        if len(orders_at):
+        # claim days are sorted, so the receipts before the horizon are a prefix
+        inside = int(receipt.searchsorted(self.horizon_day, side="left"))
+        if inside:
             kind = (
                 PurchaseKind.EMERGENCY if self.mode is Mode.AFTER_LAST_BUY else PurchaseKind.REGULAR
             )
-            self._record(orders_at, 1, kind)
-            self.order_arrivals = np.concatenate(
-                [self.order_arrivals, receipt[receipt < self.horizon_day]]
-            )
+            self._record(orders_at[:inside], 1, kind)
+            self.order_arrivals = np.concatenate([self.order_arrivals, receipt[:inside]])
 
     def _record(self, days: NDArray[np.float64], qty: int, kind: PurchaseKind) -> None:
-        lead = 0.0 if kind is PurchaseKind.INITIAL else self.lead_time_days
-        amounts = np.full(len(days), qty, dtype=np.int64)
-        kinds = np.full(len(days), kind, dtype=np.int64)
-        self.out.orders.append(OrderChunk(days, amounts, kinds, days + lead))
+        self.recorded.append((days, qty, kind))
+
+    def _order_chunk(self) -> OrderChunk:
+        """Every order recorded, in the order placed, as one chunk (a row per order)."""
+        days = np.concatenate([d for d, _, _ in self.recorded])
+        count = [len(d) for d, _, _ in self.recorded]
+        qty = np.repeat(np.array([q for _, q, _ in self.recorded], dtype=np.int64), count)
+        kind = np.repeat(np.array([int(k) for _, _, k in self.recorded], dtype=np.int64), count)
+        lead = np.where(kind == PurchaseKind.INITIAL, 0.0, self.lead_time_days)
+        return OrderChunk(days, qty, kind, days + lead)
 
     def _match(self, start: float, arrivals: NDArray[np.float64]) -> None:
         waiting = self.arrived - self.served
@@ -232,11 +245,12 @@ class PartStock(Decisions):
         self.on_hand += len(arrivals) - n
 
     def _returns(self, served: slice) -> None:
+        """Returns of the claims just served; without refurbishment nothing comes back to the
+        stock, so they are left to :meth:`_close`, for all claims at once."""
+        if self.part.refurbish is None or served.start == served.stop:
+            return
         back = np.minimum(self.out.serve_day[served] + self.repair_days, self.horizon_day)
         self.out.return_day[served] = back
-        if self.part.refurbish is None:
-            self.out.done_day[served] = back
-            return
         done = back + self.refurb_days
         # at an end of life one finishing after the horizon is scrap; a continuing business
         # finishes it after the horizon (it is refurbished, back in stock then)
@@ -262,6 +276,10 @@ class PartStock(Decisions):
             self.out.serve_day[waiting] = self.horizon_day
             self._returns(waiting)
             self.served = self.arrived
+        if self.part.refurbish is None:
+            back = np.minimum(self.out.serve_day + self.repair_days, self.horizon_day)
+            self.out.return_day, self.out.done_day = back, back.copy()
+        self.out.orders = [self._order_chunk()] if self.recorded else []
         if not self.scrap_at_end:  # a continuing business keeps its stock past the horizon
             if self.out.snapshots:
                 self.out.snapshots[-1] = (self.on_hand, 0, 0, 0)
@@ -276,7 +294,9 @@ def _split(
     arrivals: NDArray[np.float64], end: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Supply arriving before ``end``, and the rest (kept for later windows); both sorted."""
-    cut = int(np.searchsorted(arrivals, end, side="left"))
+    if not len(arrivals):
+        return arrivals, arrivals
+    cut = int(arrivals.searchsorted(end, side="left"))
     return arrivals[:cut], arrivals[cut:]
 
 

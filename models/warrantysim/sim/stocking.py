@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from warrantysim.scenario import DAYS_PER_MONTH, BaseStock, Part, Scenario, mean_days
+from warrantysim.sim.key import demand_key
 from warrantysim.sim.renewal import expected_monthly_claims
 from warrantysim.sim.sales import history_units, planned_units
 
@@ -51,14 +53,32 @@ class StockPlan:
 def plan_stock(scenario: Scenario, price: float) -> StockPlan:
     """Levels and covers for the expected claims of the units sold in the horizon and, with a
     ``history_months``, of those sold before month 1 still in warranty."""
-    expected = expected_monthly_claims(scenario, planned_units(scenario, price))
-    if scenario.product.history_months:
-        history = history_units(scenario, price).astype(np.float64)
-        past = expected_monthly_claims(scenario, history, -scenario.product.history_months)
-        expected = expected + past
+    expected = _expected_claims(scenario, price)
     levels = tuple(_levels(scenario, part, expected[p]) for p, part in enumerate(scenario.parts))
     covers = tuple(_last_buy_cover(part, expected[p]) for p, part in enumerate(scenario.parts))
     return StockPlan(levels, covers, expected)
+
+
+EXPECTED_KEPT = 64
+_EXPECTED: dict[str, NDArray[np.float64]] = {}
+
+
+def _expected_claims(scenario: Scenario, price: float) -> NDArray[np.float64]:
+    """Expected claims per (part, month), kept by :func:`~.key.demand_key` (read-only): the
+    stock does not move the claims, so a stocking change plans from the same ones."""
+    key = demand_key(scenario, price)
+    expected = _EXPECTED.get(key)
+    if expected is None:
+        expected = expected_monthly_claims(scenario, planned_units(scenario, price))
+        if scenario.product.history_months:
+            history = history_units(scenario, price).astype(np.float64)
+            past = expected_monthly_claims(scenario, history, -scenario.product.history_months)
+            expected = expected + past
+        expected.flags.writeable = False
+        _EXPECTED[key] = expected
+        while len(_EXPECTED) > EXPECTED_KEPT:
+            _EXPECTED.pop(next(iter(_EXPECTED)))  # the oldest (dicts keep insertion order)
+    return expected
 
 
 def pipeline_days(scenario: Scenario, part: Part) -> float:
@@ -106,9 +126,11 @@ def _last_buy_cover(part: Part, monthly_claims: NDArray[np.float64]) -> int | No
     return poisson_quantile(part.last_buy.service_level, net) if net > 0 else 0
 
 
+@lru_cache(maxsize=8192)
 def poisson_quantile(q: float, mean: float) -> int:
     """The smallest k with P(Poisson(mean) ≤ k) ≥ q (scipy.special, not scipy.stats, whose
-    import alone costs a worker process more than a replication)."""
+    import alone costs a worker process more than a replication). Cached: a stocking change
+    (``level_multiplier``) plans from the same means, and this was most of the plan's time."""
     top = int(mean + 10.0 * math.sqrt(mean) + 10)
     while special.pdtr(top, mean) < q:
         top *= 2

@@ -19,6 +19,9 @@ V = TypeVar("V")
 
 LOG_BYTES = 512 * 2**20
 """Event logs kept: at most this many bytes (an event log of the full fleet is about 10 MiB)."""
+DEMAND_BYTES = 128 * 2**20
+"""Replications' sales and claims kept in the workers (``sim.model.Demand``, about 4.4 MiB each
+for the full fleet): a stocking change reuses them."""
 RUN_BYTES = 256 * 2**20
 """Booked replications kept: at most this many bytes of frames."""
 
@@ -59,11 +62,14 @@ class ByteBoundCache(Generic[K, V]):
 
 
 def log_bytes(value: object) -> int:
-    """The bytes of an event log's arrays (its tables are dataclasses of numpy columns)."""
+    """The bytes of an event log's arrays (its tables are dataclasses of numpy columns, or
+    tuples of them)."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
     if is_dataclass(value) and not isinstance(value, type):
         return sum(log_bytes(getattr(value, f.name)) for f in fields(value))
+    if isinstance(value, tuple | list):
+        return sum(log_bytes(item) for item in value)
     return 0
 
 

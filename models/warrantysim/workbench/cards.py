@@ -20,18 +20,23 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from warrantysim.accounting.units import is_money
+from warrantysim.accounting.units import Unit, is_money, unit_of
 from warrantysim.charts_figure import Figure
 from warrantysim.report import tables
 from warrantysim.report.figures import PolicyResults
 from warrantysim.report.i18n import Labels
 from warrantysim.stats import Interval, paired_interval
 
-CARD_KPIS = ("lifetime_profit", "npv_cash", "lifetime_performance_profit", "fill_rate")
-"""Lifetime profit (after tax once the tax KPI exists), cash, appraisal profit, service.
+CARD_KPIS = ("lifetime_profit_after_tax", "npv_cash", "lifetime_performance_profit", "fill_rate")
+"""Lifetime profit after tax, the NPV of cash, appraisal profit, service.
 
 Higher is better for each, so "beats" means a larger value in the same replication."""
-DISTRIBUTION_KPI = "lifetime_profit"
+DISTRIBUTION_KPI = "lifetime_profit_after_tax"
+TIE_YUAN = 0.5
+"""Two amounts closer than half a yuan are a tie, not a win: policies that book the same
+money differ by float rounding only (their sums run in another order)."""
+TIE_SHARE = 0.5e-4
+"""Two shares closer than half of 0.01 % are a tie."""
 Verdict = Literal["better", "worse", "unclear"]
 VERDICT_TEXT: dict[Verdict, str] = {
     "better": "▲ better",
@@ -83,7 +88,8 @@ def card_lines(
     for kpi in kpis:
         pair = paired(wide, kpi, base, policy)
         x, y = pair[base].to_numpy(), pair[policy].to_numpy()
-        wins = float(np.mean(y > x)) if len(x) else math.nan
+        tie = TIE_YUAN if is_money(kpi) else TIE_SHARE
+        wins = float(np.mean(y - x > tie)) if len(x) else math.nan
         lines.append(CardLine(kpi, float(np.mean(x)), paired_interval(x, y), wins))
     return lines
 
@@ -93,12 +99,19 @@ def _e(text: object) -> str:
 
 
 def _amount(kpi: str, value: float, labels: Labels, signed: bool = False) -> str:
+    """``value`` as shown: money in the unit, shares in % (a difference in percentage points),
+    the sign taken from the shown figure (no "+0.00" for float noise)."""
     if not math.isfinite(value):
         return "n/a"
     if is_money(kpi):
-        text = labels.amount(value)
-        return f"+{text}" if signed and value > 0 else text
-    return f"{value:+.3f}" if signed else f"{value:.3f}"
+        shown, text = labels.money_unit.shown(value), labels.amount(value)
+    elif unit_of(kpi) is Unit.SHARE:
+        shown = round(100 * value, 2) + 0.0
+        text = f"{shown:.2f}" + (" pp" if signed else "%")
+    else:
+        shown = round(value, 3) + 0.0
+        text = f"{shown:.3f}"
+    return f"+{text}" if signed and shown > 0 else text
 
 
 def _line_html(policy: str, line: CardLine, labels: Labels) -> str:

@@ -77,7 +77,7 @@ function render({ model, el }) {
         chart.spec = text;
       } else if (chart.rows !== rows) {
         for (const [dataset, values] of Object.entries(rows)) {
-          chart.view.change(dataset, vega.changeset().remove(() => true).insert(values));
+          chart.view.change(dataset, chart.view.changeset().remove(() => true).insert(values));
         }
         await chart.view.runAsync();
       }

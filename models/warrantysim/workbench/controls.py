@@ -85,6 +85,25 @@ def _slider(lever: str, low: float, high: float, step: float) -> w.FloatSlider:
     )
 
 
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, SparesTreatment):
+        return TREATMENT_LABELS[value]
+    if isinstance(value, PricingPolicy):
+        return value.value.replace("_", " ")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _fit(slider: w.FloatSlider, value: float) -> None:
+    """Widen a slider to a value it cannot show (a file's markup of 1.5 on a 0-1 slider):
+    clamped, the next change of any lever would simulate the clamped value."""
+    if value > slider.max:
+        slider.max = value
+    if value < slider.min:
+        slider.min = value
+
+
 class LeverControls:
     """The lever widgets of one policy; ``on_change`` fires once per user change."""
 
@@ -167,6 +186,21 @@ class LeverControls:
     def label(self, lever: str) -> str:
         return LABELS.get(lever, lever)
 
+    def describe(self, lever: str, before: object, now: object) -> list[tuple[str, str, str]]:
+        """(label, before, now) as the page shows a changed lever: a line per supplier whose
+        chargeback moved, the cap in 万元, "none" for no value, options by their labels."""
+        if lever == "chargeback_shares":
+            old, new = dict(before), dict(now)  # type: ignore[call-overload]
+            return [
+                (f"{LABELS[lever]}, {n}", _shown(old.get(n)), _shown(v))
+                for n, v in new.items()
+                if old.get(n) != v
+            ]
+        if lever == "cap_absolute_yuan":
+            wan = [None if v is None else float(v) / WAN_YUAN for v in (before, now)]  # type: ignore[arg-type]
+            return [(self.label(lever), _shown(wan[0]), _shown(wan[1]))]
+        return [(self.label(lever), _shown(before), _shown(now))]
+
     def problems(self) -> dict[str, str]:
         """Lever → why its value is refused; shown beside the lever (empty: all valid)."""
         cap, penalty, techs = self.cap_wan.value, self.late_penalty.value, self.technicians.value
@@ -217,6 +251,13 @@ class LeverControls:
     def _show(self, levers: Levers) -> None:
         self.treatment.value = levers.spares_treatment
         self.pricing.value = levers.pricing_policy
+        for slider, value in (
+            (self.markup, levers.markup),
+            (self.stocking, levers.stocking_multiplier),
+            (self.reliability, levers.reliability_multiplier),
+            (self.screening, levers.screening_coverage),
+        ):
+            _fit(slider, value)
         self.markup.value = levers.markup
         self.include_warranty.value = levers.include_warranty_cost
         self._show_chargebacks(levers.chargeback_shares)
@@ -244,6 +285,7 @@ class LeverControls:
             heading = w.HTML(f"{LABELS['chargeback_shares']}, per supplier", tooltip="")
             self.chargeback_box.children = [heading, *self.chargebacks.values()]
         for name, share in shares:
+            _fit(self.chargebacks[name], share)
             self.chargebacks[name].value = share
 
     def _ensure_writedown_choice(self, months: int) -> None:

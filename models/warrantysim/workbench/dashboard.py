@@ -89,6 +89,8 @@ class Dashboard(DashboardWidgets):
         self.preparing: threading.Thread | None = None
         """The thread building the next lever change's chart specs (tests join it)."""
         self.replications_used = replications
+        self.seed_used = seed
+        """The seed computed with (a refused one is shown, not used)."""
         self._build_widgets(list(scenarios), list(selected), replications, seed)
         self.background: Background[PolicyResults] = Background(
             self._done,
@@ -102,7 +104,7 @@ class Dashboard(DashboardWidgets):
     def _wire(self) -> None:
         self.select.observe(lambda _: self._selection_changed(), names="value")
         self.edit.observe(lambda _: self._show_levers(), names="value")
-        self.base.observe(lambda _: self._redraw(), names="value")
+        self.base.observe(lambda _: self._base_changed(), names="value")
         self.levers.on_change(self._lever_changed)
         self.add_file.on_click(lambda _: self._add_clicked())
         self.reset.on_click(lambda _: self.reset_policy(self.edit.value))
@@ -111,7 +113,7 @@ class Dashboard(DashboardWidgets):
         self.export_button.on_click(lambda _: self._export_clicked(self.export_charts))
         self.report_button.on_click(lambda _: self._export_clicked(lambda: [self.make_report()]))
         self.replications.observe(lambda _: self._replications_changed(), names="value")
-        self.seed.observe(lambda _: self.refresh(), names="value")
+        self.seed.observe(lambda _: self._seed_changed(), names="value")
         self.url.observe(lambda change: self.restore(decode(change["new"])), names="query")
 
     # -- callbacks (thin) ----------------------------------------------------------------------
@@ -153,6 +155,22 @@ class Dashboard(DashboardWidgets):
             return  # refused: the message is beside the lever, the policy keeps its levers
         self.set_levers(self.edit.value, self.levers.get())
 
+    def _base_changed(self) -> None:
+        self._redraw()
+        self.url.state = encode(self.page_state()).lstrip("?")  # a link keeps the base
+
+    def _seed_changed(self) -> None:
+        seed = self.seed.value
+        if not 0 <= seed < 2**63:
+            self.seed_problem.value = (
+                f"<span class='ws-problem'>⚠ {seed} refused: a seed is ≥ 0; still "
+                f"{self.seed_used}</span>"
+            )
+            return
+        self.seed_problem.value = ""
+        self.seed_used = seed
+        self.refresh()
+
     def _replications_changed(self) -> None:
         n = self.replications.value
         if not MIN_REPLICATIONS <= n <= MAX_REPLICATIONS:
@@ -186,10 +204,12 @@ class Dashboard(DashboardWidgets):
             raise ValueError(f"expected a file name such as my-policy, got {name!r}")
         target = self.folder / f"{name.removesuffix('.yaml')}.yaml"
         save_as_scenario(self.policies[policy], self.sources[policy], target)
+        runs = f"--replications {self.replications_used} --seed {self.seed_used}"
         line = set_line(changed_fields(self.policies[policy]))
         self.saved.value = (
-            f"Saved <code>{_escape(target)}</code>; the same from the command line: "
-            f"<code>warrantysim run {_escape(self.sources[policy])} {_escape(line)}</code>"
+            f"Saved <code>{_escape(target)}</code>: <code>warrantysim run {_escape(target)} "
+            f"{runs}</code> gives the numbers shown; without the file: <code>warrantysim run "
+            f"{_escape(self.sources[policy])} {_escape(line)} {runs}</code>"
         )
         return target
 
@@ -203,7 +223,7 @@ class Dashboard(DashboardWidgets):
         """The policy report of the answer shown, in a new export folder."""
         comparison = self._shown_comparison()
         folder = export.export_folder(self.export_root)
-        return export.make_report(comparison, folder, self.labels)
+        return export.make_report(comparison, self._base_in(comparison), folder, self.labels)
 
     def _shown_comparison(self) -> PolicyResults:
         if self.comparison is None or not self.final_shown:
@@ -220,8 +240,9 @@ class Dashboard(DashboardWidgets):
             self.modified.value = "<i>As in its file.</i>"
             return
         items = "".join(
-            f"<li>{_escape(self.levers.label(k))}: {_escape(a)} → {_escape(b)}</li>"
-            for k, (a, b) in changes.items()
+            f"<li>{_escape(label)}: {_escape(a)} → {_escape(b)}</li>"
+            for k, (before, now) in changes.items()
+            for label, a, b in self.levers.describe(k, before, now)
         )
         self.modified.value = (
             f"<b>{_escape(shown_name(self.edit.value, policy))}</b> modified:<ul>{items}</ul>"
@@ -264,7 +285,7 @@ class Dashboard(DashboardWidgets):
         return compare_streamed(
             self._chosen(),
             self.replications_used,
-            int(self.seed.value),
+            self.seed_used,
             self.cache,
             job,
             charts_first,
@@ -313,7 +334,7 @@ class Dashboard(DashboardWidgets):
             self.kpis.value = kpi_html(c, self.labels)
             self.distribution.show(c, base, self.labels)
             self.differences.value = differences_html(c, self.labels, base)
-            self.charts.show(c, self.labels)
+            self.charts.show(c, base, self.labels)
 
     def refresh(self) -> None:
         """Recompute on the worker thread; the newest request wins and ends older ones.
@@ -333,7 +354,7 @@ class Dashboard(DashboardWidgets):
             policies=tuple(self.selected),
             base=self.base.value,
             replications=self.replications_used,
-            seed=int(self.seed.value),
+            seed=self.seed_used,
             levers={n: c for n, c in levers.items() if c},
         )
 

@@ -79,10 +79,22 @@ def nested(fields: dict[str, object]) -> dict[str, Any]:
 
 
 def scenario_yaml(policy: Policy, source: Path, target: Path, name: str) -> str:
-    """The text of a scenario file at ``target`` that extends ``source`` with the changes."""
+    """The text of a scenario file at ``target`` that extends ``source`` with the changes.
+
+    Its own name, description and Chinese title say it is the original modified (inherited,
+    they would pass it off as the original in a report)."""
     parent = os.path.relpath(source.resolve(), target.resolve().parent)
-    document = {"extends": parent, "name": name, **nested(changed_fields(policy))}
-    return dump_yaml(document)
+    original = policy.scenario
+    changes = ", ".join(changed_fields(policy))
+    document: dict[str, Any] = {
+        "extends": parent,
+        "name": name,
+        "description": f"{original.name} modified in the workbench: {changes}",
+    }
+    if original.title_zh:
+        document["title_zh"] = f"{original.title_zh}（修改：{name}）"[:64]
+        document["description_zh"] = f"{original.title_zh}在工作台中修改：{changes}"
+    return dump_yaml({**document, **nested(changed_fields(policy))})
 
 
 def save_as_scenario(policy: Policy, source: Path, target: Path) -> Path:

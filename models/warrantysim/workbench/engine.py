@@ -30,6 +30,7 @@ from warrantysim.api import (
 )
 from warrantysim.report import tables
 from warrantysim.report.figures import PolicyResults
+from warrantysim.report.policies import PolicyInfo
 from warrantysim.scenario import Scenario, scenario_hash
 from warrantysim.sim.eventlog import EventLog
 from warrantysim.sim.key import simulation_key
@@ -227,7 +228,17 @@ def _comparison(
     return PolicyResults.of(
         {n: _frames(done) for n, done in runs.items()},
         {n: s.description for n, s in resolved.items()},
+        {n: policy_info(n, s) for n, s in resolved.items()},
     )
+
+
+def policy_info(shown: str, scenario: Scenario) -> PolicyInfo:
+    """What a report needs of a policy (names, the resolved scenario for its assumptions and
+    calendar), under the name the page shows: a modified policy keeps its mark in Chinese too."""
+    mark = shown.removeprefix(scenario.name) if shown.startswith(scenario.name) else ""
+    data = scenario.model_dump(mode="json")
+    title_zh = f"{scenario.title_zh}{mark}" if scenario.title_zh else None
+    return PolicyInfo.from_scenario({**data, "name": shown, "title_zh": title_zh})
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def export_folder(root: Path) -> Path:
 def view_specs(comparison: PolicyResults, base: str, labels: Labels) -> dict[str, dict[str, Any]]:
     """The charts of the view as Vega-Lite: the spread of the difference, then the figures."""
     spread = difference_chart(comparison, base, labels).to_dict()
-    return {f"{DISTRIBUTION_KPI}_difference": spread, **chart_specs(comparison, labels)}
+    return {f"{DISTRIBUTION_KPI}_difference": spread, **chart_specs(comparison, labels, base)}
 
 
 def export_charts(specs: Mapping[str, dict[str, Any]], folder: Path, labels: Labels) -> list[Path]:
@@ -46,9 +46,9 @@ def export_charts(specs: Mapping[str, dict[str, Any]], folder: Path, labels: Lab
     return images.write_images(specs, folder, labels)
 
 
-def make_report(comparison: PolicyResults, folder: Path, labels: Labels) -> Path:
-    """The policy report of ``comparison`` as ``folder/report.html``."""
-    return write_report(comparison, folder / REPORT_NAME, labels=labels).html
+def make_report(comparison: PolicyResults, base: str, folder: Path, labels: Labels) -> Path:
+    """The policy report of ``comparison`` against ``base`` as ``folder/report.html``."""
+    return write_report(comparison.with_base(base), folder / REPORT_NAME, labels=labels).html
 
 
 def links_html(paths: list[Path], root: Path) -> str:

@@ -67,8 +67,9 @@ class DashboardWidgets:
             value=seed,
             description="Seed",
             style=style,
-            tooltip="Random seed shared by every policy",
+            tooltip="Random seed shared by every policy (≥ 0)",
         )
+        self.seed_problem = w.HTML()
         self.file = w.Combobox(
             options=choices(self.folders),
             placeholder="a .yaml in scenarios/ or the working folder",
@@ -133,7 +134,7 @@ class DashboardWidgets:
                 *self.levers.rows,
                 *editing,
                 w.HBox([self.replications, self.replications_problem]),
-                self.seed,
+                w.HBox([self.seed, self.seed_problem]),
             ],
             layout=w.Layout(min_width="30em"),
         )

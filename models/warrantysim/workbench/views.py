@@ -13,9 +13,9 @@ import html
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from warrantysim.accounting.units import is_money
 from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
+from warrantysim.report.cells import fmt
 from warrantysim.report.figures import PolicyResults, figures
 from warrantysim.report.i18n import Labels
 from warrantysim.workbench.cards import difference_chart
@@ -30,10 +30,10 @@ class ChartsView:
     def __init__(self) -> None:
         self.widget = self.panel = ChartPanel()
 
-    def show(self, comparison: PolicyResults, labels: Labels) -> None:
+    def show(self, comparison: PolicyResults, base: str, labels: Labels) -> None:
         # A figure a comparison does not have (no write-downs, a single policy) is removed,
         # never left showing the previous comparison's.
-        self.panel.show(figures(comparison, labels))
+        self.panel.show(figures(comparison, labels, base))
 
 
 class DifferenceView:
@@ -51,7 +51,7 @@ def _e(text: object) -> str:
 
 
 def _value(metric: str, value: float, labels: Labels) -> str:
-    return labels.amount(value) if is_money(metric) else f"{value:,.3f}"
+    return fmt(value, metric, labels)  # money in the unit, shares in %, as the report
 
 
 def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
