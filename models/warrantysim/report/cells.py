@@ -51,7 +51,7 @@ def table(frame: pd.DataFrame, *, index: bool = True) -> str:
     flat = index and frame.index.nlevels == 1 and frame.columns.nlevels == 1
     if flat and frame.index.name is not None:
         corner = frame.columns.name if frame.columns.name is not None else frame.index.name
-        frame = frame.rename_axis(index=None, columns=corner)
+        frame = frame.rename_axis(index=None, columns=str(corner))
     # to_html escapes cell text and headers (escape=True is its default).
     return frame.to_html(escape=True, border=0, index=index)
 
