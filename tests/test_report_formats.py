@@ -53,7 +53,8 @@ def test_a_share_interval_is_clipped_in_the_report_but_never_a_difference() -> N
     diff = difference_table(c, labels, ("fill_rate",)).loc[labels("fill_rate"), "worse"]
     assert diff.startswith("-"), diff
     assert shown_bounds(-0.2, 1.3, "fill_rate") == (0.0, 1.0)
-    assert shown_bounds(-0.2, 1.3, "npv_cash") == (-0.2, 1.3)  # not a share: as computed
+    assert shown_bounds(-0.2, 1.3, "npv_cash") == (-0.2, 1.3)  # money may be negative
+    assert shown_bounds(-0.01, 0.06, "mean_wait_days") == (0.0, 0.06)  # a wait may not
 
 
 def test_counts_are_whole_or_a_mean_with_one_decimal_everywhere() -> None:

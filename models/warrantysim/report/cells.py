@@ -29,15 +29,23 @@ def fmt(value: float, metric: str, labels: Labels) -> str:
     return f"{value:,.3f}"
 
 
-def shown_bounds(low: float, high: float, metric: str) -> tuple[float, float]:
-    """The interval of a level (not of a difference) as shown: a share's clipped to [0, 1].
+_NEVER_NEGATIVE = (Unit.SHARE, Unit.COUNT, Unit.PER_UNIT, Unit.DAYS, Unit.MONTHS, Unit.PER_YEAR)
 
-    The Student-t interval is symmetric, so near 100 % (or 0 %) it crosses a bound no share
-    can: 98.60 % ± 1.41 % is shown [97.19 %, 100.00 %]. The stored numbers stay as computed.
+
+def shown_bounds(low: float, high: float, metric: str) -> tuple[float, float]:
+    """The interval of a level (not of a difference) as shown: a share's clipped to [0, 1],
+    a count's, a wait's or a rate's lower end at 0.
+
+    The Student-t interval is symmetric, so near 100 % (or 0) it crosses a bound the level
+    cannot: 98.60 % ± 1.41 % is shown [97.19 %, 100.00 %], a mean wait of 0.025 ± 0.040 days
+    [0, 0.065]. The stored numbers stay as computed.
     """
-    if unit_of(metric) is not Unit.SHARE:
-        return low, high
-    return min(max(low, 0.0), 1.0), min(max(high, 0.0), 1.0)
+    unit = unit_of(metric)
+    if unit in _NEVER_NEGATIVE:
+        low, high = max(low, 0.0), max(high, 0.0)
+    if unit is Unit.SHARE:
+        low, high = min(low, 1.0), min(high, 1.0)
+    return low, high
 
 
 def interval(mean: float, low: float, high: float, metric: str, labels: Labels) -> str:
