@@ -85,7 +85,7 @@ SPLIT_KPIS = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=_first_paragraph(__doc__ or ""))
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("results/policies"))
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
@@ -107,6 +107,11 @@ def main() -> None:
     files = write_policy_report(result, [base, *others], args)
     print("policy report: " + ", ".join(str(p) for p in files))
     print(f"every run: {args.out}/ (load with warrantysim.experiments.load_results)")
+
+
+def _first_paragraph(doc: str) -> str:
+    """The docstring's first paragraph as one line (its first line ends mid-sentence)."""
+    return " ".join(doc.strip().split("\n\n")[0].split())
 
 
 def full_tables(result: experiments.Comparison, seed: int) -> str:

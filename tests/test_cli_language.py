@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from warrantysim.cli import main
+from warrantysim.commands.display import width
 from warrantysim.report.i18n import Labels, Lang, MoneyUnit
 from warrantysim.stats import mean_interval
 
@@ -48,7 +49,8 @@ def test_compare_prints_names_from_title_zh_and_paired_differences_in_wan(capsys
     assert main([*argv, "--kpis", "npv_cash,fill_rate", "--lang", "zh", "--unit", "wan"]) == 0
     text = capsys.readouterr().out
     assert "基准:现状" in text
-    assert re.search(r"^  供应商索赔\s+[\d,.]+ ± [\d,.]+\s+diff\s+-?[\d,.]+ \[", text, re.M), text
+    assert re.search(r"^  供应商索赔\s+[\d,.]+ ± [\d,.]+\s+差\s+-?[\d,.]+ \[", text, re.M), text
+    assert "diff" not in text
     assert re.search(r"^  现状\s+\d+\.\d\d% ± \d+\.\d\d%$", text, re.M), text
     assert "status-quo" not in text
 
@@ -97,3 +99,49 @@ def test_report_help_shows_its_defaults(capsys) -> None:
     text = " ".join(capsys.readouterr().out.split())
     for default in ("(default: report.html)", "default: en)", "default: yuan)"):
         assert default in text
+
+
+def _english_words(text: str) -> list[str]:
+    # Words a Chinese reader should not meet; "--max-replications" is an option, n/a no word.
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ("max", "replications")]
+
+
+def test_run_and_sweep_speak_chinese_with_lang_zh(tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    argv = ["run", str(SCENARIOS / "status-quo.yaml"), *TINY, "--replications", "2"]
+    assert main([*argv, "--seed", "2026", "--out", str(out), "--lang", "zh"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"status-quo: 2次重复,种子2026 -> {out}/"  # the scenario's key stays
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(
+        f"kind: sweep\nscenario: {SCENARIOS / 'baseline.yaml'}\ndesign: grid\nreplications: 2\n"
+        "set: {product.units_per_month: 300, simulation.horizon_months: 12}\n"
+        "parameters:\n  pricing.price: {values: [5000, 6000]}\n"
+        "kpis: [lifetime_profit, fill_rate]\n",
+        encoding="utf-8",
+    )
+    argv = ["sweep", str(spec), "--executor", "serial", "--progress", "quiet", "--lang", "zh"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2个设计点 × 每点2次重复;共4次运行"
+    table = lines[1:4]  # header and two points: right-aligned, so every line ends together
+    assert table[0].startswith("设计点  pricing.price")  # parameters are the spec's paths
+    assert "全周期利润" in table[0]
+    assert "现货满足率" in table[0]
+    assert len({width(line) for line in table}) == 1, table
+    assert not _english_words(" ".join(lines[4:])), lines
+
+
+def test_policy_table_help_gives_its_whole_first_paragraph() -> None:
+    import subprocess
+    import sys
+
+    script = ROOT / "scripts" / "policy_table.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, check=True
+    )
+    text = " ".join(done.stdout.split())
+    assert (
+        "a summary on the terminal, the full tables in a file and the policy report beside it."
+        in text
+    )

@@ -19,7 +19,7 @@ from warrantysim.cli import main
 from warrantysim.report import Labels, Lang, MoneyUnit
 from warrantysim.report.figures import FIGURE_NAMES
 from warrantysim.report.pdf import OFFLINE_FLAGS
-from warrantysim.report.xlsx import ANNUAL_SHEET, CHARTS_SHEET
+from warrantysim.report.xlsx import ANNUAL_SHEET, ANNUAL_SHEETS, CHARTS_SHEET
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(OFFLINE_FLAGS)
@@ -177,6 +177,30 @@ def test_chinese_labels_in_html_and_pdf(runs, report_zh):
     assert labels.amount(mean) in text
 
 
+@needs_pdftotext
+def test_the_first_page_keeps_policy_names_on_one_line_and_has_no_empty_header_row(runs, report_zh):
+    import re
+
+    page_1 = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(report_zh / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    titles = [load_scenario_title(d) for d in runs]
+    for title in titles:  # a row header (th) wrapped one character a line before
+        assert re.search(rf"^{re.escape(title)}\s", page_1, re.M), (title, page_1)
+    html_text = (report_zh / "report.html").read_text(encoding="utf-8")
+    first_page = html_text[html_text.index("first-page") : html_text.index("</section>")]
+    for head in re.findall(r"<thead>(.*?)</thead>", first_page, re.S):
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", head, re.S):
+            cells = [
+                re.sub(r"<[^>]+>", "", c).strip()
+                for c in re.findall(r"<th[^>]*>(.*?)</th>", row, re.S)
+            ]
+            assert sum(bool(c) for c in cells) > 1, row  # not the index name's own row
+
+
 @needs_chromium
 @pytest.mark.parametrize(
     ("report", "shot"), [("report_en", "report.png"), ("report_zh", "report-zh.png")]
@@ -266,7 +290,8 @@ def test_excel_in_wan_equals_the_parquet_values_over_10000(runs, report_zh):
     # Parquet value / 10,000 to within half the last shown digit (0.005), holds no more than
     # 2 decimals (no float noise), and is formatted with 2 decimals.
     book = load_workbook(report_zh / "report.xlsx")
-    rows = _sheet(book, ANNUAL_SHEET)
+    annual_sheet = ANNUAL_SHEETS[Lang.ZH]
+    rows = _sheet(book, annual_sheet)
     sheet = pd.DataFrame(rows[1:], columns=rows[0])
     expected = pd.concat(_annual(runs).values(), ignore_index=True)
     money = [c for c in expected if is_money(c)]
@@ -275,7 +300,7 @@ def test_excel_in_wan_equals_the_parquet_values_over_10000(runs, report_zh):
     shown = ~np.isnan(cells)
     assert np.all(np.abs(cells[shown] - wan[shown]) <= 0.005 + 1e-9)
     assert np.allclose(cells[shown] * 100, np.round(cells[shown] * 100), rtol=0, atol=1e-6)
-    assert book[ANNUAL_SHEET].cell(row=2, column=rows[0].index("profit") + 1).number_format == (
+    assert book[annual_sheet].cell(row=2, column=rows[0].index("profit") + 1).number_format == (
         "#,##0.00"
     )
     # 利润表: a column per policy and fiscal year, the mean over replications of its year rows.
@@ -291,6 +316,29 @@ def test_excel_in_wan_equals_the_parquet_values_over_10000(runs, report_zh):
         assert abs(lines["净利润"][column] - mean / 1e4) <= 0.005 + 1e-9
     for name in book.sheetnames[:-1]:  # every sheet but the charts keeps its header in view
         assert book[name].freeze_panes is not None, name
+
+
+def test_the_chinese_workbook_has_chinese_sheet_titles_and_row_labels(report_zh):
+    import re
+
+    book = load_workbook(report_zh / "report.xlsx")
+    assert [n for n in book.sheetnames if n.isascii()] == []
+    for sheet in book:
+        column_a = [v for (v,) in sheet.iter_rows(max_col=1, values_only=True)]
+        if sheet.title == ANNUAL_SHEETS[Lang.ZH]:
+            # Its header keeps annual.parquet's keys (so totals re-derive); column A below
+            # it is the replication number.
+            assert all(isinstance(v, int) for v in column_a[1:])
+            continue
+        text = [v for v in column_a if isinstance(v, str)]
+        assert [v for v in text if re.search(r"[A-Za-z]{2,}", v)] == [], sheet.title
+    statement = {r[0].value: r[1:] for r in book["现状"].iter_rows(min_row=2)}
+    assert {c.number_format for c in statement["月数"]} == {"#,##0"}  # 12, not 12.000
+    # 3 replications: a mean of counts is whole or shown with 1 decimal (count_decimals).
+    for cell in statement["销量(台)"]:
+        shown = "#,##0" if float(cell.value).is_integer() else "#,##0.0"
+        assert cell.number_format == shown
+        assert round(cell.value, 1) == cell.value
 
 
 def load_scenario_title(folder: Path) -> str:

@@ -23,6 +23,7 @@ from warrantysim.workbench.engine import Background, Policy
 from warrantysim.workbench.levers import Levers, apply_levers
 
 SMALL = {"product.units_per_month": 1500, "product.sales_months": 12}
+SMALL_YAML = "product: {units_per_month: 1500, sales_months: 12}\n"
 REPS = 2
 SEED = 7
 
@@ -589,6 +590,30 @@ def test_url_state_round_trips_and_never_carries_the_token():
     assert decode(query + "&token=secret&replications=x") == state.__class__(
         **{**state.__dict__, "replications": None}
     )
+
+
+def test_a_policy_added_from_a_file_comes_back_with_the_link(scenarios, tmp_path):
+    """The link names the added file; a new page reads it again, only from the folders it may
+    read (a link naming another file adds nothing)."""
+    from warrantysim.workbench.dashboard import Dashboard
+    from warrantysim.workbench.urlstate import decode
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(f"extends: {policy_files()['status-quo']}\nname: mine\n{SMALL_YAML}")
+    board = Dashboard(scenarios, ["status-quo"], replications=REPS, seed=SEED, folders=[tmp_path])
+    board.add_scenario_file(str(mine))
+    board.background.cancel()
+    query = board.url.state
+    assert decode(query).files == (str(mine),)
+
+    again = Dashboard(scenarios, ["status-quo"], replications=REPS, seed=SEED, folders=[tmp_path])
+    again.url.query = "?" + query
+    again.background.cancel()
+    assert again.selected == ["status-quo", "mine"]
+    elsewhere = Dashboard(scenarios, ["status-quo"], folders=[tmp_path / "other"])
+    elsewhere.url.query = "?" + query
+    elsewhere.background.cancel()
+    assert elsewhere.selected == ["status-quo"]
 
 
 def test_dashboard_restores_the_view_a_url_describes(scenarios):

@@ -239,7 +239,8 @@ def _writedowns(labels: Labels, order: tuple[str, ...], years: tuple[str, ...]) 
         _named("writedowns")
         .mark_bar()
         .encode(
-            x=_year_x(labels, years),
+            # Slanted: six year labels (2027年...) are wider than a panel's bands side by side.
+            x=_year_x(labels, years).axis(labelAngle=-45, labelAlign="right"),
             y=alt.Y("sum(amount):Q", title=labels.money_axis("writedowns")),
             color=alt.Color("kind:N", title=labels("writedown_kind")),
             column=alt.Column("policy:N", sort=list(order), title=labels("policy")),

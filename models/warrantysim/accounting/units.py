@@ -21,6 +21,8 @@ class Unit(StrEnum):
     """A fraction: 0.25 = 25 %."""
     PER_YEAR = "per year"
     """Turns a year (inventory turnover)."""
+    PER_UNIT = "per unit"
+    """A count per unit sold (claims per unit): a rate, so not shown as a whole number."""
     INDEX = "index"
     """Keys: replication, month, fiscal year."""
 
@@ -61,7 +63,6 @@ _COUNTS = (
     "backorders_end",
     "on_order_end",
     "in_refurbishment_end",
-    "claims_per_unit",
     "claims_no_fault_found",
 )
 _OTHERS = {
@@ -85,6 +86,7 @@ _OTHERS = {
     "effective_tax_rate": Unit.SHARE,
     "net_warranty_cost_share_of_revenue": Unit.SHARE,
     "months": Unit.MONTHS,
+    "claims_per_unit": Unit.PER_UNIT,
     "inventory_turnover_sales": Unit.PER_YEAR,
     "inventory_turnover_cost": Unit.PER_YEAR,
 }

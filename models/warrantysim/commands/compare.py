@@ -129,11 +129,15 @@ def print_comparison(
             print(_line(row, result.base, kpi, labels, names))
     print(f"\n{units_note(labels, plus_minus=True)}")
     for status in result.precision:
-        verdict = "met" if status.met else "NOT met (raise --max-replications)"
-        print(
-            f"\nprecision {status.kpi}: half-width {fmt(status.half_width)} vs target "
-            f"{fmt(status.target_half_width)} ({status.relative_target:g} of base): {verdict}"
+        verdict = labels("met") if status.met else labels("not_met")
+        said = labels("precision_line").format(
+            kpi=kpi_name(status.kpi, labels),
+            half=fmt(status.half_width),
+            target=fmt(status.target_half_width),
+            rel=f"{status.relative_target:g}",
+            verdict=verdict,
         )
+        print(f"\n{said}")
 
 
 def _line(
@@ -141,13 +145,14 @@ def _line(
 ) -> str:
     name = names.get(str(row["scenario"]), str(row["scenario"]))
     shown = interval(row["mean"], row["mean_half_width"], kpi, labels)
-    line = f"  {pad(name, 28)} {shown:>28}"
+    line = f"  {pad(name, 28)} {pad(shown, 28, right=True)}"
     if row["scenario"] != base:
         low, high = (
             value(row["difference_low"], kpi, labels),
             value(row["difference_high"], kpi, labels),
         )
-        line += f"  diff {value(row['difference'], kpi, labels):>14} [{low}, {high}]"
+        diff = pad(value(row["difference"], kpi, labels), 14, right=True)
+        line += f"  {labels('diff')} {diff} [{low}, {high}]"
     return line
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from warrantysim.accounting.units import Unit, is_money, unit_of
@@ -44,13 +45,17 @@ def kpi_name(kpi: str, labels: Labels) -> str:
 
 
 def value(number: float, kpi: str, labels: Labels) -> str:
-    """A KPI value: money in the unit, a share as a percentage, else 4 significant digits."""
+    """A KPI value: money in the unit, a share as a percentage, a count by
+    :func:`~warrantysim.report.i18n.count_decimals` (the report's rule), else 4 significant
+    digits."""
     if not math.isfinite(number):
         return "n/a" if math.isnan(number) else ("inf" if number > 0 else "-inf")
     if is_money(kpi):
         return labels.amount(number)
     if unit_of(kpi) is Unit.SHARE:
         return labels.percent(number, 2)
+    if unit_of(kpi) is Unit.COUNT:
+        return labels.count(number)
     return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
 
 
@@ -71,14 +76,30 @@ def units_note(labels: Labels, plus_minus: bool = False) -> str:
 
 
 def width(text: str) -> int:
-    """Columns a terminal gives ``text``: CJK characters (and full-width signs) take two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Columns a terminal gives ``text``: wide and full-width characters (CJK, ``(``) take two
+    (Unicode's East Asian Width, UAX #11: W and F), every other character one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def pad(text: str, columns: int, *, right: bool = False) -> str:
     """``text`` padded with spaces to ``columns`` terminal columns."""
     space = " " * max(columns - width(text), 0)
     return space + text if right else text + space
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded by terminal width (:func:`width`), the first left-aligned, the others
+    right-aligned, two spaces apart: what ``DataFrame.to_string`` does by ``len()``, which
+    leaves CJK headers a column short per character."""
+    columns = [header, *rows]
+    widths = [max(width(row[i]) for row in columns) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            pad(cell, w, right=i > 0) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in columns
+    ]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def policy_names(

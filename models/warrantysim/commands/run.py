@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     write_text_atomic(out / "scenario.yaml", dump_scenario(scenario))
     record = {**manifest(scenario, args, wall_seconds), "files": records_of(files)}
     write_text_atomic(out / "manifest.json", json.dumps(record, indent=2))  # last: vouches for all
-    print(f"{scenario.name}: {sim.replications} replications, seed {sim.seed} -> {out}/")
+    said = labels_of(args)("run_head").format(n=sim.replications, seed=sim.seed)
+    print(f"{scenario.name}: {said} -> {out}/")
     if args.nevada is not None:
         _write_nevada(args.nevada, scenario)
     print(summary_table(results.kpis, labels_of(args)))
@@ -133,6 +134,7 @@ def summary_table(kpis: pd.DataFrame, labels: Labels | None = None) -> str:
     """Mean and Student-t 95 % interval across replications (a row per replication), money in
     ``labels``' unit and shares as percentages."""
     from warrantysim.commands.display import kpi_name, pad, units_note, value, width
+    from warrantysim.report.cells import shown_bounds
     from warrantysim.report.i18n import Labels
     from warrantysim.stats import summary_table
 
@@ -145,8 +147,10 @@ def summary_table(kpis: pd.DataFrame, labels: Labels | None = None) -> str:
     lines = [f"{head}  {pad(labels('mean'), 16, right=True)}  {pad(labels('ci'), 35, right=True)}"]
     for column, row in summary.iterrows():
         kpi = str(column)
-        low, high = (value(row[k], kpi, labels) for k in ("ci_low", "ci_high"))
-        ci = "n/a (1 replication)" if len(kpis) < 2 else f"[{low}, {high}]"
+        low, high = (
+            value(b, kpi, labels) for b in shown_bounds(row["ci_low"], row["ci_high"], kpi)
+        )
+        ci = labels("one_replication") if len(kpis) < 2 else f"[{low}, {high}]"
         lines.append(
             f"{pad(names[kpi], name_width)}  {value(row['mean'], kpi, labels):>16}  {ci:>35}"
         )

@@ -15,6 +15,7 @@ from warrantysim.commands.display import (
     interval,
     kpi_name,
     labels_of,
+    text_table,
     units_note,
 )
 from warrantysim.commands.experiment_options import (
@@ -70,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
     available = [k for k in kpi_columns(result.kpis) if k not in result.design.columns]
     kpis = kpi_list(args.kpis or (",".join(spec.kpis) or None), available)
     points, replications = len(result.design), result.kpis["replication"].nunique()
-    print(f"{points} design points x {replications} replications; {len(result.kpis)} runs")
-    print_table(result.summary(kpis), list(spec.parameters), kpis, labels_of(args))
+    labels = labels_of(args)
+    head = labels("sweep_head").format(points=points, n=replications, runs=len(result.kpis))
+    print(head)
+    print_table(result.summary(kpis), list(spec.parameters), kpis, labels)
     if args.out is not None:
         print(f"\nresults: {args.out} (load with warrantysim.experiments.load_results)")
     return 0
@@ -89,15 +92,21 @@ def print_table(
 
     labels = labels or Labels()
     shown = summary.head(MAX_ROWS_PRINTED)
-    cells = {
-        kpi_name(k, labels): [
-            interval(m, h, k, labels)
-            for m, h in zip(shown[k], shown[f"{k}_half_width"], strict=True)
+    header = [labels("point"), *parameters, *(kpi_name(k, labels) for k in kpis)]
+    rows = [
+        [
+            str(row["point"]),
+            *(_plain(row[p]) for p in parameters),
+            *(interval(row[k], row[f"{k}_half_width"], k, labels) for k in kpis),
         ]
-        for k in kpis
-    }
-    table = shown[["point", *parameters]].assign(**cells)
-    print(table.to_string(index=False))
+        for row in shown.to_dict("records")
+    ]
+    print(text_table(header, rows))
     if len(summary) > MAX_ROWS_PRINTED:
-        print(f"... {len(summary) - MAX_ROWS_PRINTED} more points")
+        print(labels("more_points").format(n=len(summary) - MAX_ROWS_PRINTED))
     print(units_note(labels, plus_minus=True))
+
+
+def _plain(parameter: object) -> str:
+    """A design point's parameter value as pandas would print it (floats to 6 digits)."""
+    return f"{parameter:g}" if isinstance(parameter, float) else str(parameter)

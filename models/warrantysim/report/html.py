@@ -28,6 +28,7 @@ table {{ border-collapse: collapse; margin: 0.6em 0; font-size: 0.8em; }}
 h2 {{ font-size: 1.2em; margin: 0.9em 0 0.3em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}
 th:first-child, td:first-child {{ text-align: left; }}
+tbody th {{ white-space: nowrap; }}
 .chart {{ margin: 1.5em 0; page-break-inside: avoid; }}
 .desc {{ color: #555; }}
 .decision {{ font-size: 1.1em; font-weight: bold; max-width: 50em; }}

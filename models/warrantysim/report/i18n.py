@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from warrantysim.report import terms
+from warrantysim.report import column_terms, terms
 
 
 class Lang(StrEnum):
@@ -36,6 +36,20 @@ class MoneyUnit(StrEnum):
     def shown(self, yuan: float) -> float:
         """``yuan`` in this unit, rounded to its precision (what a cell or a table shows)."""
         return round(yuan / self.divisor, self.decimals) + 0.0  # + 0.0: no "-0.00"
+
+
+COUNT_MEAN_DECIMALS = 1
+
+
+def count_decimals(count: float) -> int:
+    """Decimals a count is shown with, on the terminal, in the report and in Excel alike.
+
+    One rule: a whole number of things (one replication's claims) shows 0 decimals; a count
+    that is not whole is a mean over replications (9,655.25 units sold over 4) and shows 1, so
+    it neither pretends to be exact (3 decimals) nor hides that it is a mean (0).
+    """
+    whole = math.isfinite(count) and abs(count - round(count)) < 1e-9
+    return 0 if whole else COUNT_MEAN_DECIMALS
 
 
 _EN: dict[str, str] = {
@@ -169,7 +183,7 @@ _ZH: dict[str, str] = {
     "chargeback_income": "供应商索赔收入",
     "chargeback_unrecovered": "未收回索赔",
     "salvage_income": "残值收入",
-    "bad_debt": "坏账",
+    "bad_debt": "坏账损失",
     "cost_of_sales": "销售成本",
     "warranty_cost": "保修成本",
     "units_sold": "销量(台)",
@@ -185,7 +199,9 @@ _UNIT_NAME = {
 
 
 _EN.update(terms.EN)
+_EN.update(column_terms.EN)
 _ZH.update(terms.ZH)
+_ZH.update(column_terms.ZH)
 
 
 @dataclass(frozen=True)
@@ -204,7 +220,14 @@ class Labels:
         """The label of ``key``; an unknown key (a ledger line, say) is shown as itself, tidied."""
         if self.lang is Lang.ZH:
             # A key in Chinese (a CAS line) is its own label.
-            return _ZH.get(key, key if not key.isascii() else self._english(key))
+            return _ZH.get(key, key if not key.isascii() else self._zh_fallback(key))
+        return self._english(key)
+
+    def _zh_fallback(self, key: str) -> str:
+        """``lifetime_X``: 全周期 + X's name; any other unknown key in English, tidied."""
+        total_of = key.removeprefix(column_terms.LIFETIME_PREFIX)
+        if total_of != key and total_of in _ZH:
+            return column_terms.LIFETIME_ZH + _ZH[total_of]
         return self._english(key)
 
     @staticmethod
@@ -212,8 +235,10 @@ class Labels:
         return _EN.get(key, key.replace("_", " ").capitalize())
 
     def knows(self, key: str) -> bool:
-        """Whether ``key`` has a label in this language (not a fallback)."""
-        return key in (_ZH if self.lang is Lang.ZH else _EN)
+        """Whether ``key`` has a label in this language (not a tidied key)."""
+        if self.lang is Lang.ZH:
+            return key in _ZH or not self(key).isascii()
+        return key in _EN
 
     def with_start(self, start: str | None) -> Labels:
         return replace(self, start=start)
@@ -240,6 +265,12 @@ class Labels:
 
     def money_axis(self, key: str) -> str:
         return f"{self(key)} ({self.money})"
+
+    def count(self, count: float) -> str:
+        """A count as text: :func:`count_decimals` decimals, thousands separated."""
+        if not math.isfinite(count):
+            return self("not_available")
+        return f"{count:,.{count_decimals(count)}f}"
 
     def amount(self, yuan: float) -> str:
         """A money figure as text in the chosen unit, thousands separated."""

@@ -12,7 +12,7 @@ import pandas as pd
 
 from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.report import assumptions, tables
-from warrantysim.report.cells import e, fmt, heading, interval, table
+from warrantysim.report.cells import e, fmt, heading, interval, shown_bounds, table
 from warrantysim.report.decision import DECISION_KPI, decide, sentence
 from warrantysim.report.figures import STATEMENT_TABLES, PolicyResults
 from warrantysim.report.i18n import Labels
@@ -90,7 +90,9 @@ def kpi_table(
     means = means[means["metric"].isin(kpis)]
     rows = {
         _kpi_label(str(m), labels): {
-            str(r["policy"]): interval(r["mean"], r["lo"], r["hi"], str(m), labels)
+            str(r["policy"]): interval(
+                r["mean"], *shown_bounds(r["lo"], r["hi"], str(m)), str(m), labels
+            )
             for _, r in group.iterrows()
         }
         for m, group in means.groupby("metric", sort=False)

@@ -134,7 +134,11 @@ def book_value_over_time(monthly: pd.DataFrame) -> pd.DataFrame:
 
     The ledger records the cap at the year end that tests it (NaN in the other months); here
     each month of a fiscal year carries the cap its year end applies, so it draws as steps.
-    A year that ends after the horizon has no cap.
+    The last year is not tested when the business ends at the horizon (the end-of-life
+    write-off takes the whole stock there, :mod:`warrantysim.accounting.cap_plan`), and a year
+    cut short by the horizon has no year end: both carry the last cap tested forward, so the
+    line runs to the horizon at the level that last applied (a reading aid; the books are not
+    changed).
     """
     out = band(monthly, [POLICY, "month"], "spares_book_value_end")
     if CAP_COLUMN in monthly:
@@ -143,6 +147,8 @@ def book_value_over_time(monthly: pd.DataFrame) -> pd.DataFrame:
         frame = pd.DataFrame({CAP_COLUMN: cap, "fiscal_year": years}).reset_index()
         by_year = frame.groupby([POLICY, "fiscal_year"], observed=True)[CAP_COLUMN]
         frame[CAP_COLUMN] = by_year.transform("mean")
+        frame = frame.sort_values([POLICY, "month"])
+        frame[CAP_COLUMN] = frame.groupby(POLICY, observed=True)[CAP_COLUMN].ffill()
         out = out.merge(frame.drop(columns="fiscal_year"), on=[POLICY, "month"], how="left")
     return out
 

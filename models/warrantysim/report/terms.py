@@ -52,6 +52,17 @@ EN: dict[str, str] = {
     "every paired replication ({diff} {unit}), as accounting moves profit between years, not "
     "cash.",
     "compare_head": "{n} replications per scenario, common random numbers; base: {base}",
+    # the command line's own lines (commands/run.py, compare.py, sweep.py)
+    "run_head": "{n} replications, seed {seed}",
+    "sweep_head": "{points} design points x {n} replications; {runs} runs",
+    "more_points": "... {n} more points",
+    "point": "point",
+    "diff": "diff",
+    "one_replication": "n/a (1 replication)",
+    "precision_line": "precision {kpi}: half-width {half} vs target {target} ({rel} of base): "
+    "{verdict}",
+    "met": "met",
+    "not_met": "NOT met (raise --max-replications)",
     "more_in_appendix": "... and {n} more changed settings in the appendix",
     "runs": "{n} replications per policy with common random numbers, seed {seed}",
     "yes": "yes",
@@ -151,6 +162,15 @@ ZH: dict[str, str] = {
     "same": "没有政策使{kpi}高于{base}:最好的{policy}在各次配对重复中与之完全相同"
     "({diff}{unit}),因为会计处理只在年度之间移动利润,不改变现金。",
     "compare_head": "每个情景{n}次重复,共同随机数;基准:{base}",
+    "run_head": "{n}次重复,种子{seed}",
+    "sweep_head": "{points}个设计点 × 每点{n}次重复;共{runs}次运行",
+    "more_points": "……另有{n}个设计点",
+    "point": "设计点",
+    "diff": "差",
+    "one_replication": "无(仅1次重复)",
+    "precision_line": "精度 {kpi}:半宽{half},目标{target}(基准的{rel}):{verdict}",
+    "met": "已达到",
+    "not_met": "未达到(请提高 --max-replications)",
     "more_in_appendix": "……另有{n}项改动见附录",
     "runs": "每个政策{n}次重复,共同随机数,种子{seed}",
     "yes": "是",

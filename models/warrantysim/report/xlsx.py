@@ -32,11 +32,14 @@ from warrantysim.headline import HEADLINE_KPIS
 from warrantysim.report import tables
 from warrantysim.report.decision import DECISION_KPI
 from warrantysim.report.figures import STATEMENT_TABLES, PolicyResults
-from warrantysim.report.i18n import Labels, Lang, MoneyUnit
+from warrantysim.report.i18n import Labels, Lang, MoneyUnit, count_decimals
 from warrantysim.report.terms import EN, ZH
 
 ANNUAL_SHEET = "annual"
 CHARTS_SHEET = "charts"
+ANNUAL_SHEETS = {Lang.EN: ANNUAL_SHEET, Lang.ZH: "年度明细"}
+"""The annual sheet's name by language; its header keeps the column keys in both."""
+CHARTS_SHEETS = {Lang.EN: CHARTS_SHEET, Lang.ZH: "图表"}
 KPI_SHEET = {Lang.EN: "KPIs", Lang.ZH: "指标"}
 DIFFERENCE_SHEET = {Lang.EN: "differences", Lang.ZH: "与基准之差"}
 _ROWS_PER_IMAGE = 32
@@ -61,7 +64,8 @@ def statement_sheet_names(policies: Sequence[str]) -> dict[str, str]:
     """A valid sheet name per policy: Excel's characters and length, unique whatever the case,
     never a data sheet's (``annual``, ``charts``, the KPI, difference and statement sheets);
     clashes get ``~2``, ``~3`` at the end."""
-    taken = {n.casefold() for n in (ANNUAL_SHEET, CHARTS_SHEET, *_RESERVED)}
+    data_sheets = (*ANNUAL_SHEETS.values(), *CHARTS_SHEETS.values(), *_RESERVED)
+    taken = {n.casefold() for n in data_sheets}
     names = {}
     for policy in policies:
         base = _NOT_IN_SHEET_NAMES.sub("_", policy).strip("'").strip() or "policy"
@@ -94,14 +98,16 @@ def write_workbook(
     for policy in c.policies:
         statement = tables.annual_statement(c.annual, policy)
         _write_statement(book.create_sheet(sheet_names[policy]), statement, labels)
-    _write_annual(book.create_sheet(ANNUAL_SHEET), c.annual.astype({"policy": str}), labels)
-    _write_images(book.create_sheet(CHARTS_SHEET), pngs)
+    annual = c.annual.astype({"policy": str})
+    _write_annual(book.create_sheet(ANNUAL_SHEETS[labels.lang]), annual, labels)
+    _write_images(book.create_sheet(CHARTS_SHEETS[labels.lang]), pngs, labels)
     book.save(path)
     return path
 
 
 def cell_value(value: object, metric: str, labels: Labels) -> object:
-    """What a cell holds: money in the unit, rounded to its precision; other numbers rounded
+    """What a cell holds: money in the unit, rounded to its precision; a count to
+    :func:`count_decimals` (a mean over replications keeps 1 decimal); other numbers rounded
     to 6 decimals (float noise off); NaN as an empty cell."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return value
@@ -109,16 +115,25 @@ def cell_value(value: object, metric: str, labels: Labels) -> object:
         return None
     if is_money(metric):
         return labels.money_unit.shown(float(value))
+    if unit_of(metric) is Unit.COUNT and isinstance(value, float):
+        return round(value, count_decimals(value)) + 0.0
     return round(float(value), _OTHER_DECIMALS) + 0.0 if isinstance(value, float) else value
 
 
-def number_format(metric: str, labels: Labels) -> str:
+def number_format(metric: str, labels: Labels, value: object = None) -> str:
+    """The cell's format: money in the unit, shares as percentages; a count (or any whole
+    ``value``, e.g. 12 months) without decimals, a mean count with 1; else 3 decimals."""
     if is_money(metric):
         return money_format(labels.money_unit)
     if unit_of(metric) is Unit.SHARE:
         return SHARE_FORMAT
     unit = unit_of(metric)
-    return "#,##0" if unit in (Unit.COUNT, Unit.INDEX) else OTHER_FORMAT
+    number = float(value) if isinstance(value, (int, float)) else None
+    if unit is Unit.INDEX or (number is not None and count_decimals(number) == 0):
+        return "#,##0"
+    if unit is Unit.COUNT:
+        return "#,##0" if number is None else "#,##0." + "0" * count_decimals(number)
+    return OTHER_FORMAT
 
 
 def _write_kpis(sheet: Worksheet, c: PolicyResults, labels: Labels) -> None:
@@ -158,7 +173,7 @@ def _write_differences(sheet: Worksheet, c: PolicyResults, labels: Labels) -> No
         values = [cell_value(r[k], kpi, labels) for k in ("difference", "lo", "hi")]
         _append(sheet, [_kpi_label(kpi, labels), policy, *values, share])
         for cell in sheet[sheet.max_row][2:5]:
-            cell.number_format = number_format(kpi, labels)
+            cell.number_format = number_format(kpi, labels, cell.value)
         sheet.cell(row=sheet.max_row, column=6).number_format = SHARE_FORMAT
     _finish(sheet, "C2", 34)
 
@@ -197,7 +212,7 @@ def _write_annual(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None
         )
     for i, key in enumerate(columns, start=1):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-            cell.number_format = number_format(key, labels)
+            cell.number_format = number_format(key, labels, cell.value)
     _finish(sheet, "A2", None)
 
 
@@ -212,7 +227,7 @@ def _append_numbers(
 ) -> None:
     _append(sheet, [label, *[cell_value(_plain(v), metric, labels) for v in values]])
     for cell in sheet[sheet.max_row][1:]:
-        cell.number_format = number_format(metric, labels)
+        cell.number_format = number_format(metric, labels, cell.value)
 
 
 def _finish(sheet: Worksheet, freeze: str, first_width: float | None) -> None:
@@ -234,10 +249,11 @@ def _clean(text: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
-def _write_images(sheet: Worksheet, pngs: Mapping[str, bytes]) -> None:
+def _write_images(sheet: Worksheet, pngs: Mapping[str, bytes], labels: Labels) -> None:
+    """Each chart under its title (the chart's, in the report's language)."""
     for i, (name, data) in enumerate(pngs.items()):
         anchor_row = 1 + i * _ROWS_PER_IMAGE
-        sheet.cell(row=anchor_row, column=1, value=_clean(name)).data_type = "s"
+        sheet.cell(row=anchor_row, column=1, value=_clean(labels(name))).data_type = "s"
         image = Image(io.BytesIO(data))
         image.width, image.height = image.width / 2, image.height / 2  # drawn at scale 2
         sheet.add_image(image, f"A{anchor_row + 1}")

@@ -81,6 +81,8 @@ class Dashboard(DashboardWidgets):
         self.policies = {name: Policy.of(s) for name, s in scenarios.items()}
         self.sources = dict(sources or {})
         """Each policy's scenario file (what "save as scenario" extends)."""
+        self.added: dict[str, str] = {}
+        """Policies added from a file on the page → the path as typed (the URL carries it)."""
         self.cache = ResultsCache(pool=pool)
         """Booked replications; with ``pool``, computed in its warm worker processes."""
         self.comparison: PolicyResults | None = None
@@ -260,6 +262,7 @@ class Dashboard(DashboardWidgets):
             name += "+"  # a second file of the same name stays a separate policy
         self.policies[name] = Policy.of(scenario)
         self.sources[name] = Path(source)
+        self.added[name] = path
         chosen = [*self.selected, name][-MAX_POLICIES:]
         self.select.options = [*self.select.options, name]  # clears the selection
         self.select.value = chosen
@@ -357,6 +360,7 @@ class Dashboard(DashboardWidgets):
             replications=self.replications_used,
             seed=self.seed_used,
             levers={n: c for n, c in levers.items() if c},
+            files=tuple(self.added.values()),
         )
 
     def _page_reported(self, query: str) -> None:
@@ -376,6 +380,12 @@ class Dashboard(DashboardWidgets):
         reports its URL after the kernel was handed it, and that must not compute it twice)."""
         if state in (PageState(), self.page_state()):
             return
+        for path in state.files:
+            if path not in self.added.values():
+                try:
+                    self.add_scenario_file(path)
+                except (OSError, ValueError):
+                    continue  # gone, or not in a folder the page may read: left out
         for name, changes in state.levers.items():
             if name in self.policies:
                 start = Policy.of(self.policies[name].scenario)

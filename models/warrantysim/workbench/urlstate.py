@@ -6,8 +6,9 @@ JavaScript sends ``location.search`` to the kernel when it is drawn and writes t
 with ``history.replaceState`` whenever it changes. The app's ``token`` (and any other parameter
 this module does not own) is never written into the state: a link carries the view, not the key.
 
-The state is a query string: ``policies=a,b&base=a&replications=5&seed=2026`` plus one
-``set.<policy>=<json of the changed levers>`` per modified policy.
+The state is a query string: ``policies=a,b&base=a&replications=5&seed=2026``, the scenario
+files added as policies (``files=<json list>``), plus one ``set.<policy>=<json of the changed
+levers>`` per modified policy.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import traitlets
 from warrantysim.workbench import handoff
 from warrantysim.workbench.levers import Levers
 
-OWNED = ("policies", "base", "replications", "seed")
+OWNED = ("policies", "base", "replications", "seed", "files")
 SET_PREFIX = "set."
 
 
@@ -39,6 +40,9 @@ class PageState:
     seed: int | None = None
     levers: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     """Policy → the levers changed from its file, by lever name (JSON values)."""
+    files: tuple[str, ...] = ()
+    """Scenario files added as policies, as typed (read again only from the folders the
+    dashboard may read: a link cannot open any other file)."""
 
 
 def lever_changes(levers: Levers, start: Levers) -> dict[str, Any]:
@@ -62,6 +66,8 @@ def encode(state: PageState) -> str:
         items.append(("replications", str(state.replications)))
     if state.seed is not None:
         items.append(("seed", str(state.seed)))
+    if state.files:
+        items.append(("files", json.dumps(list(state.files), separators=(",", ":"))))
     for policy, changes in state.levers.items():
         if changes:
             items.append((SET_PREFIX + policy, json.dumps(changes, separators=(",", ":"))))
@@ -82,13 +88,25 @@ def decode(query: str) -> PageState:
             if isinstance(parsed, dict):
                 levers[key.removeprefix(SET_PREFIX)] = parsed
     policies = tuple(p for p in pairs.get("policies", "").split(",") if p)
+    files = _texts(pairs.get("files"))
     return PageState(
         policies=policies,
         base=pairs.get("base") or None,
         replications=_int(pairs.get("replications")),
         seed=_int(pairs.get("seed")),
         levers=levers,
+        files=files,
     )
+
+
+def _texts(text: str | None) -> tuple[str, ...]:
+    """A JSON list of texts, or () for anything else."""
+    try:
+        parsed = json.loads(text) if text else []
+    except json.JSONDecodeError:
+        return ()
+    ok = isinstance(parsed, list) and all(isinstance(p, str) for p in parsed)
+    return tuple(parsed) if ok else ()
 
 
 PREHEATED_LINE = "warrantysim: kernel preheated, waiting for its page"
@@ -149,7 +167,7 @@ def apply_changes(start: Levers, changes: Mapping[str, Any]) -> Levers:
 
 _ESM = """
 function render({ model }) {
-  const owned = ["policies", "base", "replications", "seed"];
+  const owned = ["policies", "base", "replications", "seed", "files"];
   model.set("query", window.location.search);
   model.save_changes();
   model.on("change:state", () => {

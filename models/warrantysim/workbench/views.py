@@ -15,7 +15,7 @@ from typing import Any
 
 from warrantysim.headline import FIRST_SCREEN, HEADLINE_KPIS
 from warrantysim.report import tables
-from warrantysim.report.cells import fmt
+from warrantysim.report.cells import fmt, shown_bounds
 from warrantysim.report.figures import PolicyResults, figures
 from warrantysim.report.i18n import Labels
 from warrantysim.workbench.cards import difference_chart
@@ -70,7 +70,8 @@ def kpi_html(comparison: PolicyResults, labels: Labels) -> str:
 def _kpi_cell(policy: str, kpi: str, row: Mapping[Hashable, Any] | None, labels: Labels) -> str:
     if row is None:
         return "<td>–</td>"
-    mean, lo, hi = (float(row[k]) for k in ("mean", "lo", "hi"))
+    mean = float(row["mean"])
+    lo, hi = shown_bounds(float(row["lo"]), float(row["hi"]), kpi)  # a share within [0, 1]
     attrs = f"data-kpi='{_e(kpi)}' data-policy='{_e(policy)}' data-value='{mean!r}'"
     ci = f"[{_value(kpi, lo, labels)}, {_value(kpi, hi, labels)}]"
     return f"<td {attrs}>{_value(kpi, mean, labels)} <small>{ci}</small></td>"
