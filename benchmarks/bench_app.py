@@ -102,6 +102,25 @@ def _change(page, value: float) -> tuple[float, float]:
     return first, time.perf_counter() - start
 
 
+IDLE_SHARE = 0.05
+"""The server's processes count as idle below this share of one core (over a second)."""
+
+
+def _wait_idle(server_pid: int) -> float:
+    """Seconds until the server's kernels and workers use less than :data:`IDLE_SHARE` of a
+    core for a whole second."""
+    started = time.perf_counter()
+    before = _tree_cpu_s(server_pid)
+    while True:
+        time.sleep(1.0)
+        now = _tree_cpu_s(server_pid)
+        if now - before < IDLE_SHARE:
+            return time.perf_counter() - started
+        if time.perf_counter() - started > TIMEOUT_MS / 1000:
+            raise SystemExit("the app's processes never went idle")
+        before = now
+
+
 def _reload(page, log: Path) -> tuple[float, float]:
     """Seconds from a reload to the first chart and to the URL's view up to date, with the
     pool's next kernel preheated (the first page's refill)."""
@@ -135,8 +154,10 @@ def measure(
         print(f"page opened -> first chart {first_chart_s:.1f} s", flush=True)
         page.wait_for_selector(".ws-ready", timeout=TIMEOUT_MS)
         # The page took the preheated kernel; the next one is being preheated (the notebook and
-        # a first answer): measured during it, the changes would share the cores with it.
+        # a first answer, which it computes on after saying it is preheated): measured during
+        # it, the changes would share the cores with it.
         print(f"next kernel preheated after {_wait_preheated(log, None, 2):.1f} s", flush=True)
+        print(f"server idle after {_wait_idle(server_pid):.1f} s more", flush=True)
         for value in values:
             cpu_before = _tree_cpu_s(server_pid)
             first, full = _change(page, value)

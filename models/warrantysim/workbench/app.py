@@ -2,7 +2,8 @@
 
 Voila renders the notebook's widgets only (no code) in a kernel of this Python. Nothing is loaded
 from a CDN: Voila and the widget managers are served from the installed packages, and the charts
-are ``JupyterChart`` widgets whose JavaScript is the vl-convert bundle (``enable_offline``).
+are :class:`~warrantysim.workbench.chartpanel.ChartPanel` widgets whose JavaScript bundles Vega
+from vl-convert.
 The notebook's py:percent source is converted to ``.ipynb`` in a temporary folder first.
 
 The server is :mod:`warrantysim.workbench.server`: a token, Host and Origin checks, a cap on
