@@ -38,8 +38,11 @@ def test_a_waiting_kernel_gets_the_request_written_later(
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     monkeypatch.setenv("VOILA_KERNEL_ID", KERNEL)
     monkeypatch.setenv(handoff.REQUESTS_ENV, str(tmp_path))
-    # A preheated kernel's environment from before its page: no request of its own yet.
-    monkeypatch.delenv("QUERY_STRING", raising=False)
+    # A preheated kernel's environment from before its page: no request of its own yet. Set
+    # first, so the request written into os.environ below is undone after the test too (left
+    # in this process, it reached the notebook kernels later tests start: a flaky failure).
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.delenv("QUERY_STRING")
     monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/?token=older-page")
     server = threading.Timer(0.3, handoff.give, (tmp_path, KERNEL, URL))
     started = time.monotonic()

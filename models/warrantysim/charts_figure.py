@@ -52,6 +52,10 @@ class Figure:
         """The same as an Altair chart (for saving it with Altair's own tools)."""
         return self.spec(*self.shape).properties(datasets=self.records())
 
+    def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> Any:
+        """Shown in a notebook as its chart (with Altair's renderer, e.g. offline SVG)."""
+        return self.chart()._repr_mimebundle_(*args, **kwargs)
+
 
 def with_rows(template: dict[str, Any], records: Mapping[str, Any]) -> dict[str, Any]:
     """A template with the named rows added to the data it holds itself (a zero rule's)."""
