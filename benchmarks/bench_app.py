@@ -75,7 +75,7 @@ def _card_value(page) -> str | None:
 
 
 def _set_stocking(page, value: float) -> None:
-    readout = page.locator(".widget-slider", has_text="Stocking").locator(".widget-readout")
+    readout = page.locator(".ws-lever", has_text="Stocking").locator("input")
     readout.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(f"{value:.2f}")

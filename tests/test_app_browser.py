@@ -125,11 +125,11 @@ def test_app_follows_levers_offline(server):
         _wait_for_chart_change(page, 2, cumulative_before)
         assert _chart_svg(page, 2) != cumulative_before
 
-        # One supplier's chargeback slider, through its editable readout -> 0.5.
+        # One supplier's chargeback slider, through the box beside it -> 0.5.
         profit_before = _kpi(page, "lifetime_profit", EDITED)
         # The policy is marked already: the charts keep their shape and get new rows in place.
         cumulative_marked = _chart_svg(page, 2)
-        readout = page.locator(".widget-slider", has_text=SUPPLIER).locator(".widget-readout")
+        readout = page.locator(".ws-lever", has_text=SUPPLIER).locator("input")
         readout.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("0.5")

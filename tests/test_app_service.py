@@ -134,7 +134,7 @@ def test_a_long_run_is_cancelled_by_a_newer_change_and_by_stop(served, browser):
     _type_into(page, replications, str(LONG_RUN))
     old, old_begun = _begins(served, start)
     _done(served, old, 3, old_begun)  # the long run is under way
-    stocking = page.locator(".widget-slider", has_text="Stocking").locator(".widget-readout")
+    stocking = page.locator(".ws-lever", has_text="Stocking").locator("input")
     _type_into(page, stocking, "0.50")
     newer, newer_begun = _begins(served, old_begun)
     assert newer > old

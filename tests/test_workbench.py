@@ -507,6 +507,30 @@ def test_base_seed_and_changed_levers_as_a_user_reads_them(scenarios):
     board.wait(timeout_s=300)
 
 
+def test_a_typed_slider_value_is_refused_or_taken_never_clamped(scenarios):
+    """The box beside a slider: 30 for stocking is refused beside it and changes nothing; 3.0,
+    beyond the slider's end (2.0) but a valid multiplier, is taken and the slider widens."""
+    from warrantysim.workbench.controls import LeverControls
+
+    controls = LeverControls()
+    controls.set(Levers.of(scenarios["status-quo"]))
+    changes: list[int] = []
+    controls.on_change(lambda: changes.append(1))
+    controls.stocking.text.value = 30.0
+    assert "30 refused" in controls.stocking.message.value
+    assert controls.get().stocking_multiplier == 1.0
+    assert changes == []
+    controls.stocking.text.value = 3.0
+    assert controls.stocking.message.value == ""
+    assert controls.get().stocking_multiplier == 3.0
+    assert controls.stocking.slider.max == 3.0
+    assert changes == [1]
+    share = next(iter(controls.chargebacks.values()))
+    share.text.value = 1.5  # a share above 1
+    assert "1.5 refused" in share.message.value
+    assert changes == [1]
+
+
 def test_a_file_value_beyond_a_sliders_range_is_kept(scenarios):
     """A slider cannot show a markup of 1.5 on 0-1: it widens, so the next change of another
     lever still simulates 1.5 (clamped, it would silently simulate 1.0)."""

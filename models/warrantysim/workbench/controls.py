@@ -73,16 +73,68 @@ def tip(lever: str) -> dict[str, str]:
     return {"description": LABELS[lever], "tooltip": HELP[lever]}
 
 
-def _slider(lever: str, low: float, high: float, step: float) -> w.FloatSlider:
-    return w.FloatSlider(
-        min=low,
-        max=high,
-        step=step,
-        continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
-        **tip(lever),
-    )
+VALID: dict[str, tuple[float, float]] = {
+    "markup": (0.0, 10.0),
+    "chargeback_shares": (0.0, 1.0),
+    "stocking_multiplier": (0.05, 10.0),
+    "reliability_multiplier": (0.05, 10.0),
+    "screening_coverage": (0.0, 1.0),
+}
+"""The values a slider lever accepts when typed (its slider may show a narrower range)."""
+
+
+class TypedSlider:
+    """A slider with a box for a typed value beside it. The slider's own readout would clamp a
+    typed 3.0 to its end (2.0) without a word; the box refuses a value the lever does not
+    accept (:data:`VALID`) with a message beside it and changes nothing, and widens the
+    slider to a valid value beyond its end."""
+
+    def __init__(self, lever: str, low: float, high: float, step: float) -> None:
+        self.lever = lever
+        self.valid = VALID[lever]
+        self.slider = w.FloatSlider(
+            min=low,
+            max=high,
+            step=step,
+            continuous_update=False,
+            readout=False,
+            style=_STYLE,
+            layout=w.Layout(width="19em"),
+            **tip(lever),
+        )
+        self.text = w.FloatText(step=step, tooltip=f"Type a value: {self.valid[0]:g} to "
+                                f"{self.valid[1]:g}", layout=w.Layout(width="6em"))  # fmt: skip
+        self.message = w.HTML()
+        self.box = w.HBox([self.slider, self.text, self.message])
+        self.box.add_class("ws-lever")
+        self.slider.observe(lambda change: self._show(change["new"]), names="value")
+        self.text.observe(lambda change: self._typed(change["new"]), names="value")
+        self._show(self.slider.value)
+
+    @property
+    def value(self) -> float:
+        return float(self.slider.value)
+
+    @value.setter
+    def value(self, value: float) -> None:
+        _fit(self.slider, value)
+        self.slider.value = value
+
+    def _show(self, value: float) -> None:
+        self.text.value = round(value, 4)
+        self.message.value = ""
+
+    def _typed(self, value: float) -> None:
+        if round(value, 4) == round(self.slider.value, 4):
+            return  # the box showing the slider's value
+        low, high = self.valid
+        if not low <= value <= high:  # NaN fails too
+            self.message.value = (
+                f"<span class='ws-problem'>⚠ {value:g} refused: {low:g} to {high:g}; still "
+                f"{self.slider.value:g}</span>"
+            )
+            return
+        self.value = value
 
 
 def _shown(value: object) -> str:
@@ -117,23 +169,23 @@ class LeverControls:
             **tip("pricing_policy"),
             **kw,
         )
-        self.markup = _slider("markup", 0.0, 1.0, 0.01)
+        self.markup = TypedSlider("markup", 0.0, 1.0, 0.01)
         self.include_warranty = w.Checkbox(
             indent=True,
             style=_STYLE,
             layout=w.Layout(width="30em"),
             **tip("include_warranty_cost"),
         )
-        self.chargebacks: dict[str, w.FloatSlider] = {}
+        self.chargebacks: dict[str, TypedSlider] = {}
         self.chargeback_box = w.VBox()
         self.age_writedown = w.Dropdown(
             options=WRITEDOWN_CHOICES, **tip("age_writedown_months"), **kw
         )
         # A plain FloatText: a bounded one would clamp -500 to 0 ("no cap") without a word.
         self.cap_wan = w.FloatText(step=100.0, **tip("cap_absolute_yuan"), **kw)
-        self.stocking = _slider("stocking_multiplier", 0.25, 2.0, 0.05)
-        self.reliability = _slider("reliability_multiplier", 0.5, 2.0, 0.05)
-        self.screening = _slider("screening_coverage", 0.0, 1.0, 0.05)
+        self.stocking = TypedSlider("stocking_multiplier", 0.25, 2.0, 0.05)
+        self.reliability = TypedSlider("reliability_multiplier", 0.5, 2.0, 0.05)
+        self.screening = TypedSlider("screening_coverage", 0.0, 1.0, 0.05)
         self.late_penalty = w.FloatText(step=5.0, **tip("late_penalty_per_day"), **kw)
         self.technicians = w.IntText(**tip("technicians"), **kw)
         self.messages = {lever: w.HTML() for lever in _CHECKED}
@@ -141,10 +193,11 @@ class LeverControls:
         self._silent = False
         self._callbacks: list[Callable[[], None]] = []
         for widget in self.widgets:
-            widget.observe(self._changed, names="value")
+            target = widget.slider if isinstance(widget, TypedSlider) else widget
+            target.observe(self._changed, names="value")
 
     @property
-    def widgets(self) -> list[w.ValueWidget]:
+    def widgets(self) -> list[w.ValueWidget | TypedSlider]:
         return [
             self.treatment,
             self.pricing,
@@ -167,7 +220,10 @@ class LeverControls:
         out: list[w.Widget] = []
         for x in self.widgets:
             key = checked.get(id(x))
-            out.append(w.HBox([x, self.messages[key]]) if key else x)
+            if isinstance(x, TypedSlider):
+                out.append(x.box)
+            else:
+                out.append(w.HBox([x, self.messages[key]]) if key else x)
             if x is self.include_warranty:
                 out.append(self.chargeback_box)
         return out
@@ -251,14 +307,7 @@ class LeverControls:
     def _show(self, levers: Levers) -> None:
         self.treatment.value = levers.spares_treatment
         self.pricing.value = levers.pricing_policy
-        for slider, value in (
-            (self.markup, levers.markup),
-            (self.stocking, levers.stocking_multiplier),
-            (self.reliability, levers.reliability_multiplier),
-            (self.screening, levers.screening_coverage),
-        ):
-            _fit(slider, value)
-        self.markup.value = levers.markup
+        self.markup.value = levers.markup  # a TypedSlider widens to a value beyond its end
         self.include_warranty.value = levers.include_warranty_cost
         self._show_chargebacks(levers.chargeback_shares)
         months = levers.age_writedown_months or 0
@@ -277,15 +326,14 @@ class LeverControls:
         if [n for n, _ in shares] != list(self.chargebacks):
             self.chargebacks = {}
             for name, _ in shares:
-                slider = _slider("chargeback_shares", 0.0, 1.0, 0.05)
-                slider.description = f"· {name}"
-                slider.tooltip = f"{HELP['chargeback_shares']}: {name}"
-                slider.observe(self._changed, names="value")
-                self.chargebacks[name] = slider
+                typed = TypedSlider("chargeback_shares", 0.0, 1.0, 0.05)
+                typed.slider.description = f"· {name}"
+                typed.slider.tooltip = f"{HELP['chargeback_shares']}: {name}"
+                typed.slider.observe(self._changed, names="value")
+                self.chargebacks[name] = typed
             heading = w.HTML(f"{LABELS['chargeback_shares']}, per supplier", tooltip="")
-            self.chargeback_box.children = [heading, *self.chargebacks.values()]
+            self.chargeback_box.children = [heading, *(c.box for c in self.chargebacks.values())]
         for name, share in shares:
-            _fit(self.chargebacks[name], share)
             self.chargebacks[name].value = share
 
     def _ensure_writedown_choice(self, months: int) -> None:
