@@ -55,15 +55,22 @@ def test_compare_prints_names_from_title_zh_and_paired_differences_in_wan(capsys
     assert "status-quo" not in text
 
 
-def test_sweep_prints_intervals_and_takes_replications(tmp_path, capsys) -> None:
-    spec = tmp_path / "sweep.yaml"
+def _sweep_spec(folder: Path, replications: int) -> Path:
+    """A two-point price sweep of a small fleet over a year."""
+    spec = folder / "sweep.yaml"
     spec.write_text(
-        f"kind: sweep\nscenario: {SCENARIOS / 'baseline.yaml'}\ndesign: grid\nreplications: 5\n"
+        f"kind: sweep\nscenario: {SCENARIOS / 'baseline.yaml'}\ndesign: grid\n"
+        f"replications: {replications}\n"
         "set: {product.units_per_month: 300, simulation.horizon_months: 12}\n"
         "parameters:\n  pricing.price: {values: [5000, 6000]}\n"
         "kpis: [lifetime_profit, fill_rate]\n",
         encoding="utf-8",
     )
+    return spec
+
+
+def test_sweep_prints_intervals_and_takes_replications(tmp_path, capsys) -> None:
+    spec = _sweep_spec(tmp_path, replications=5)
     argv = ["sweep", str(spec), "--replications", "2", "--executor", "serial", "--unit", "wan"]
     assert main([*argv, "--progress", "quiet", "--out", str(tmp_path / "out")]) == 0
     text = capsys.readouterr().out
@@ -112,14 +119,7 @@ def test_run_and_sweep_speak_chinese_with_lang_zh(tmp_path, capsys) -> None:
     assert main([*argv, "--seed", "2026", "--out", str(out), "--lang", "zh"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first == f"status-quo: 2次重复,种子2026 -> {out}/"  # the scenario's key stays
-    spec = tmp_path / "sweep.yaml"
-    spec.write_text(
-        f"kind: sweep\nscenario: {SCENARIOS / 'baseline.yaml'}\ndesign: grid\nreplications: 2\n"
-        "set: {product.units_per_month: 300, simulation.horizon_months: 12}\n"
-        "parameters:\n  pricing.price: {values: [5000, 6000]}\n"
-        "kpis: [lifetime_profit, fill_rate]\n",
-        encoding="utf-8",
-    )
+    spec = _sweep_spec(tmp_path, replications=2)
     argv = ["sweep", str(spec), "--executor", "serial", "--progress", "quiet", "--lang", "zh"]
     assert main(argv) == 0
     lines = capsys.readouterr().out.splitlines()

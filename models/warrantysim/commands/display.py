@@ -14,7 +14,6 @@ import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from warrantysim.accounting.units import Unit, is_money, unit_of
 from warrantysim.report.i18n import Labels, Lang, MoneyUnit
 
 
@@ -50,12 +49,9 @@ def value(number: float, kpi: str, labels: Labels) -> str:
     digits."""
     if not math.isfinite(number):
         return "n/a" if math.isnan(number) else ("inf" if number > 0 else "-inf")
-    if is_money(kpi):
-        return labels.amount(number)
-    if unit_of(kpi) is Unit.SHARE:
-        return labels.percent(number, 2)
-    if unit_of(kpi) is Unit.COUNT:
-        return labels.count(number)
+    shown = labels.in_unit(number, kpi)
+    if shown is not None:
+        return shown
     return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
 
 

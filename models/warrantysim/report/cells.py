@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from warrantysim.accounting.units import Unit, is_money, unit_of
+from warrantysim.accounting.units import Unit, unit_of
 from warrantysim.report.i18n import Labels
 
 
@@ -20,13 +20,8 @@ def fmt(value: float, metric: str, labels: Labels) -> str:
     :func:`~warrantysim.report.i18n.count_decimals`, else 3 decimals."""
     if not math.isfinite(value):
         return labels("not_available")  # e.g. an interval from a single replication
-    if is_money(metric):
-        return labels.amount(value)
-    if unit_of(metric) is Unit.SHARE:
-        return labels.percent(value, 2)
-    if unit_of(metric) is Unit.COUNT:
-        return labels.count(value)
-    return f"{value:,.3f}"
+    shown = labels.in_unit(value, metric)
+    return shown if shown is not None else f"{value:,.3f}"
 
 
 _NEVER_NEGATIVE = (Unit.SHARE, Unit.COUNT, Unit.PER_UNIT, Unit.DAYS, Unit.MONTHS, Unit.PER_YEAR)

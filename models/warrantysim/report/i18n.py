@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from warrantysim.accounting.units import Unit, is_money, unit_of
 from warrantysim.report import column_terms, terms
 
 
@@ -271,6 +272,19 @@ class Labels:
         if not math.isfinite(count):
             return self("not_available")
         return f"{count:,.{count_decimals(count)}f}"
+
+    def in_unit(self, value: float, metric: str) -> str | None:
+        """``value`` of ``metric`` as every table shows it when its unit says how: money in
+        the chosen unit, a share as a percentage, a count by :func:`count_decimals`; None for
+        the other units (each table has its own rule for plain numbers)."""
+        if is_money(metric):
+            return self.amount(value)
+        unit = unit_of(metric)
+        if unit is Unit.SHARE:
+            return self.percent(value, 2)
+        if unit is Unit.COUNT:
+            return self.count(value)
+        return None
 
     def amount(self, yuan: float) -> str:
         """A money figure as text in the chosen unit, thousands separated."""

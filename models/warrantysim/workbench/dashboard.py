@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import ipywidgets as w
+
 from warrantysim import workload
 from warrantysim.report.figures import PolicyResults, figures
 from warrantysim.report.i18n import Labels, MoneyUnit
@@ -164,27 +166,28 @@ class Dashboard(DashboardWidgets):
 
     def _seed_changed(self) -> None:
         seed = self.seed.value
-        if not 0 <= seed < 2**63:
-            self.seed_problem.value = (
-                f"<span class='ws-problem'>⚠ {seed} refused: a seed is ≥ 0; still "
-                f"{self.seed_used}</span>"
-            )
-            return
-        self.seed_problem.value = ""
-        self.seed_used = seed
-        self.refresh()
+        valid = 0 <= seed < 2**63
+        if self._accepted(seed, valid, self.seed_problem, "a seed is ≥ 0", self.seed_used):
+            self.seed_used = seed
+            self.refresh()
 
     def _replications_changed(self) -> None:
         n = self.replications.value
-        if not MIN_REPLICATIONS <= n <= MAX_REPLICATIONS:
-            self.replications_problem.value = (
-                f"<span class='ws-problem'>⚠ {n} refused: between {MIN_REPLICATIONS} and "
-                f"{MAX_REPLICATIONS}; still {self.replications_used}</span>"
-            )
-            return
-        self.replications_problem.value = ""
-        self.replications_used = n
-        self.refresh()
+        valid = MIN_REPLICATIONS <= n <= MAX_REPLICATIONS
+        rule = f"between {MIN_REPLICATIONS} and {MAX_REPLICATIONS}"
+        if self._accepted(n, valid, self.replications_problem, rule, self.replications_used):
+            self.replications_used = n
+            self.refresh()
+
+    @staticmethod
+    def _accepted(value: int, valid: bool, problem: w.HTML, rule: str, used: int) -> bool:
+        """Whether a typed setting is taken; if not, why, beside it (the one in use stays)."""
+        problem.value = (
+            ""
+            if valid
+            else f"<span class='ws-problem'>⚠ {value} refused: {rule}; still {used}</span>"
+        )
+        return valid
 
     # -- what the callbacks do (testable) ------------------------------------------------------
     def set_levers(self, policy: str, levers: object) -> None:
